@@ -1,0 +1,415 @@
+package dev.weir.common.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * A strict, typed view of one YAML mapping. Every accessor records the key it read;
+ * {@link #finish()} then rejects any key that was never read, so a typo such as
+ * {@code procesor.http.port} stops the process with a message naming it instead of being
+ * ignored. Values of the form {@code ${NAME}} or {@code ${NAME:-default}} are expanded from
+ * the environment.
+ *
+ * <p>Written here rather than taken from a library: the config libraries of this field
+ * (Kafka's ConfigDef, Typesafe Config) either do not read YAML trees or do not reject
+ * unknown nested keys with the one-line messages our components must print.
+ *
+ * <p>Not thread-safe; use it in {@code main} while building the component's config record.
+ */
+public final class ConfigNode {
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
+
+    private final String path;
+    private final Map<String, Object> values;
+    private final Map<String, String> env;
+    private final Set<String> read = new LinkedHashSet<>();
+    private final List<ConfigNode> children = new ArrayList<>();
+
+    private ConfigNode(String path, Map<String, Object> values, Map<String, String> env) {
+        this.path = path;
+        this.values = values;
+        this.env = env;
+    }
+
+    /**
+     * Reads a YAML file whose top level is a mapping.
+     *
+     * @param file the file to read
+     * @param rootPath the prefix used in messages, e.g. {@code processor}
+     * @return the root node
+     * @throws ConfigException when the file is missing, unreadable or not a mapping
+     */
+    public static ConfigNode load(Path file, String rootPath) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(reader, rootPath, System.getenv(), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("Configuration file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Parses YAML text; {@code origin} names it in messages. Visible for tests. */
+    public static ConfigNode parse(Reader reader, String rootPath, Map<String, String> env, String origin) {
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (YAMLException e) {
+            throw new ConfigException("Configuration " + origin + " is not valid YAML: "
+                    + e.getMessage().replace('\n', ' '));
+        }
+        if (doc == null) {
+            return empty(rootPath, env);
+        }
+        if (!(doc instanceof Map<?, ?> map)) {
+            throw new ConfigException("Configuration " + origin + " must be a YAML mapping at the top level");
+        }
+        return new ConfigNode(rootPath, asStringMap(rootPath, map), env);
+    }
+
+    /** A node with no keys: every accessor returns its default. */
+    public static ConfigNode empty(String rootPath) {
+        return empty(rootPath, System.getenv());
+    }
+
+    private static ConfigNode empty(String rootPath, Map<String, String> env) {
+        return new ConfigNode(rootPath, new LinkedHashMap<>(), env);
+    }
+
+    /** The dotted path of this node, e.g. {@code agent.http}. */
+    public String path() {
+        return path;
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    /** The keys present in this mapping, in file order (e.g. for maps of named entries). */
+    public Set<String> keys() {
+        return values.keySet();
+    }
+
+    private String key(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private Object raw(String key) {
+        read.add(key);
+        Object value = values.get(key);
+        return value instanceof String s ? expand(key, s) : value;
+    }
+
+    private String expand(String key, String s) {
+        Matcher m = ENV.matcher(s);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = env.get(m.group(1));
+            if (value == null) {
+                value = m.group(2);
+            }
+            if (value == null) {
+                throw invalidValue(key, s, "environment variable " + m.group(1) + " is not set");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private ConfigException invalidValue(String key, Object value, String reason) {
+        return ConfigException.invalid(key(key), value, reason);
+    }
+
+    public String string(String key, String defaultValue) {
+        Object v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Map || v instanceof List) {
+            throw invalidValue(key, v, "must be a single value, not a list or mapping");
+        }
+        return v.toString();
+    }
+
+    public String requiredString(String key) {
+        String v = string(key, null);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException("Missing value for " + key(key) + ": it is required");
+        }
+        return v;
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Object v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        return switch (v.toString().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw invalidValue(key, v, "must be true or false");
+        };
+    }
+
+    public long longInRange(String key, long defaultValue, long min, long max) {
+        Object v = raw(key);
+        long value;
+        if (v == null) {
+            value = defaultValue;
+        } else if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)) {
+            value = n.longValue();
+        } else {
+            try {
+                value = Long.parseLong(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw invalidValue(key, v, "must be a whole number");
+            }
+        }
+        if (value < min || value > max) {
+            throw invalidValue(key, value, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    public int intInRange(String key, int defaultValue, int min, int max) {
+        return (int) longInRange(key, defaultValue, min, max);
+    }
+
+    public double doubleInRange(String key, double defaultValue, double min, double max) {
+        Object v = raw(key);
+        double value;
+        if (v == null) {
+            value = defaultValue;
+        } else if (v instanceof Number n) {
+            value = n.doubleValue();
+        } else {
+            try {
+                value = Double.parseDouble(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw invalidValue(key, v, "must be a number");
+            }
+        }
+        if (!(value >= min && value <= max)) {
+            throw invalidValue(key, value, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** Durations in Prometheus' form: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 7d}. */
+    public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+        Object v = raw(key);
+        Duration value = v == null ? defaultValue : parseDuration(key(key), v.toString());
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw invalidValue(key, v == null ? value : v, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /**
+     * Parses a Prometheus-style duration such as {@code 1h30m} or {@code 250ms}.
+     *
+     * @throws ConfigException naming {@code key} when the text is not a duration
+     */
+    public static Duration parseDuration(String key, String text) {
+        String s = text.trim();
+        Matcher m = DURATION.matcher(s);
+        Duration total = Duration.ZERO;
+        int at = 0;
+        while (m.find() && m.start() == at) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            at = m.end();
+        }
+        if (at == 0 || at != s.length()) {
+            throw ConfigException.invalid(key, text, "must be a duration such as 500ms, 30s, 5m, 1h or 7d");
+        }
+        return total;
+    }
+
+    /** Sizes such as {@code 1048576}, {@code 512KiB}, {@code 64MB}; returns bytes. */
+    public long bytes(String key, long defaultValue, long min, long max) {
+        Object v = raw(key);
+        long value = defaultValue;
+        if (v != null) {
+            Matcher m = SIZE.matcher(v.toString().trim());
+            if (!m.matches()) {
+                throw invalidValue(key, v, "must be a size such as 1048576, 512KiB or 64MiB");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+            value = switch (unit) {
+                case "KB" -> n * 1000L;
+                case "KIB" -> n * 1024L;
+                case "MB" -> n * 1000_000L;
+                case "MIB" -> n * 1024L * 1024L;
+                case "GB" -> n * 1000_000_000L;
+                case "GIB" -> n * 1024L * 1024L * 1024L;
+                default -> n;
+            };
+        }
+        if (value < min || value > max) {
+            throw invalidValue(key, v == null ? value : v, "must be between " + min + " and " + max + " bytes");
+        }
+        return value;
+    }
+
+    public URI uri(String key, URI defaultValue) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            URI uri = new URI(v);
+            if (uri.getScheme() == null) {
+                throw invalidValue(key, v, "must be an absolute URL such as http://host:port/path");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw invalidValue(key, v, "is not a valid URL (" + e.getReason() + ")");
+        }
+    }
+
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v.replace('-', '_'))) {
+                return e;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw invalidValue(key, v, "must be one of " + allowed);
+    }
+
+    /** A list of strings; a single string is a list of one. */
+    public List<String> stringList(String key, List<String> defaultValue) {
+        Object v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof List<?> list) {
+            List<String> out = new ArrayList<>();
+            for (Object item : list) {
+                if (item instanceof Map || item instanceof List) {
+                    throw invalidValue(key, item, "must be a list of plain values");
+                }
+                out.add(item instanceof String s ? expand(key, s) : String.valueOf(item));
+            }
+            return List.copyOf(out);
+        }
+        if (v instanceof Map) {
+            throw invalidValue(key, v, "must be a list");
+        }
+        return List.of(v.toString());
+    }
+
+    /** A string-to-string mapping, e.g. labels. */
+    public Map<String, String> stringMap(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw invalidValue(key, v, "must be a mapping of names to values");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        map.forEach((k, val) -> out.put(String.valueOf(k), val instanceof String s ? expand(key, s) : String.valueOf(val)));
+        return Map.copyOf(out);
+    }
+
+    /** The nested mapping under {@code key}; an empty node when absent. */
+    public ConfigNode child(String key) {
+        Object v = raw(key);
+        ConfigNode node;
+        if (v == null) {
+            node = new ConfigNode(key(key), new LinkedHashMap<>(), env);
+        } else if (v instanceof Map<?, ?> map) {
+            node = new ConfigNode(key(key), asStringMap(key(key), map), env);
+        } else {
+            throw invalidValue(key, v, "must be a mapping");
+        }
+        children.add(node);
+        return node;
+    }
+
+    /** The list of mappings under {@code key} (e.g. receivers); empty when absent. */
+    public List<ConfigNode> children(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw invalidValue(key, v, "must be a list of mappings");
+        }
+        List<ConfigNode> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String itemPath = key(key) + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> map)) {
+                throw ConfigException.invalid(itemPath, list.get(i), "must be a mapping");
+            }
+            ConfigNode node = new ConfigNode(itemPath, asStringMap(itemPath, map), env);
+            children.add(node);
+            out.add(node);
+        }
+        return out;
+    }
+
+    /**
+     * Rejects keys that were never read, here and in every child taken from this node.
+     *
+     * @throws ConfigException naming the first unknown key
+     */
+    public void finish() {
+        for (String key : values.keySet()) {
+            if (!read.contains(key)) {
+                throw new ConfigException("Unknown configuration key " + key(key)
+                        + (read.isEmpty() ? "" : "; known keys here: " + String.join(", ", read)));
+            }
+        }
+        children.forEach(ConfigNode::finish);
+    }
+
+    private static Map<String, Object> asStringMap(String path, Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(Objects.toString(k), v));
+        return out;
+    }
+}

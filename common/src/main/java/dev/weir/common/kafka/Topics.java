@@ -1,0 +1,43 @@
+package dev.weir.common.kafka;
+
+import java.util.List;
+
+/**
+ * Every Kafka topic Weir reads or writes, defined once. Values and keys are described in
+ * {@code schemas/README.md}.
+ */
+public final class Topics {
+    /** Raw JSON log events from agents; key = service name. */
+    public static final String RAW_LOGS = "weir.raw.logs";
+    /** Raw JSON request events from agents; key = service name. */
+    public static final String RAW_REQUESTS = "weir.raw.requests";
+    /** Clean, redacted Avro LogEvent; key = service name. */
+    public static final String LOGS = "weir.logs";
+    /** Clean, redacted Avro RequestEvent; key = service name. */
+    public static final String REQUESTS = "weir.requests";
+    /** Rejected input: original bytes plus {@code weir.dlq.*} reason headers. */
+    public static final String DEADLETTER = "weir.deadletter";
+    /** Avro ErrorRateWindow per closed window. */
+    public static final String STATS_ERRORS = "weir.stats.errors";
+    /** Avro LatencyWindow per closed window. */
+    public static final String STATS_LATENCY = "weir.stats.latency";
+    /** Avro LoginBurstWindow per detection. */
+    public static final String STATS_LOGINS = "weir.stats.logins";
+    /** Avro AlertEvent; key = alert fingerprint. */
+    public static final String ALERTS = "weir.alerts";
+    /** Compacted: the rule set, key = rule file name. */
+    public static final String RULES = "weir.rules";
+    /** Compacted: alert-emitter's notification log, key = receiver/group/state. */
+    public static final String NOTIFICATIONS = "weir.notifications";
+    /** Compacted: alert-emitter's silences, key = silence id. */
+    public static final String SILENCES = "weir.silences";
+
+    /** Topics that {@code weir up} and the tests create up front, with their partition counts. */
+    public static final List<String> ALL = List.of(RAW_LOGS, RAW_REQUESTS, LOGS, REQUESTS, DEADLETTER,
+            STATS_ERRORS, STATS_LATENCY, STATS_LOGINS, ALERTS, RULES, NOTIFICATIONS, SILENCES);
+
+    /** Topics whose records are state, not events: compacted, never deleted by age. */
+    public static final List<String> COMPACTED = List.of(RULES, NOTIFICATIONS, SILENCES);
+
+    private Topics() {}
+}
