@@ -1,0 +1,155 @@
+package dev.weir.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Launching a child JVM on this JVM's classpath, wrapped in {@link ChildMain}. */
+final class ChildJvm {
+
+    private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
+
+    /**
+     * SLF4J providers and bridges that must not reach the broker JVM: it logs through log4j2, and
+     * a second provider (or log4j-to-slf4j, which would loop) would take over its logging.
+     */
+    private static final Pattern FOREIGN_LOGGING = Pattern.compile(
+            "(logback-classic|logback-core|slf4j-simple|slf4j-nop|slf4j-jdk14|slf4j-reload4j|slf4j-log4j12"
+                    + "|log4j-slf4j-impl|log4j-slf4j2-impl|log4j-to-slf4j)-.*\\.jar");
+
+    private ChildJvm() {
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> ChildMain <mainClass> <args>} with output appended to
+     * {@code logFile} and standard input left as an open pipe (see {@link ChildMain}).
+     */
+    static Process launch(Path workDir, Path logFile, List<String> jvmOptions, String mainClass, List<String> args)
+            throws IOException {
+        Path argFile = workDir.resolve("jvm-classpath.args");
+        Files.writeString(argFile, "-cp " + quote(String.join(File.pathSeparator, classpath())) + "\n",
+                StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("@" + argFile);
+        command.addAll(jvmOptions);
+        command.add(ChildMain.class.getName());
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        return builder.start();
+    }
+
+    /**
+     * This JVM's classpath with manifest-only jars (such as Surefire's booter jar) expanded,
+     * foreign SLF4J providers removed, and the log4j2 SLF4J provider added.
+     */
+    static List<String> classpath() {
+        return classpath(System.getProperty("java.class.path"));
+    }
+
+    static List<String> classpath(String javaClassPath) {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String entry : javaClassPath.split(Pattern.quote(File.pathSeparator))) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            List<String> manifestEntries = manifestOnlyClassPath(Path.of(entry));
+            if (manifestEntries != null) {
+                entries.addAll(manifestEntries);
+            } else {
+                entries.add(entry);
+            }
+        }
+        entries.removeIf(e -> FOREIGN_LOGGING.matcher(Path.of(e).getFileName().toString()).matches());
+        Path provider = Artifacts.log4jSlf4jProvider();
+        if (provider != null) {
+            entries.add(provider.toString());
+        } else {
+            log.warn("log4j-slf4j2-impl {} is not in the local Maven repository, so the Kafka broker will not log;"
+                    + " fetch it with '{}'", Artifacts.LOG4J_VERSION, Artifacts.fetchCommand());
+        }
+        return new ArrayList<>(entries);
+    }
+
+    /** The Class-Path of a jar that holds nothing but a manifest, or {@code null} for any other entry. */
+    private static List<String> manifestOnlyClassPath(Path entry) {
+        if (!entry.getFileName().toString().endsWith(".jar") || !Files.isRegularFile(entry)) {
+            return null;
+        }
+        try (JarFile jar = new JarFile(entry.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            if (classPath == null || jar.stream().anyMatch(e -> !e.getName().startsWith("META-INF/"))) {
+                return null;
+            }
+            URI base = entry.toAbsolutePath().toUri();
+            List<String> result = new ArrayList<>();
+            for (String url : classPath.trim().split("\\s+")) {
+                result.add(Path.of(base.resolve(new URI(url))).toString());
+            }
+            return result;
+        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+            log.debug("Could not read the manifest of {}; using it as it is", entry, e);
+            return null;
+        }
+    }
+
+    /** Quotes a value for a java @argfile. */
+    private static String quote(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** The last {@code lines} lines of a log file, for error messages; never throws. */
+    static String tail(Path file, int lines) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return "(no log at " + file + ")";
+            }
+            long size = Files.size(file);
+            long from = Math.max(0, size - 64 * 1024);
+            byte[] bytes;
+            try (var channel = Files.newByteChannel(file)) {
+                channel.position(from);
+                var buffer = java.nio.ByteBuffer.allocate((int) (size - from));
+                while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                    // read fully
+                }
+                bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            }
+            List<String> all = List.of(new String(bytes, StandardCharsets.UTF_8).split("\\R"));
+            return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(could not read " + file + ": " + e + ")";
+        }
+    }
+
+    /** Appends a marker line to a child's log so that restarts are easy to tell apart. */
+    static void mark(Path logFile, String line) {
+        try {
+            Files.writeString(logFile, "=== weir: " + line + " ===" + System.lineSeparator(), StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            log.debug("Could not write to {}", logFile, e);
+        }
+    }
+}
