@@ -77,7 +77,8 @@ final class ChildJvm {
             if (manifestEntries != null) {
                 entries.addAll(manifestEntries);
             } else {
-                entries.add(entry);
+                // Absolute: the child runs in another working directory.
+                entries.add(Path.of(entry).toAbsolutePath().toString());
             }
         }
         entries.removeIf(e -> FOREIGN_LOGGING.matcher(Path.of(e).getFileName().toString()).matches());
@@ -91,7 +92,12 @@ final class ChildJvm {
         return new ArrayList<>(entries);
     }
 
-    /** The Class-Path of a jar that holds nothing but a manifest, or {@code null} for any other entry. */
+    /**
+     * The Class-Path of a jar that holds nothing but a manifest (Surefire's booter jar) or of
+     * an application launcher jar with a Main-Class (such as {@code weir.jar}, whose own
+     * classes the child never needs and whose Class-Path would otherwise bring back the
+     * logging providers removed above); {@code null} for any other entry.
+     */
     private static List<String> manifestOnlyClassPath(Path entry) {
         if (!entry.getFileName().toString().endsWith(".jar") || !Files.isRegularFile(entry)) {
             return null;
@@ -99,7 +105,8 @@ final class ChildJvm {
         try (JarFile jar = new JarFile(entry.toFile())) {
             Manifest manifest = jar.getManifest();
             String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-            if (classPath == null || jar.stream().anyMatch(e -> !e.getName().startsWith("META-INF/"))) {
+            boolean launcher = manifest != null && manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS) != null;
+            if (classPath == null || (!launcher && jar.stream().anyMatch(e -> !e.getName().startsWith("META-INF/")))) {
                 return null;
             }
             URI base = entry.toAbsolutePath().toUri();
