@@ -1,10 +1,251 @@
 package dev.weir.emitter;
 
-/** Entry point of this component; filled in by its issue. */
-public final class EmitterApp {
-    private EmitterApp() {}
+import dev.weir.common.config.ConfigException;
+import dev.weir.common.kafka.Topics;
+import dev.weir.common.ops.HealthCheck;
+import dev.weir.common.ops.Metrics;
+import dev.weir.common.ops.OpsServer;
+import dev.weir.emitter.api.AlertsApi;
+import dev.weir.emitter.config.AlertmanagerConfig;
+import dev.weir.emitter.config.AlertmanagerConfigLoader;
+import dev.weir.emitter.delivery.Integration;
+import dev.weir.emitter.delivery.Integrations;
+import dev.weir.emitter.delivery.Notifier;
+import dev.weir.emitter.delivery.Retrier;
+import dev.weir.emitter.group.Dispatcher;
+import dev.weir.emitter.inhibit.Inhibitor;
+import dev.weir.emitter.notifylog.NotificationLog;
+import dev.weir.emitter.route.Route;
+import dev.weir.emitter.silence.Silences;
+import dev.weir.emitter.state.KafkaStateStore;
+import dev.weir.emitter.state.StateStore;
+import dev.weir.emitter.template.Templates;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+/**
+ * alert-emitter: reads an alertmanager.yml, serves the Alertmanager-compatible API on port 9093
+ * (default), groups, mutes and delivers notifications. With Kafka, the notification log and the
+ * silences live in the compacted topics {@code weir.notifications} and {@code weir.silences};
+ * without Kafka they live in memory.
+ *
+ * <p>The only place that builds the HTTP server, the meter registry, Kafka clients and threads.
+ */
+public final class EmitterApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmitterApp.class);
+
+    /**
+     * @param configFile the alertmanager.yml
+     * @param httpPort the API port, 9093 by default; 0 picks a free port
+     * @param bootstrapServers Kafka brokers, or null to keep state in memory
+     * @param externalUrl this emitter's URL for links in messages
+     * @param apiToken bearer token required on write endpoints, or null
+     * @param clock the clock
+     * @param console told one line per notification sent ({@code weir up} prints them)
+     */
+    public record Settings(Path configFile, int httpPort, String bootstrapServers, String externalUrl, String apiToken,
+                           Clock clock, Consumer<String> console) {
+        public Settings {
+            Objects.requireNonNull(configFile, "configFile");
+            Objects.requireNonNull(clock, "clock");
+            if (httpPort < 0 || httpPort > 65535) {
+                throw ConfigException.invalid("emitter.http.port", httpPort, "must be between 0 and 65535");
+            }
+            externalUrl = externalUrl == null ? "http://localhost:" + (httpPort == 0 ? 9093 : httpPort) : externalUrl;
+            console = console == null ? line -> { } : console;
+        }
+
+        /** Defaults: port 9093, no Kafka, system clock. */
+        public static Settings of(Path configFile) {
+            return new Settings(configFile, 9093, null, null, System.getenv("WEIR_EMITTER_TOKEN"), Clock.systemUTC(), null);
+        }
+    }
+
+    private final Settings settings;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Javalin http;
+    private Dispatcher dispatcher;
+    private Thread loop;
+    private volatile boolean running;
+    private final Object signal = new Object();
+
+    public EmitterApp(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Validates an alertmanager.yml without starting anything: keys, values, references and
+     * every template.
+     *
+     * @param configFile the alertmanager.yml
+     * @return warnings that do not stop startup (e.g. URLs left as placeholders); empty when clean
+     * @throws ConfigException for the first problem that would stop startup
+     */
+    public static List<String> check(Path configFile) {
+        AlertmanagerConfig config = AlertmanagerConfigLoader.load(configFile, System.getenv());
+        Integrations.build(config, Templates.withDefaults(), HttpClient.newHttpClient(), Duration.ofSeconds(10));
+        return config.warnings();
+    }
+
+    /**
+     * Starts the emitter.
+     *
+     * @return this
+     * @throws ConfigException when the configuration is invalid (nothing is started then)
+     */
+    public synchronized EmitterApp start() {
+        AlertmanagerConfig config = AlertmanagerConfigLoader.load(settings.configFile(), System.getenv());
+        config.warnings().forEach(w -> log.warn("{}", w));
+        Map<String, List<Integration>> integrations = Integrations.build(config, Templates.withDefaults(),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10));
+        PrometheusMeterRegistry registry = Metrics.newRegistry("emitter");
+        resources.add(registry::close);
+        StateStore nflogStore;
+        StateStore silenceStore;
+        if (settings.bootstrapServers() != null) {
+            nflogStore = new KafkaStateStore(settings.bootstrapServers(), Topics.NOTIFICATIONS, "weir-emitter-nflog");
+            silenceStore = new KafkaStateStore(settings.bootstrapServers(), Topics.SILENCES, "weir-emitter-silences");
+            resources.add(nflogStore);
+            resources.add(silenceStore);
+        } else {
+            nflogStore = StateStore.inMemory();
+            silenceStore = StateStore.inMemory();
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "emitter-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(() -> {
+            senders.shutdown();
+            senders.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        Notifier notifier = new Notifier(integrations, new NotificationLog(nflogStore), Retrier.defaults(), senders,
+                settings.clock(), registry, settings.console());
+        Silences silences = new Silences(silenceStore);
+        dispatcher = new Dispatcher(Route.tree(config.route()), settings.clock(), notifier, silences,
+                new Inhibitor(config.inhibitRules()), settings.externalUrl(), this::wake);
+        running = true;
+        loop = new Thread(this::runLoop, "emitter-dispatcher");
+        loop.setDaemon(true);
+        loop.start();
+        http = Javalin.create(c -> c.showJavalinBanner = false);
+        OpsServer.install(http, registry, settings.clock(), Map.of("dispatcher",
+                () -> running ? HealthCheck.Status.up("RUNNING") : HealthCheck.Status.down("STOPPED", "dispatcher stopped")));
+        new AlertsApi(dispatcher, silences, settings.clock(), config.global().resolveTimeout(), settings.apiToken()).install(http);
+        try {
+            http.start("0.0.0.0", settings.httpPort());
+        } catch (RuntimeException e) {
+            close();
+            throw new ConfigException("Cannot listen on port " + settings.httpPort() + " (" + e.getMessage()
+                    + "); set the emitter's HTTP port to another port.");
+        }
+        log.info("alert-emitter listening on port {} with {} receivers", port(), integrations.size());
+        return this;
+    }
+
+    /** @return the port the API listens on */
+    public int port() {
+        return http.port();
+    }
+
+    /** @return the dispatcher, for in-process feeding (the Kafka consumer, tests) */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    private void runLoop() {
+        while (running) {
+            try {
+                dispatcher.processDue();
+                Instant now = settings.clock().instant();
+                long waitMs = dispatcher.nextDue().map(d -> Duration.between(now, d).toMillis()).orElse(1000L);
+                waitMs = Math.max(1, Math.min(waitMs, 1000));
+                synchronized (signal) {
+                    signal.wait(waitMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("dispatcher loop failed; continuing", e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (http != null) {
+            http.stop();
+        }
+        if (loop != null) {
+            loop.interrupt();
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while closing", e);
+            }
+        }
+        resources.clear();
+    }
+
+    /**
+     * {@code EmitterApp [check] CONFIG [--port N] [--bootstrap-servers HOSTS] [--external-url URL]}.
+     * Exits 2 on configuration errors.
+     */
     public static void main(String[] args) {
-        System.err.println("EmitterApp is not built yet");
+        try {
+            if (args.length >= 2 && args[0].equals("check")) {
+                List<String> problems = check(Path.of(args[1]));
+                problems.forEach(p -> System.err.println("warning: " + p));
+                System.err.println(Path.of(args[1]) + " is valid" + (problems.isEmpty() ? "" : " (" + problems.size() + " warnings)"));
+                return;
+            }
+            if (args.length < 1) {
+                System.err.println("usage: EmitterApp [check] alertmanager.yml [--port 9093] [--bootstrap-servers host:9092] [--external-url URL]");
+                System.exit(2);
+            }
+            int port = 9093;
+            String bootstrap = null;
+            String external = null;
+            for (int i = 1; i + 1 < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--port" -> port = Integer.parseInt(args[i + 1]);
+                    case "--bootstrap-servers" -> bootstrap = args[i + 1];
+                    case "--external-url" -> external = args[i + 1];
+                    default -> throw new ConfigException("Unknown option " + args[i]);
+                }
+            }
+            EmitterApp app = new EmitterApp(new Settings(Path.of(args[0]), port, bootstrap, external,
+                    System.getenv("WEIR_EMITTER_TOKEN"), Clock.systemUTC(), null)).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "emitter-shutdown"));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 }

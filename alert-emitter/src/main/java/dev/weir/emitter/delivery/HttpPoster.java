@@ -1,0 +1,75 @@
+package dev.weir.emitter.delivery;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.ZonedDateTime;
+import java.util.Map;
+
+/** Posts a JSON body and turns the answer into success or a {@link DeliveryException}. Thread-safe. */
+public final class HttpPoster {
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public HttpPoster(HttpClient client, Duration timeout) {
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param url where to post
+     * @param json the body
+     * @param headers extra headers
+     * @throws DeliveryException retryable for 5xx, 429, timeouts and I/O errors; permanent for other 4xx
+     */
+    public void post(URI url, String json, Map<String, String> headers) throws DeliveryException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Weir-alert-emitter")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        headers.forEach(b::header);
+        HttpResponse<String> r;
+        try {
+            r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new DeliveryException("timed out after " + timeout + " posting to " + redact(url), true, null);
+        } catch (IOException e) {
+            throw new DeliveryException("cannot post to " + redact(url) + ": " + e, true, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted posting to " + redact(url), true, null);
+        }
+        int status = r.statusCode();
+        if (status / 100 == 2) {
+            return;
+        }
+        String body = r.body() == null ? "" : r.body().substring(0, Math.min(200, r.body().length()));
+        boolean retryable = status == 429 || status >= 500;
+        Duration retryAfter = r.headers().firstValue("Retry-After").map(HttpPoster::parseRetryAfter).orElse(null);
+        throw new DeliveryException("HTTP " + status + " from " + redact(url) + ": " + body, retryable, retryAfter);
+    }
+
+    static Duration parseRetryAfter(String v) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(java.time.Instant.now(), ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException ex) {
+                return null;
+            }
+        }
+    }
+
+    /** Webhook URLs carry secrets in their path (Slack's do): log only scheme, host and port. */
+    static String redact(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + "/...";
+    }
+}
