@@ -123,7 +123,7 @@ public final class UpCommand implements Runnable {
 
         UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
         List<String> where = new ArrayList<>();
-        for (UpComponent component : UpComponents.all()) {
+        for (UpComponent component : UpComponents.all(out)) {
             out.println("weir up: starting " + component.name());
             out.flush();
             running.add(component);

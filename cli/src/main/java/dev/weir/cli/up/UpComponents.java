@@ -1,5 +1,6 @@
 package dev.weir.cli.up;
 
+import java.io.PrintWriter;
 import java.util.List;
 
 /**
@@ -9,7 +10,7 @@ import java.util.List;
 final class UpComponents {
     private UpComponents() {}
 
-    static List<UpComponent> all() {
-        return List.of();
+    static List<UpComponent> all(PrintWriter console) {
+        return List.of(new EmitterComponent(console));
     }
 }
