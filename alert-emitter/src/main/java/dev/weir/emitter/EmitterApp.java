@@ -1,6 +1,7 @@
 package dev.weir.emitter;
 
 import dev.weir.common.config.ConfigException;
+import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
@@ -14,12 +15,14 @@ import dev.weir.emitter.delivery.Notifier;
 import dev.weir.emitter.delivery.Retrier;
 import dev.weir.emitter.group.Dispatcher;
 import dev.weir.emitter.inhibit.Inhibitor;
+import dev.weir.emitter.intake.AlertConsumer;
 import dev.weir.emitter.notifylog.NotificationLog;
 import dev.weir.emitter.route.Route;
 import dev.weir.emitter.silence.Silences;
 import dev.weir.emitter.state.KafkaStateStore;
 import dev.weir.emitter.state.StateStore;
 import dev.weir.emitter.template.Templates;
+import dev.weir.schemas.serde.WeirSerdes;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpClient;
@@ -28,21 +31,32 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * alert-emitter: reads an alertmanager.yml, serves the Alertmanager-compatible API on port 9093
- * (default), groups, mutes and delivers notifications. With Kafka, the notification log and the
- * silences live in the compacted topics {@code weir.notifications} and {@code weir.silences};
- * without Kafka they live in memory.
+ * (default), groups, mutes and delivers notifications. With Kafka, it also consumes the alert
+ * state changes of {@code weir.alerts} (see {@link AlertConsumer}), and the notification log and
+ * the silences live in the compacted topics {@code weir.notifications} and {@code weir.silences};
+ * without Kafka they live in memory and only {@code POST /api/v2/alerts} feeds it.
  *
  * <p>The only place that builds the HTTP server, the meter registry, Kafka clients and threads.
  */
@@ -75,6 +89,9 @@ public final class EmitterApp implements AutoCloseable {
             return new Settings(configFile, 9093, null, null, System.getenv("WEIR_EMITTER_TOKEN"), Clock.systemUTC(), null);
         }
     }
+
+    /** Consumer group under which the offsets of {@code weir.alerts} are committed (they show the lag). */
+    public static final String CONSUMER_GROUP = "weir-emitter";
 
     private final Settings settings;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -118,6 +135,7 @@ public final class EmitterApp implements AutoCloseable {
         StateStore nflogStore;
         StateStore silenceStore;
         if (settings.bootstrapServers() != null) {
+            requireTopics(settings.bootstrapServers());
             nflogStore = new KafkaStateStore(settings.bootstrapServers(), Topics.NOTIFICATIONS, "weir-emitter-nflog");
             silenceStore = new KafkaStateStore(settings.bootstrapServers(), Topics.SILENCES, "weir-emitter-silences");
             resources.add(nflogStore);
@@ -144,9 +162,17 @@ public final class EmitterApp implements AutoCloseable {
         loop = new Thread(this::runLoop, "emitter-dispatcher");
         loop.setDaemon(true);
         loop.start();
+        Map<String, HealthCheck> checks = new LinkedHashMap<>();
+        checks.put("dispatcher",
+                () -> running ? HealthCheck.Status.up("RUNNING") : HealthCheck.Status.down("STOPPED", "dispatcher stopped"));
+        if (settings.bootstrapServers() != null) {
+            AlertConsumer alerts = startAlertConsumer(settings.bootstrapServers(), registry);
+            checks.put("alerts", () -> alerts.problem() != null ? HealthCheck.Status.down("FAILED", alerts.problem())
+                    : alerts.replayed() ? HealthCheck.Status.up("RUNNING")
+                    : HealthCheck.Status.down("REPLAYING", "rebuilding alert state from " + Topics.ALERTS));
+        }
         http = Javalin.create(c -> c.showJavalinBanner = false);
-        OpsServer.install(http, registry, settings.clock(), Map.of("dispatcher",
-                () -> running ? HealthCheck.Status.up("RUNNING") : HealthCheck.Status.down("STOPPED", "dispatcher stopped")));
+        OpsServer.install(http, registry, settings.clock(), checks);
         new AlertsApi(dispatcher, silences, settings.clock(), config.global().resolveTimeout(), settings.apiToken()).install(http);
         try {
             http.start("0.0.0.0", settings.httpPort());
@@ -157,6 +183,42 @@ public final class EmitterApp implements AutoCloseable {
         }
         log.info("alert-emitter listening on port {} with {} receivers", port(), integrations.size());
         return this;
+    }
+
+    private AlertConsumer startAlertConsumer(String bootstrapServers, PrometheusMeterRegistry registry) {
+        KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(KafkaClients.consumer(bootstrapServers, CONSUMER_GROUP),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        AlertConsumer alerts = new AlertConsumer(kafka, Topics.ALERTS, WeirSerdes.alertEvent().deserializer(),
+                dispatcher::put, registry);
+        Thread thread = new Thread(alerts, "emitter-alerts-consumer");
+        thread.setDaemon(true);
+        thread.start();
+        resources.add(() -> {
+            alerts.close();
+            thread.join(10_000);
+        });
+        return alerts;
+    }
+
+    /** Fails startup, before any client starts, when the topics the emitter needs are missing. */
+    private static void requireTopics(String bootstrapServers) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> missing = Stream.of(Topics.ALERTS, Topics.NOTIFICATIONS, Topics.SILENCES)
+                    .filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new ConfigException("Topics " + missing + " do not exist on " + bootstrapServers
+                        + "; create Weir's topics first (weir up does).");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConfigException("Kafka at " + bootstrapServers + " did not answer within 30 s ("
+                    + e.getMessage() + "); check --bootstrap-servers.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("Interrupted while checking the topics on " + bootstrapServers);
+        }
     }
 
     /** @return the port the API listens on */
