@@ -1,0 +1,296 @@
+package dev.weir.processor.rules;
+
+import dev.weir.schemas.LogLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The evaluation of one rule for one group, free of Kafka: which events count, how they update
+ * the group's windows, what the value is at a time, and the Prometheus alert state machine
+ * (inactive → pending → firing → resolved, with {@code for} and {@code keep_firing_for}).
+ */
+final class RuleEngine {
+    private static final int TOTAL = 0;
+    private static final int BAD = 1;
+    private static final int LE = 1;
+    private static final int LT = 2;
+
+    /** A change of alert state to publish. */
+    enum Transition { NONE, FIRING, RESOLVED }
+
+    /**
+     * @param holds whether the condition holds
+     * @param value the value ({@code NaN} for latency_quantile, which the caller computes from sketches)
+     */
+    record Evaluation(boolean holds, double value) {
+    }
+
+    private RuleEngine() {
+    }
+
+    /** @return whether the event counts for the rule (signal, filters and group labels) */
+    static boolean accepts(Rule rule, RuleInput in) {
+        Signal s = rule.signal();
+        boolean kind = switch (s) {
+            case ERROR_RATIO, REQUEST_RATE -> in.request();
+            case BURN_RATE -> in.request() && (!rule.latencySli() || in.durationMs() != null);
+            case LATENCY_QUANTILE -> in.request() && in.durationMs() != null;
+            case LOG_RATE -> !in.request() && in.level() != null && in.level() != LogLevel.UNKNOWN
+                    && in.level().ordinal() >= rule.level().ordinal();
+            case FAILED_LOGINS -> in.failedLogin();
+            case ABSENCE -> true;
+            case NEW_FINGERPRINT, ESCALATING_FINGERPRINT -> !in.request() && in.fingerprint() != null;
+        };
+        if (!kind) {
+            return false;
+        }
+        for (var m : rule.match().entrySet()) {
+            if (!m.getValue().equals(in.label(m.getKey()))) {
+                return false;
+            }
+        }
+        for (String l : rule.groupBy()) {
+            if (in.label(l) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return a fresh state for a group of the rule */
+    static GroupState newState(Rule rule, RuleInput in) {
+        GroupState s = new GroupState();
+        s.ruleVersion = rule.version();
+        for (String l : rule.groupBy()) {
+            s.labels.put(l, in.label(l));
+        }
+        s.rings.addAll(newRings(rule));
+        return s;
+    }
+
+    static List<Ring> newRings(Rule rule) {
+        long w = rule.window().toMillis();
+        List<Ring> rings = new ArrayList<>();
+        switch (rule.signal()) {
+            case ERROR_RATIO -> rings.add(Ring.forWindow(w, 2));
+            case REQUEST_RATE, LOG_RATE, FAILED_LOGINS -> rings.add(Ring.forWindow(w, 1));
+            case LATENCY_QUANTILE -> rings.add(Ring.forWindow(w, 3));
+            case BURN_RATE -> {
+                for (long window : burnWindowsMs(rule)) {
+                    rings.add(Ring.forWindow(window, 2));
+                }
+            }
+            case ESCALATING_FINGERPRINT -> {
+                rings.add(Ring.forWindow(w, 1));
+                rings.add(Ring.forWindow(rule.baseline().toMillis(), 1));
+            }
+            default -> { }
+        }
+        return rings;
+    }
+
+    /** Distinct windows of a burn-rate rule: long, short of each pair, in order. */
+    private static List<Long> burnWindowsMs(Rule rule) {
+        List<Long> windows = new ArrayList<>();
+        for (BurnWindow b : rule.burnWindows()) {
+            if (!windows.contains(b.longWindow().toMillis())) {
+                windows.add(b.longWindow().toMillis());
+            }
+            if (!windows.contains(b.shortWindow().toMillis())) {
+                windows.add(b.shortWindow().toMillis());
+            }
+        }
+        return windows;
+    }
+
+    /** @return whether the event is an offending one, worth an exemplar */
+    static boolean offending(Rule rule, RuleInput in) {
+        return switch (rule.signal()) {
+            case ERROR_RATIO -> in.status() >= 500;
+            case BURN_RATE -> bad(rule, in);
+            case LATENCY_QUANTILE -> in.durationMs() / 1000 > rule.threshold();
+            case ABSENCE -> false;
+            default -> true;
+        };
+    }
+
+    private static boolean bad(Rule rule, RuleInput in) {
+        return rule.latencySli() ? in.durationMs() > rule.sliLatencyMs() : in.status() >= 500;
+    }
+
+    /**
+     * Adds the event to the group's windows.
+     *
+     * @param evicted told the latency sketch buckets that left the window (latency_quantile only)
+     */
+    static void record(Rule rule, GroupState s, RuleInput in, LongConsumer evicted) {
+        long t = in.timestamp();
+        switch (rule.signal()) {
+            case ERROR_RATIO -> s.rings.get(0).add(t, new long[] {1, in.status() >= 500 ? 1 : 0}, null);
+            case REQUEST_RATE, LOG_RATE, FAILED_LOGINS -> s.rings.get(0).add(t, new long[] {1}, null);
+            case LATENCY_QUANTILE -> {
+                double seconds = in.durationMs() / 1000;
+                s.rings.get(0).add(t, new long[] {1, seconds <= rule.threshold() ? 1 : 0, seconds < rule.threshold() ? 1 : 0},
+                        evicted);
+            }
+            case BURN_RATE -> {
+                long[] d = {1, bad(rule, in) ? 1 : 0};
+                for (Ring r : s.rings) {
+                    r.add(t, d, null);
+                }
+            }
+            case ESCALATING_FINGERPRINT -> {
+                s.rings.get(0).add(t, new long[] {1}, null);
+                s.rings.get(1).add(t, new long[] {1}, null);
+            }
+            case NEW_FINGERPRINT -> {
+                long now = Math.max(t, s.lastEventTime);
+                if (s.firstSeen == Long.MIN_VALUE || now - s.lastEventTime > rule.lookback().toMillis()) {
+                    s.firstSeen = now;
+                    s.occurrences = 0;
+                }
+                s.occurrences++;
+            }
+            case ABSENCE -> { }
+        }
+        if (offending(rule, in)) {
+            s.exemplar(in.id(), in.traceId());
+        }
+    }
+
+    /**
+     * @param now  evaluation time: event time (wall time for absence)
+     * @param wall wall-clock time, for absence
+     * @return the condition and value at {@code now}
+     */
+    static Evaluation evaluate(Rule rule, GroupState s, long now, long wall) {
+        double windowSeconds = rule.window().toMillis() / 1000.0;
+        double thr = rule.threshold();
+        switch (rule.signal()) {
+            case ERROR_RATIO -> {
+                long total = s.rings.get(0).sum(now, TOTAL);
+                long errors = s.rings.get(0).sum(now, BAD);
+                double v = total == 0 ? 0 : (double) errors / total;
+                return new Evaluation(total > 0 && total >= rule.minEvents() && rule.op().test(v, thr), v);
+            }
+            case REQUEST_RATE, LOG_RATE -> {
+                long count = s.rings.get(0).sum(now, TOTAL);
+                double v = count / windowSeconds;
+                return new Evaluation(count >= rule.minEvents() && rule.op().test(v, thr), v);
+            }
+            case FAILED_LOGINS -> {
+                long count = s.rings.get(0).sum(now, TOTAL);
+                return new Evaluation(count >= rule.minEvents() && rule.op().test(count, thr), count);
+            }
+            case LATENCY_QUANTILE -> {
+                Ring r = s.rings.get(0);
+                long total = r.sum(now, TOTAL);
+                if (total == 0 || total < rule.minEvents()) {
+                    return new Evaluation(false, Double.NaN);
+                }
+                // Nearest rank: the quantile is the k-th smallest sample. Exact against the threshold,
+                // so the alert fires on the very sample that moves the quantile across it.
+                long k = (long) Math.ceil(rule.quantile() * total);
+                long le = r.sum(now, LE);
+                long lt = r.sum(now, LT);
+                boolean holds = switch (rule.op()) {
+                    case GT -> le < k;
+                    case GE -> lt < k;
+                    case LT -> lt >= k;
+                    case LE -> le >= k;
+                };
+                return new Evaluation(holds, Double.NaN);
+            }
+            case ABSENCE -> {
+                double silent = Math.max(0, wall - s.lastEventWall) / 1000.0;
+                return new Evaluation(rule.op().test(silent, thr), silent);
+            }
+            case BURN_RATE -> {
+                List<Long> windows = burnWindowsMs(rule);
+                double budget = 1 - rule.objective();
+                boolean holds = false;
+                double holding = 0;
+                double any = 0;
+                for (BurnWindow b : rule.burnWindows()) {
+                    Ring lr = s.rings.get(windows.indexOf(b.longWindow().toMillis()));
+                    Ring sr = s.rings.get(windows.indexOf(b.shortWindow().toMillis()));
+                    long lt = lr.sum(now, TOTAL);
+                    long st = sr.sum(now, TOTAL);
+                    double lb = lt == 0 ? 0 : (double) lr.sum(now, BAD) / lt / budget;
+                    double sb = st == 0 ? 0 : (double) sr.sum(now, BAD) / st / budget;
+                    boolean pair = lt > 0 && st > 0 && lt >= rule.minEvents() && lb > b.factor() && sb > b.factor();
+                    if (pair) {
+                        holding = Math.max(holding, lb);
+                    }
+                    any = Math.max(any, lb);
+                    holds |= pair;
+                }
+                double value = holds ? holding : any;
+                return new Evaluation(holds, value);
+            }
+            case NEW_FINGERPRINT -> {
+                boolean holds = s.firstSeen != Long.MIN_VALUE && now - s.firstSeen < rule.window().toMillis();
+                return new Evaluation(holds, s.occurrences);
+            }
+            case ESCALATING_FINGERPRINT -> {
+                long current = s.rings.get(0).sum(now, TOTAL);
+                long base = s.rings.get(1).sum(now, TOTAL);
+                double w = rule.window().toMillis();
+                double expected = Math.max(1.0, Math.max(0, base - current) * w / (rule.baseline().toMillis() - w));
+                double v = current / expected;
+                return new Evaluation(current >= rule.minEvents() && rule.op().test(v, thr), v);
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /**
+     * Moves the alert state machine to {@code now}.
+     *
+     * @return the state change to publish, if any
+     */
+    static Transition step(Rule rule, GroupState s, long now, Evaluation e) {
+        if (!Double.isNaN(e.value())) {
+            s.lastValue = e.value();
+        }
+        switch (s.status) {
+            case INACTIVE -> {
+                if (e.holds()) {
+                    s.activeAt = now;
+                    s.lastTrueAt = now;
+                    if (rule.forDuration().isZero()) {
+                        return fire(s, now);
+                    }
+                    s.status = GroupState.Status.PENDING;
+                }
+                return Transition.NONE;
+            }
+            case PENDING -> {
+                if (!e.holds()) {
+                    s.status = GroupState.Status.INACTIVE;
+                    return Transition.NONE;
+                }
+                s.lastTrueAt = now;
+                return now - s.activeAt >= rule.forDuration().toMillis() ? fire(s, now) : Transition.NONE;
+            }
+            default -> {
+                if (e.holds()) {
+                    s.lastTrueAt = now;
+                    return Transition.NONE;
+                }
+                if (now - s.lastTrueAt >= rule.keepFiringFor().toMillis()) {
+                    s.status = GroupState.Status.INACTIVE;
+                    return Transition.RESOLVED;
+                }
+                return Transition.NONE;
+            }
+        }
+    }
+
+    private static Transition fire(GroupState s, long now) {
+        s.status = GroupState.Status.FIRING;
+        s.startsAt = now;
+        return Transition.FIRING;
+    }
+}

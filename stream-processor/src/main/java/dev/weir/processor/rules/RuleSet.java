@@ -1,0 +1,622 @@
+package dev.weir.processor.rules;
+
+import dev.weir.schemas.LogLevel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * A validated set of rules read from rule files (YAML, a top-level {@code rules:} list; the
+ * README's "Alert rules" section documents every field). Immutable; rule names are unique.
+ * Loading is all or nothing: the first problem throws a {@link RuleException} that names the
+ * file, the rule and the field.
+ */
+public final class RuleSet {
+    /** Labels a rule may group by or match on. */
+    public static final Set<String> LABELS = Set.of("service", "route", "method", "status", "source_ip", "user_name",
+            "level", "fingerprint", "error_type");
+    /** The classpath resource holding the default rule pack. */
+    public static final String DEFAULT_PACK = "rules/default.yml";
+
+    private static final Set<String> TOP_LEVEL = Set.of("rules");
+    private static final Set<String> FIELDS = Set.of("alert", "signal", "group_by", "match", "window", "op", "threshold",
+            "for", "keep_firing_for", "min_events", "severity", "labels", "annotations", "quantile", "level", "objective",
+            "sli", "sli_latency", "burn_windows", "lookback", "baseline", "max_groups");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_:.-]*");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)");
+
+    private static final RuleSet EMPTY = new RuleSet(List.of(), Map.of());
+
+    private final List<Rule> rules;
+    private final Map<String, Rule> byName;
+    private final Map<String, String> files;
+
+    private RuleSet(List<Rule> rules, Map<String, String> files) {
+        this.rules = List.copyOf(rules);
+        Map<String, Rule> m = new LinkedHashMap<>();
+        for (Rule r : rules) {
+            m.put(r.name(), r);
+        }
+        this.byName = Collections.unmodifiableMap(m);
+        this.files = Collections.unmodifiableMap(new TreeMap<>(files));
+    }
+
+    /** @return a set without rules */
+    public static RuleSet empty() {
+        return EMPTY;
+    }
+
+    /** @return the rules, in file-name order and then file order */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /**
+     * @param name a rule name
+     * @return the rule, or {@code null}
+     */
+    public Rule rule(String name) {
+        return byName.get(name);
+    }
+
+    /** @return file name → YAML text, as loaded */
+    public Map<String, String> files() {
+        return files;
+    }
+
+    /**
+     * Loads one rule file, or every {@code *.yml} / {@code *.yaml} file directly in a directory.
+     *
+     * @param path a file or a directory
+     * @return the rules
+     * @throws RuleException when a rule is invalid or the path holds no rule file
+     * @throws UncheckedIOException when a file cannot be read
+     */
+    public static RuleSet load(Path path) {
+        Map<String, String> files = new TreeMap<>();
+        try {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> list = Files.list(path)) {
+                    for (Path p : list.sorted().toList()) {
+                        String n = p.getFileName().toString();
+                        if (Files.isRegularFile(p) && (n.endsWith(".yml") || n.endsWith(".yaml"))) {
+                            files.put(n, Files.readString(p, StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                if (files.isEmpty()) {
+                    throw new RuleException(path.toString(), null, null,
+                            "the directory holds no .yml or .yaml file; put rule files there or name a file");
+                }
+            } else if (Files.isRegularFile(path)) {
+                files.put(path.getFileName().toString(), Files.readString(path, StandardCharsets.UTF_8));
+            } else {
+                throw new RuleException(path.toString(), null, null, "no such file or directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read rules from " + path + ": " + e.getMessage(), e);
+        }
+        return parse(files);
+    }
+
+    /** @return the default rule pack shipped in this jar ({@value #DEFAULT_PACK}) */
+    public static RuleSet defaults() {
+        try (InputStream in = RuleSet.class.getClassLoader().getResourceAsStream(DEFAULT_PACK)) {
+            if (in == null) {
+                throw new IllegalStateException("The default rule pack " + DEFAULT_PACK + " is missing from the classpath");
+            }
+            return parse(Map.of("default.yml", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param files file name → YAML text
+     * @return the rules of all files
+     * @throws RuleException at the first invalid rule, or when two rules share a name
+     */
+    public static RuleSet parse(Map<String, String> files) {
+        List<Rule> all = new ArrayList<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+            for (Rule r : parseFile(f.getKey(), f.getValue())) {
+                String other = origin.putIfAbsent(r.name(), f.getKey());
+                if (other != null) {
+                    throw new RuleException(f.getKey(), r.name(), "alert", "the name is already used by a rule in " + other
+                            + "; rule names must be unique across all files");
+                }
+                all.add(r);
+            }
+        }
+        return new RuleSet(all, files);
+    }
+
+    /**
+     * Like {@link #parse(Map)}, but skips invalid files (and rules whose name an earlier file took),
+     * reporting each problem; used when starting from a rules topic someone wrote without validation.
+     *
+     * @param files   file name → YAML text
+     * @param onError told about each skipped file
+     * @return the rules of the valid files
+     */
+    public static RuleSet lenient(Map<String, String> files, Consumer<RuleException> onError) {
+        List<Rule> all = new ArrayList<>();
+        Map<String, String> kept = new TreeMap<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+            try {
+                List<Rule> rs = parseFile(f.getKey(), f.getValue());
+                for (Rule r : rs) {
+                    if (names.contains(r.name())) {
+                        throw new RuleException(f.getKey(), r.name(), "alert", "the name is already used by another file");
+                    }
+                }
+                rs.forEach(r -> names.add(r.name()));
+                all.addAll(rs);
+                kept.put(f.getKey(), f.getValue());
+            } catch (RuleException e) {
+                onError.accept(e);
+            }
+        }
+        return new RuleSet(all, kept);
+    }
+
+    /**
+     * @param file file name for messages
+     * @param yaml its text
+     * @return its rules
+     * @throws RuleException when it is invalid
+     */
+    static List<Rule> parseFile(String file, String yaml) {
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        } catch (YAMLException e) {
+            throw new RuleException(file, null, null, "not valid YAML: " + e.getMessage().replace('\n', ' '));
+        }
+        if (doc == null) {
+            return List.of();
+        }
+        if (!(doc instanceof Map<?, ?> top)) {
+            throw new RuleException(file, null, null, "the top level must be a mapping with a rules: list");
+        }
+        for (Object k : top.keySet()) {
+            if (!TOP_LEVEL.contains(String.valueOf(k))) {
+                throw new RuleException(file, null, String.valueOf(k), "unknown key; a rule file holds a rules: list");
+            }
+        }
+        Object list = top.get("rules");
+        if (list == null) {
+            return List.of();
+        }
+        if (!(list instanceof List<?> items)) {
+            throw new RuleException(file, null, "rules", "must be a list of rules");
+        }
+        List<Rule> result = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        int index = 0;
+        for (Object item : items) {
+            index++;
+            if (!(item instanceof Map<?, ?> map)) {
+                throw new RuleException(file, "#" + index, null, "each rule must be a mapping");
+            }
+            Rule r = new Fields(file, index, map).rule();
+            if (!seen.add(r.name())) {
+                throw new RuleException(file, r.name(), "alert", "the name is used twice in this file");
+            }
+            result.add(r);
+        }
+        return result;
+    }
+
+    /** Reads one rule mapping, naming the rule and field in every problem. */
+    private static final class Fields {
+        private final String file;
+        private final Map<String, Object> map = new LinkedHashMap<>();
+        private String rule;
+
+        Fields(String file, int index, Map<?, ?> raw) {
+            this.file = file;
+            this.rule = "#" + index;
+            raw.forEach((k, v) -> map.put(String.valueOf(k), v));
+        }
+
+        RuleException bad(String field, String reason) {
+            return new RuleException(file, rule, field, reason);
+        }
+
+        Rule rule() {
+            Object name = map.get("alert");
+            if (name == null || name.toString().isBlank()) {
+                throw bad("alert", "is required: the rule's name, e.g. alert: HighErrorRate");
+            }
+            if (!NAME.matcher(name.toString()).matches()) {
+                throw bad("alert", "must start with a letter or _ and hold only letters, digits, _ : . - (got \"" + name + "\")");
+            }
+            rule = name.toString();
+            for (String k : map.keySet()) {
+                if (!FIELDS.contains(k)) {
+                    throw bad(k, "unknown field; known fields: " + String.join(", ", new TreeMap<>(
+                            Map.copyOf(toMap(FIELDS))).keySet()));
+                }
+            }
+            String signalText = string("signal", null);
+            if (signalText == null) {
+                throw bad("signal", "is required; one of " + Signal.choices());
+            }
+            Signal signal = Signal.parse(signalText);
+            if (signal == null) {
+                throw bad("signal", "unknown signal \"" + signalText + "\"; one of " + Signal.choices());
+            }
+
+            List<String> defaultGroup = switch (signal) {
+                case FAILED_LOGINS -> List.of("service", "source_ip");
+                case NEW_FINGERPRINT, ESCALATING_FINGERPRINT -> List.of("service", "fingerprint");
+                default -> List.of("service");
+            };
+            List<String> groupBy = labelList("group_by", defaultGroup);
+            if (!groupBy.contains("service")) {
+                throw bad("group_by", "must contain service: events are partitioned by service, so every group"
+                        + " must lie within one service (see README, Alert rules)");
+            }
+            if ((signal == Signal.NEW_FINGERPRINT || signal == Signal.ESCALATING_FINGERPRINT) && !groupBy.contains("fingerprint")) {
+                throw bad("group_by", "must contain fingerprint for signal " + signal.yamlName());
+            }
+            Map<String, String> match = stringMap("match", true);
+
+            Duration window = duration("window", signal == Signal.NEW_FINGERPRINT ? Duration.ofHours(1) : Duration.ofMinutes(5));
+            if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw bad("window", "must be at least 1s");
+            }
+            String opText = string("op", ">");
+            Comparison op = Comparison.parse(opText);
+            if (op == null) {
+                throw bad("op", "must be one of >, >=, <, <= (got \"" + opText + "\")");
+            }
+            Duration forDuration = duration("for", Duration.ZERO);
+            Duration keep = duration("keep_firing_for", Duration.ZERO);
+            long minEvents = longValue("min_events", 1, 0, Long.MAX_VALUE);
+            int maxGroups = (int) longValue("max_groups", 10_000, 1, 1_000_000);
+
+            Map<String, String> labels = stringMap("labels", true);
+            String severity = string("severity", labels.get("severity"));
+            if (severity == null || severity.isBlank()) {
+                throw bad("severity", "is required (severity: critical, or labels: {severity: critical})");
+            }
+            Map<String, String> plainLabels = new LinkedHashMap<>(labels);
+            plainLabels.remove("severity");
+            if (plainLabels.containsKey("alertname")) {
+                throw bad("labels.alertname", "is set from the rule name; remove it");
+            }
+            Map<String, String> annotations = stringMap("annotations", false);
+            for (Map.Entry<String, String> a : annotations.entrySet()) {
+                String problem = Templates.check(a.getValue());
+                if (problem != null) {
+                    throw bad("annotations." + a.getKey(), problem);
+                }
+            }
+
+            double quantile = 0;
+            LogLevel level = LogLevel.ERROR;
+            double objective = 0;
+            boolean latencySli = false;
+            double sliLatencyMs = 0;
+            List<BurnWindow> burnWindows = List.of();
+            Duration lookback = duration("lookback", Duration.ofDays(7));
+            Duration baseline = duration("baseline", Duration.ofDays(1));
+            double threshold;
+            switch (signal) {
+                case LATENCY_QUANTILE -> {
+                    quantile = quantile();
+                    threshold = threshold(true);
+                }
+                case LOG_RATE -> {
+                    String l = string("level", "ERROR").toUpperCase(Locale.ROOT);
+                    try {
+                        level = LogLevel.valueOf(l.equals("WARNING") ? "WARN" : l);
+                    } catch (IllegalArgumentException e) {
+                        throw bad("level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL (got \"" + l + "\")");
+                    }
+                    threshold = threshold(false);
+                }
+                case ABSENCE -> threshold = threshold(true);
+                case BURN_RATE -> {
+                    objective = fraction("objective");
+                    String sli = string("sli", "availability");
+                    if (sli.equals("latency")) {
+                        latencySli = true;
+                        if (!map.containsKey("sli_latency")) {
+                            throw bad("sli_latency", "is required with sli: latency, e.g. sli_latency: 500ms");
+                        }
+                        sliLatencyMs = duration("sli_latency", Duration.ZERO).toNanos() / 1e6;
+                    } else if (!sli.equals("availability")) {
+                        throw bad("sli", "must be availability or latency (got \"" + sli + "\")");
+                    }
+                    burnWindows = burnWindows();
+                    threshold = burnWindows.stream().mapToDouble(BurnWindow::factor).min().orElse(0);
+                    if (map.containsKey("threshold")) {
+                        throw bad("threshold", "is set by burn_windows (the factors) for signal burn_rate; remove it");
+                    }
+                }
+                case NEW_FINGERPRINT -> {
+                    threshold = 0;
+                    if (map.containsKey("threshold")) {
+                        throw bad("threshold", "is not used by signal new_fingerprint (it fires on a fingerprint unseen for lookback); remove it");
+                    }
+                }
+                default -> threshold = threshold(false);
+            }
+            if (baseline.compareTo(window) <= 0 && signal == Signal.ESCALATING_FINGERPRINT) {
+                throw bad("baseline", "must be longer than window");
+            }
+            Rule r = new Rule(rule, file, signal, groupBy, match, window, op, threshold, forDuration, keep, minEvents,
+                    severity, plainLabels, annotations, quantile, level, objective, latencySli, sliLatencyMs, burnWindows,
+                    lookback, baseline, maxGroups, 0);
+            return new Rule(r.name(), r.file(), r.signal(), r.groupBy(), r.match(), r.window(), r.op(), r.threshold(),
+                    r.forDuration(), r.keepFiringFor(), r.minEvents(), r.severity(), r.labels(), r.annotations(),
+                    r.quantile(), r.level(), r.objective(), r.latencySli(), r.sliLatencyMs(), r.burnWindows(), r.lookback(),
+                    r.baseline(), r.maxGroups(), versionOf(r));
+        }
+
+        private static Map<String, Object> toMap(Set<String> keys) {
+            Map<String, Object> m = new TreeMap<>();
+            keys.forEach(k -> m.put(k, ""));
+            return m;
+        }
+
+        String string(String field, String defaultValue) {
+            Object v = map.get(field);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (v instanceof Map || v instanceof List) {
+                throw bad(field, "must be a single value, not a list or mapping");
+            }
+            return v.toString().trim();
+        }
+
+        long longValue(String field, long defaultValue, long min, long max) {
+            Object v = map.get(field);
+            if (v == null) {
+                return defaultValue;
+            }
+            long value;
+            try {
+                value = v instanceof Number n && !(v instanceof Double) ? n.longValue() : Long.parseLong(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw bad(field, "must be a whole number (got \"" + v + "\")");
+            }
+            if (value < min || value > max) {
+                throw bad(field, "must be between " + min + " and " + max + " (got " + value + ")");
+            }
+            return value;
+        }
+
+        Duration duration(String field, Duration defaultValue) {
+            Object v = map.get(field);
+            if (v == null) {
+                return defaultValue;
+            }
+            Duration d = parseDuration(v.toString().trim());
+            if (d == null) {
+                throw bad(field, "must be a duration such as 30s, 5m, 1h30m or 7d (got \"" + v + "\")");
+            }
+            return d;
+        }
+
+        double threshold(boolean durationAllowed) {
+            Object v = map.get("threshold");
+            if (v == null) {
+                throw bad("threshold", "is required");
+            }
+            if (v instanceof Number n) {
+                return n.doubleValue();
+            }
+            String s = v.toString().trim();
+            try {
+                if (s.endsWith("%")) {
+                    return Double.parseDouble(s.substring(0, s.length() - 1).trim()) / 100;
+                }
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                Duration d = durationAllowed ? parseDuration(s) : null;
+                if (d != null) {
+                    return d.toNanos() / 1e9;
+                }
+                throw bad("threshold", "must be a number or a percentage such as 5%" + (durationAllowed
+                        ? ", or a duration such as 2s" : "") + " (got \"" + s + "\")");
+            }
+        }
+
+        double quantile() {
+            Object v = map.get("quantile");
+            if (v == null) {
+                throw bad("quantile", "is required for signal latency_quantile, e.g. quantile: 0.95");
+            }
+            String s = v.toString().trim();
+            double q;
+            try {
+                q = s.startsWith("p") ? Double.parseDouble("0." + s.substring(1).replace(".", "")) : s.endsWith("%")
+                        ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100 : Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw bad("quantile", "must be a number between 0 and 1, e.g. 0.95 (got \"" + s + "\")");
+            }
+            if (!(q > 0 && q < 1)) {
+                throw bad("quantile", "must be between 0 and 1 exclusive (got " + s + ")");
+            }
+            return q;
+        }
+
+        double fraction(String field) {
+            Object v = map.get(field);
+            if (v == null) {
+                throw bad(field, "is required, e.g. " + field + ": 99.9%");
+            }
+            String s = v.toString().trim();
+            double f;
+            try {
+                f = s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100 : Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw bad(field, "must be a fraction such as 0.999 or a percentage such as 99.9% (got \"" + s + "\")");
+            }
+            if (!(f > 0 && f < 1)) {
+                throw bad(field, "must be between 0 and 1 exclusive (got " + s + ")");
+            }
+            return f;
+        }
+
+        List<BurnWindow> burnWindows() {
+            Object v = map.get("burn_windows");
+            if (!(v instanceof List<?> list) || list.isEmpty()) {
+                throw bad("burn_windows", "is required for signal burn_rate: a list of {long: 1h, short: 5m, factor: 14.4}");
+            }
+            List<BurnWindow> result = new ArrayList<>();
+            int i = 0;
+            for (Object o : list) {
+                String f = "burn_windows[" + i++ + "]";
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw bad(f, "must be a mapping {long: 1h, short: 5m, factor: 14.4}");
+                }
+                for (Object k : m.keySet()) {
+                    if (!Set.of("long", "short", "factor").contains(String.valueOf(k))) {
+                        throw bad(f + "." + k, "unknown field; use long, short and factor");
+                    }
+                }
+                Duration lw = m.get("long") == null ? null : parseDuration(m.get("long").toString());
+                Duration sw = m.get("short") == null ? null : parseDuration(m.get("short").toString());
+                if (lw == null || lw.isZero()) {
+                    throw bad(f + ".long", "must be a duration such as 1h (got \"" + m.get("long") + "\")");
+                }
+                if (sw == null || sw.isZero() || sw.compareTo(lw) >= 0) {
+                    throw bad(f + ".short", "must be a duration shorter than long, such as 5m (got \"" + m.get("short") + "\")");
+                }
+                double factor;
+                try {
+                    factor = Double.parseDouble(String.valueOf(m.get("factor")));
+                } catch (NumberFormatException e) {
+                    throw bad(f + ".factor", "must be a number such as 14.4 (got \"" + m.get("factor") + "\")");
+                }
+                if (!(factor > 0)) {
+                    throw bad(f + ".factor", "must be positive");
+                }
+                result.add(new BurnWindow(lw, sw, factor));
+            }
+            return result;
+        }
+
+        List<String> labelList(String field, List<String> defaultValue) {
+            Object v = map.get(field);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (!(v instanceof List<?> list)) {
+                throw bad(field, "must be a list such as [service, route]");
+            }
+            List<String> result = new ArrayList<>();
+            for (Object o : list) {
+                String l = String.valueOf(o);
+                if (!LABELS.contains(l)) {
+                    throw bad(field, "unknown label " + l + "; one of " + new TreeMap<>(toMap(LABELS)).keySet());
+                }
+                if (!result.contains(l)) {
+                    result.add(l);
+                }
+            }
+            return result;
+        }
+
+        Map<String, String> stringMap(String field, boolean labelKeys) {
+            Object v = map.get(field);
+            if (v == null) {
+                return Map.of();
+            }
+            if (!(v instanceof Map<?, ?> m)) {
+                throw bad(field, "must be a mapping of names to text");
+            }
+            Map<String, String> result = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String k = String.valueOf(e.getKey());
+                if (labelKeys && !LABEL.matcher(k).matches()) {
+                    throw bad(field + "." + k, "is not a valid label name (letters, digits and _)");
+                }
+                if (field.equals("match") && !LABELS.contains(k)) {
+                    throw bad(field + "." + k, "unknown label; one of " + new TreeMap<>(toMap(LABELS)).keySet());
+                }
+                if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
+                    throw bad(field + "." + k, "must be text");
+                }
+                result.put(k, String.valueOf(e.getValue()));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * @param text e.g. {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 500ms}, {@code 7d}
+     * @return the duration, or {@code null} when the text is not one
+     */
+    static Duration parseDuration(String text) {
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION_PART.matcher(text);
+        int end = 0;
+        double nanos = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                return null;
+            }
+            end = m.end();
+            double n = Double.parseDouble(m.group(1));
+            nanos += n * switch (m.group(2)) {
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                case "h" -> 3600e9;
+                case "d" -> 86_400e9;
+                default -> 7 * 86_400e9;
+            };
+        }
+        return end == text.length() && end > 0 ? Duration.ofNanos((long) nanos) : null;
+    }
+
+    private static long versionOf(Rule r) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(List.of(r.signal(), r.groupBy(), r.match(),
+                    r.window(), r.op(), r.threshold(), r.quantile(), r.level(), r.objective(), r.latencySli(), r.sliLatencyMs(),
+                    r.burnWindows(), r.lookback(), r.baseline()).toString().getBytes(StandardCharsets.UTF_8));
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (d[i] & 0xff);
+            }
+            return v;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package dev.weir.processor.rules;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import dev.weir.schemas.AlertEvent;
+import dev.weir.schemas.AlertStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates every rule on each event of its task (requests and logs of the services of one
+ * partition) and, on a wall-clock punctuation, for groups without events (absence, windows that
+ * emptied) and to pick up rule changes from the rules topic. Forwards an {@link AlertEvent} keyed
+ * by fingerprint on every state change. One instance per task; not thread-safe.
+ */
+final class RulesProcessor implements Processor<String, RuleInput, String, AlertEvent> {
+    private static final Logger log = LoggerFactory.getLogger(RulesProcessor.class);
+    static final char SEP = '\u0001';
+
+    private final RulesSettings settings;
+
+    private ProcessorContext<String, AlertEvent> context;
+    private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> sketches;
+    private KeyValueStore<String, AlertEvent> alerts;
+    private KeyValueStore<String, Object> files;
+
+    private RuleSet rules;
+    private Map<String, String> loadedFiles = Map.of();
+    private List<Rule> requestRules = List.of();
+    private List<Rule> logRules = List.of();
+    private final Map<String, Integer> groups = new HashMap<>();
+    private final Set<String> capWarned = new HashSet<>();
+
+    RulesProcessor(RulesSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AlertEvent> context) {
+        this.context = context;
+        this.states = context.getStateStore(RulesTopology.STATE_STORE);
+        this.sketches = context.getStateStore(RulesTopology.SKETCH_STORE);
+        this.alerts = context.getStateStore(RulesTopology.ALERTS_STORE);
+        this.files = context.getStateStore(RulesTopology.RULES_FILES_STORE);
+        Map<String, String> current = readFiles(files);
+        loadedFiles = current;
+        use(current.isEmpty() ? settings.rules()
+                : RuleSet.lenient(current, e -> log.error("Skipping rule file {} from the rules topic: {}", e.file(), e.getMessage())));
+        try (KeyValueIterator<String, byte[]> it = states.all()) {
+            while (it.hasNext()) {
+                groups.merge(ruleName(it.next().key), 1, Integer::sum);
+            }
+        }
+        context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    /** @return file name → YAML text of the rules topic's table */
+    static Map<String, String> readFiles(KeyValueStore<String, ?> store) {
+        Map<String, String> m = new TreeMap<>();
+        try (KeyValueIterator<String, ?> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ?> kv = it.next();
+                Object v = kv.value instanceof ValueAndTimestamp<?> vt ? vt.value() : kv.value;
+                if (v != null) {
+                    m.put(kv.key, v.toString());
+                }
+            }
+        }
+        return m;
+    }
+
+    private void use(RuleSet set) {
+        rules = set;
+        requestRules = set.rules().stream().filter(r -> r.signal().readsRequests()).toList();
+        logRules = set.rules().stream().filter(r -> r.signal().readsLogs()).toList();
+    }
+
+    private void reloadIfChanged() {
+        Map<String, String> current = readFiles(files);
+        if (current.equals(loadedFiles)) {
+            return;
+        }
+        loadedFiles = current;
+        if (current.isEmpty()) {
+            use(settings.rules());
+            log.info("Rules topic {} is empty: using the {} configured rules", settings.topics().rules(), rules.rules().size());
+            return;
+        }
+        try {
+            use(RuleSet.parse(current));
+            log.info("Loaded {} rules from {} files of topic {}", rules.rules().size(), current.size(), settings.topics().rules());
+        } catch (RuleException e) {
+            log.error("Rejected the rule set in topic {}, keeping the {} running rules: {}", settings.topics().rules(),
+                    rules.rules().size(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void process(Record<String, RuleInput> record) {
+        RuleInput in = record.value();
+        if (in == null) {
+            return;
+        }
+        long wall = context.currentSystemTimeMs();
+        for (Rule rule : in.request() ? requestRules : logRules) {
+            if (!RuleEngine.accepts(rule, in)) {
+                continue;
+            }
+            String key = stateKey(rule, in);
+            byte[] bytes = states.get(key);
+            GroupState s;
+            if (bytes == null) {
+                int n = groups.getOrDefault(rule.name(), 0);
+                if (n >= rule.maxGroups()) {
+                    if (capWarned.add(rule.name())) {
+                        log.warn("Rule {} tracks {} groups in task {}, its max_groups; events of further groups are not evaluated"
+                                + " (first dropped: {})", rule.name(), n, context.taskId(), key.replace(SEP, '/'));
+                    }
+                    continue;
+                }
+                groups.put(rule.name(), n + 1);
+                s = RuleEngine.newState(rule, in);
+            } else {
+                s = GroupState.fromBytes(bytes);
+                if (s.ruleVersion != rule.version()) {
+                    reset(rule, s, key);
+                }
+            }
+            RuleEngine.record(rule, s, in, bucket -> sketches.delete(sketchKey(key, bucket)));
+            if (rule.signal() == Signal.LATENCY_QUANTILE) {
+                addToSketch(key, s.rings.get(0).bucket(in.timestamp()), in.durationMs());
+            }
+            s.lastEventTime = Math.max(s.lastEventTime, in.timestamp());
+            s.lastEventWall = wall;
+            long now = rule.signal() == Signal.ABSENCE ? wall : s.lastEventTime;
+            RuleEngine.Transition t = RuleEngine.step(rule, s, now, RuleEngine.evaluate(rule, s, now, wall));
+            if (t != RuleEngine.Transition.NONE) {
+                emit(rule, key, s, t, now, wall);
+            }
+            states.put(key, s.toBytes());
+        }
+    }
+
+    private void reset(Rule rule, GroupState s, String key) {
+        s.ruleVersion = rule.version();
+        s.rings.clear();
+        s.rings.addAll(RuleEngine.newRings(rule));
+        s.firstSeen = Long.MIN_VALUE;
+        s.occurrences = 0;
+        s.exemplars.clear();
+        deleteSketches(key);
+    }
+
+    private void addToSketch(String key, long bucket, double durationMs) {
+        String k = sketchKey(key, bucket);
+        byte[] b = sketches.get(k);
+        DDSketch sketch = b == null ? LatencySketches.newSketch() : LatencySketches.fromBytes(b);
+        sketch.accept(Math.max(durationMs, 1e-3));
+        sketches.put(k, LatencySketches.toBytes(sketch));
+    }
+
+    private double latencyValue(Rule rule, GroupState s, String key, long now) {
+        DDSketch merged = null;
+        for (long bucket : s.rings.get(0).occupied(now)) {
+            byte[] b = sketches.get(sketchKey(key, bucket));
+            if (b != null) {
+                DDSketch sk = LatencySketches.fromBytes(b);
+                if (merged == null) {
+                    merged = sk;
+                } else {
+                    merged.mergeWith(sk);
+                }
+            }
+        }
+        return merged == null || merged.isEmpty() ? Double.NaN : merged.getValueAtQuantile(rule.quantile()) / 1000;
+    }
+
+    private void deleteSketches(String key) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = sketches.prefixScan(key + '\u0000', new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(sketches::delete);
+    }
+
+    private void punctuate(long wall) {
+        reloadIfChanged();
+        List<KeyValue<String, byte[]>> all = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = states.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, byte[]> kv : all) {
+            String key = kv.key;
+            GroupState s = GroupState.fromBytes(kv.value);
+            Rule rule = rules.rule(ruleName(key));
+            if (rule == null) {
+                if (s.status == GroupState.Status.FIRING) {
+                    emit(placeholder(ruleName(key), s), key, s, RuleEngine.Transition.RESOLVED, wall, wall);
+                    s.status = GroupState.Status.INACTIVE;
+                }
+                forget(key, ruleName(key));
+                continue;
+            }
+            boolean changed = false;
+            if (s.ruleVersion != rule.version()) {
+                reset(rule, s, key);
+                changed = true;
+            }
+            long now = rule.signal() == Signal.ABSENCE ? wall : s.lastEventTime + Math.max(0, wall - s.lastEventWall);
+            GroupState.Status before = s.status;
+            long activeBefore = s.activeAt;
+            RuleEngine.Transition t = RuleEngine.step(rule, s, now, RuleEngine.evaluate(rule, s, now, wall));
+            if (t != RuleEngine.Transition.NONE) {
+                emit(rule, key, s, t, now, wall);
+            }
+            long idle = wall - s.lastEventWall;
+            long keepFor = rule.signal() == Signal.ABSENCE ? rule.lookback().toMillis() : rule.retention().toMillis();
+            if (idle > keepFor) {
+                if (s.status == GroupState.Status.FIRING) {
+                    emit(rule, key, s, RuleEngine.Transition.RESOLVED, now, wall);
+                }
+                forget(key, rule.name());
+            } else if (changed || t != RuleEngine.Transition.NONE || s.status != before || s.activeAt != activeBefore) {
+                states.put(key, s.toBytes());
+            }
+        }
+    }
+
+    /** A stand-in for a rule that was removed while one of its alerts fired, so the alert can resolve. */
+    private static Rule placeholder(String name, GroupState s) {
+        return new Rule(name, "(removed)", Signal.REQUEST_RATE, new ArrayList<>(s.labels.keySet()), Map.of(),
+                java.time.Duration.ofMinutes(1), Comparison.GT, 0, java.time.Duration.ZERO, java.time.Duration.ZERO, 0,
+                "none", Map.of(), Map.of(), 0, null, 0, false, 0, List.of(), java.time.Duration.ZERO,
+                java.time.Duration.ZERO, 1, 0);
+    }
+
+    private void forget(String key, String rule) {
+        states.delete(key);
+        deleteSketches(key);
+        groups.computeIfPresent(rule, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private void emit(Rule rule, String key, GroupState s, RuleEngine.Transition t, long now, long wall) {
+        if (rule.signal() == Signal.LATENCY_QUANTILE) {
+            double v = latencyValue(rule, s, key, now);
+            if (!Double.isNaN(v)) {
+                s.lastValue = v;
+            }
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("alertname", rule.name());
+        labels.put("severity", rule.severity());
+        labels.putAll(rule.labels());
+        labels.putAll(s.labels);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        rule.annotations().forEach((k, v) -> annotations.put(k, Templates.render(v, s.lastValue, rule.threshold(), labels)));
+        boolean firing = t == RuleEngine.Transition.FIRING;
+        Instant startsAt = Instant.ofEpochMilli(s.startsAt);
+        Instant endsAt = firing ? null : Instant.ofEpochMilli(Math.max(now, s.startsAt));
+        String fingerprint = fingerprint(rule.name(), s.labels);
+        List<String> ids = new ArrayList<>();
+        List<String> traces = new ArrayList<>();
+        for (String[] x : s.exemplars) {
+            ids.add(x[0]);
+            if (x[1] != null) {
+                traces.add(x[1]);
+            }
+        }
+        String kibana = settings.kibanaBaseUrl() == null ? null : Kibana.discover(settings.kibanaBaseUrl(), labels,
+                startsAt.minus(rule.window()), endsAt);
+        AlertEvent alert = AlertEvent.newBuilder()
+                .setFingerprint(fingerprint)
+                .setStatus(firing ? AlertStatus.FIRING : AlertStatus.RESOLVED)
+                .setRule(rule.name())
+                .setSeverity(rule.severity())
+                .setLabels(new LinkedHashMap<>(labels))
+                .setAnnotations(new LinkedHashMap<>(annotations))
+                .setValue(Double.isNaN(s.lastValue) ? 0 : s.lastValue)
+                .setThreshold(rule.threshold())
+                .setStartsAt(startsAt)
+                .setEndsAt(endsAt)
+                .setKibanaUrl(kibana)
+                .setExemplarEventIds(ids)
+                .setExemplarTraceIds(traces)
+                .setGenerator("weir-processor")
+                .setUpdatedAt(settings.clock().instant())
+                .build();
+        if (firing) {
+            alerts.put(fingerprint, alert);
+        } else {
+            alerts.delete(fingerprint);
+        }
+        context.forward(new Record<>(fingerprint, alert, wall));
+    }
+
+    static String stateKey(Rule rule, RuleInput in) {
+        StringBuilder b = new StringBuilder(rule.name());
+        for (String l : rule.groupBy()) {
+            b.append(SEP).append(in.label(l));
+        }
+        return b.toString();
+    }
+
+    static String ruleName(String stateKey) {
+        int i = stateKey.indexOf(SEP);
+        return i < 0 ? stateKey : stateKey.substring(0, i);
+    }
+
+    private static String sketchKey(String stateKey, long bucket) {
+        return stateKey + '\u0000' + String.format("%016x", bucket);
+    }
+
+    /**
+     * @param rule   rule name
+     * @param labels the group's labels
+     * @return the alert fingerprint: 16 hex digits of SHA-256 over the rule name and the sorted group labels
+     */
+    static String fingerprint(String rule, Map<String, String> labels) {
+        StringBuilder b = new StringBuilder(rule);
+        new TreeMap<>(labels).forEach((k, v) -> b.append('\u0000').append(k).append('=').append(v));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.weir.processor.rules;
+
+import dev.weir.processor.TopologyPart;
+import dev.weir.schemas.AlertEvent;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.RequestEvent;
+import dev.weir.schemas.serde.WeirSerdes;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Alert rules evaluated on the stream: every request and log event is run through the rules
+ * that read it, and an alert fires on the event that crosses the threshold (or, with
+ * {@code for}, on the first event after it held long enough).
+ *
+ * <p>Inputs:
+ * <ul>
+ *   <li>{@code weir.requests}: key service, value {@link RequestEvent} (Avro)</li>
+ *   <li>{@code weir.logs}: key service, value {@link LogEvent} (Avro)</li>
+ *   <li>{@code weir.rules} (compacted, read as a global table into {@value #RULES_FILES_STORE}): key rule file
+ *       name, value the file's YAML text; when it holds files they are the rule set, otherwise
+ *       {@link RulesSettings#rules()} is</li>
+ * </ul>
+ * Output: {@code weir.alerts}: key alert fingerprint, value {@link AlertEvent} (Avro), one FIRING
+ * per episode and one RESOLVED when it ends.
+ *
+ * <p>Requests and logs must be co-partitioned by service (as the normaliser writes them), so every
+ * group (which always includes {@code service}) lives in one task: no repartition topic.
+ *
+ * <p>State stores (names are deployed state: renaming one orphans it, a breaking change):
+ * {@value #STATE_STORE} (rule + group → alert status and window counters), {@value #SKETCH_STORE}
+ * (latency sketch per rule, group and bucket), {@value #ALERTS_STORE} (fingerprint → firing
+ * AlertEvent, for {@code GET /api/v1/alerts}); all logged to changelogs and cached.
+ */
+public final class RulesTopology implements TopologyPart {
+    /** Key-value store: {@code rule␁group values} → rule state (binary, see GroupState). */
+    public static final String STATE_STORE = "rules-state-store";
+    /** Key-value store: {@code rule␁group values␀bucket} → DDSketch protobuf of a latency bucket. */
+    public static final String SKETCH_STORE = "rules-sketch-store";
+    /** Key-value store: fingerprint → the FIRING AlertEvent, deleted on resolve. */
+    public static final String ALERTS_STORE = "rules-alerts-store";
+    /** Global in-memory store of the rules topic: file name → YAML text. */
+    public static final String RULES_FILES_STORE = "rules-files-store";
+
+    private final RulesSettings settings;
+    private final Serde<RequestEvent> requestSerde;
+    private final Serde<LogEvent> logSerde;
+    private final Serde<AlertEvent> alertSerde;
+
+    /**
+     * @param settings     rules, topics, Kibana URL, evaluation interval, clock
+     * @param requestSerde serde of request values
+     * @param logSerde     serde of log values
+     * @param alertSerde   serde of alert values
+     */
+    public RulesTopology(RulesSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
+                         Serde<AlertEvent> alertSerde) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.requestSerde = Objects.requireNonNull(requestSerde, "requestSerde");
+        this.logSerde = Objects.requireNonNull(logSerde, "logSerde");
+        this.alertSerde = Objects.requireNonNull(alertSerde, "alertSerde");
+    }
+
+    /**
+     * @param settings rules, topics, Kibana URL, evaluation interval, clock
+     * @return a topology with new {@link WeirSerdes} serdes
+     */
+    public static RulesTopology withWeirSerdes(RulesSettings settings) {
+        return new RulesTopology(settings, WeirSerdes.requestEvent(), WeirSerdes.logEvent(), WeirSerdes.alertEvent());
+    }
+
+    /** @return the settings */
+    public RulesSettings settings() {
+        return settings;
+    }
+
+    /** @return this part alone as a topology, e.g. for {@code TopologyTestDriver} */
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder);
+        return builder.build();
+    }
+
+    /**
+     * Adds the rules with their own sources of the requests and logs topics (Kafka Streams merges
+     * sources of one topic across parts, so this coexists with the measures reading them too).
+     */
+    @Override
+    public void addTo(StreamsBuilder builder) {
+        KStream<String, RequestEvent> requests = builder.stream(settings.topics().requests(),
+                Consumed.with(Serdes.String(), requestSerde).withName("rules-requests-source"));
+        KStream<String, LogEvent> logs = builder.stream(settings.topics().logs(),
+                Consumed.with(Serdes.String(), logSerde).withName("rules-logs-source"));
+        addTo(builder, requests, logs);
+    }
+
+    /**
+     * Adds the rules reading streams another part already has of the requests and logs topics.
+     *
+     * @param builder  the application's builder
+     * @param requests the stream of {@code weir.requests}
+     * @param logs     the stream of {@code weir.logs}
+     */
+    public void addTo(StreamsBuilder builder, KStream<String, RequestEvent> requests, KStream<String, LogEvent> logs) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCH_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
+                Serdes.String(), alertSerde));
+        builder.globalTable(settings.topics().rules(), Consumed.with(Serdes.String(), Serdes.String()).withName("rules-files-source"),
+                Materialized.<String, String>as(Stores.inMemoryKeyValueStore(RULES_FILES_STORE))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+
+        KStream<String, RuleInput> inputs = requests
+                .filter((k, v) -> v != null, Named.as("rules-requests-present"))
+                .mapValues(RuleInput::of, Named.as("rules-request-input"))
+                .merge(logs.filter((k, v) -> v != null, Named.as("rules-logs-present"))
+                        .mapValues(RuleInput::of, Named.as("rules-log-input")), Named.as("rules-inputs"));
+        inputs.process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE)
+                .to(settings.topics().alerts(), Produced.with(Serdes.String(), alertSerde).withName("rules-alerts-sink"));
+    }
+
+}
