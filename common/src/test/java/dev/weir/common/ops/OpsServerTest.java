@@ -68,6 +68,26 @@ class OpsServerTest {
     }
 
     @Test
+    void shouldPassPromtoolCheckMetrics() {
+        JavalinTest.test(app(), (server, client) -> {
+            String body = client.get("/metrics").body().string();
+            Process promtool;
+            try {
+                promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("promtool is not installed; run bin/install-test-deps", e);
+            }
+            try (var in = promtool.getOutputStream()) {
+                in.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String output = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(promtool.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(output).as("promtool check metrics").isEmpty();
+            assertThat(promtool.exitValue()).isZero();
+        });
+    }
+
+    @Test
     void shouldServeJvmMetricsInPrometheusTextFormat() {
         JavalinTest.test(app(), (server, client) -> {
             var response = client.get("/metrics");

@@ -1,0 +1,180 @@
+package dev.weir.processor.measure;
+
+import dev.weir.common.kafka.Topics;
+import dev.weir.processor.TopologyPart;
+import dev.weir.processor.measure.errors.ErrorRateProcessor;
+import dev.weir.processor.measure.latency.LatencyAggregate;
+import dev.weir.processor.measure.latency.LatencyProcessor;
+import dev.weir.processor.measure.logins.LoginAttempt;
+import dev.weir.processor.measure.logins.LoginBurstProcessor;
+import dev.weir.processor.measure.logins.LoginWindowState;
+import dev.weir.schemas.ErrorRateWindow;
+import dev.weir.schemas.LatencyWindow;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.LoginBurstWindow;
+import dev.weir.schemas.RequestEvent;
+import dev.weir.schemas.serde.WeirSerdes;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The measuring stage: error rates, latency sketches and login bursts over the clean events.
+ *
+ * <p>Inputs:
+ * <ul>
+ *   <li>{@value Topics#REQUESTS}: key service, value {@link RequestEvent} (Avro)</li>
+ *   <li>{@value Topics#LOGS}: key service, value {@link LogEvent} (Avro)</li>
+ * </ul>
+ * Both must have the same partition count and be partitioned by service with the default
+ * partitioner, so that a service's requests and logs meet in one task. Event time is the
+ * events' {@code timestamp} ({@link EventTimeExtractor}).
+ *
+ * <p>Outputs (each window's final result once, when stream time passes its end + grace):
+ * <ul>
+ *   <li>{@value Topics#STATS_ERRORS}: key {@code service} or {@code service|route}, value {@link ErrorRateWindow}</li>
+ *   <li>{@value Topics#STATS_LATENCY}: key {@code service} or {@code service|route}, value {@link LatencyWindow}</li>
+ *   <li>{@value Topics#STATS_LOGINS}: key {@code KIND|key}, value {@link LoginBurstWindow}
+ *       ({@code SUCCESS_AFTER_FAILURES} at once, the others on window close)</li>
+ * </ul>
+ * Repartition topics: {@code <application.id>-logins-by-source-repartition} and
+ * {@code -logins-by-user-repartition} (key source IP / user name, value {@link LoginAttempt}).
+ *
+ * <p>State stores (names are part of the deployed state: renaming one orphans it, a breaking change):
+ * {@value #CARDINALITY_STORE}, {@value #ERRORS_STORE}, {@value #LATENCY_STORE}, {@value #LOGINS_BY_SOURCE_STORE},
+ * {@value #LOGINS_BY_USER_STORE} and one {@code *-emitted-store} each for the emission marks.
+ */
+public final class MeasureTopology implements TopologyPart {
+    /** Key-value store: tracked services and routes → last seen. */
+    public static final String CARDINALITY_STORE = "measure-cardinality-store";
+    /** Window store: {@code service} / {@code service|route} → {@link ErrorRateWindow} per window. */
+    public static final String ERRORS_STORE = "errors-minute-store";
+    /** Window store: {@code service} / {@code service|route} → {@link LatencyAggregate} per window. */
+    public static final String LATENCY_STORE = "latency-minute-store";
+    /** Window store: source IP → {@link LoginWindowState} per login window. */
+    public static final String LOGINS_BY_SOURCE_STORE = "logins-by-source-store";
+    /** Window store: user name → {@link LoginWindowState} per login window. */
+    public static final String LOGINS_BY_USER_STORE = "logins-by-user-store";
+
+    private static final String ERRORS_MARKS = "errors-emitted-store";
+    private static final String LATENCY_MARKS = "latency-emitted-store";
+    private static final String LOGINS_BY_SOURCE_MARKS = "logins-by-source-emitted-store";
+    private static final String LOGINS_BY_USER_MARKS = "logins-by-user-emitted-store";
+
+    private final MeasureSettings settings;
+    private final Serde<RequestEvent> requestSerde;
+    private final Serde<LogEvent> logSerde;
+    private final Serde<ErrorRateWindow> errorSerde;
+    private final Serde<LatencyWindow> latencySerde;
+    private final Serde<LoginBurstWindow> loginSerde;
+    private final MeasureListener listener;
+
+    /**
+     * @param settings     windows, grace, caps, thresholds
+     * @param requestSerde serde of {@value Topics#REQUESTS} values
+     * @param logSerde     serde of {@value Topics#LOGS} values
+     * @param errorSerde   serde of {@value Topics#STATS_ERRORS} values
+     * @param latencySerde serde of {@value Topics#STATS_LATENCY} values
+     * @param loginSerde   serde of {@value Topics#STATS_LOGINS} values
+     * @param listener     fed with every measured event (e.g. {@code MeasureMetrics}); {@link MeasureListener#NONE} for none
+     */
+    public MeasureTopology(MeasureSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
+                           Serde<ErrorRateWindow> errorSerde, Serde<LatencyWindow> latencySerde,
+                           Serde<LoginBurstWindow> loginSerde, MeasureListener listener) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.requestSerde = Objects.requireNonNull(requestSerde, "requestSerde");
+        this.logSerde = Objects.requireNonNull(logSerde, "logSerde");
+        this.errorSerde = Objects.requireNonNull(errorSerde, "errorSerde");
+        this.latencySerde = Objects.requireNonNull(latencySerde, "latencySerde");
+        this.loginSerde = Objects.requireNonNull(loginSerde, "loginSerde");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * @param settings windows, grace, caps, thresholds
+     * @param listener fed with every measured event
+     * @return a topology with new {@link WeirSerdes} serdes
+     */
+    public static MeasureTopology withWeirSerdes(MeasureSettings settings, MeasureListener listener) {
+        return new MeasureTopology(settings, WeirSerdes.requestEvent(), WeirSerdes.logEvent(), WeirSerdes.errorRateWindow(),
+                WeirSerdes.latencyWindow(), WeirSerdes.loginBurstWindow(), listener);
+    }
+
+    /** @return the settings this topology was built with */
+    public MeasureSettings settings() {
+        return settings;
+    }
+
+    /** @return this part alone as a topology, e.g. for {@code TopologyTestDriver} */
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder);
+        return builder.build();
+    }
+
+    @Override
+    public void addTo(StreamsBuilder builder) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDINALITY_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ERRORS_STORE,
+                settings.retention(), settings.window(), false), Serdes.String(), errorSerde));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LATENCY_STORE,
+                settings.retention(), settings.window(), false), Serdes.String(), LatencyAggregate.serde()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LOGINS_BY_SOURCE_STORE,
+                settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LOGINS_BY_USER_STORE,
+                settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()));
+        for (String marks : new String[] {ERRORS_MARKS, LATENCY_MARKS, LOGINS_BY_SOURCE_MARKS, LOGINS_BY_USER_MARKS}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(marks), Serdes.String(), Serdes.Long()));
+        }
+
+        KStream<String, RequestEvent> requests = builder.stream(Topics.REQUESTS,
+                        Consumed.with(Serdes.String(), requestSerde).withTimestampExtractor(new EventTimeExtractor())
+                                .withName("measure-requests-source"))
+                .filter((k, v) -> v != null, Named.as("measure-requests-present"));
+        KStream<String, LogEvent> logs = builder.stream(Topics.LOGS,
+                        Consumed.with(Serdes.String(), logSerde).withTimestampExtractor(new EventTimeExtractor())
+                                .withName("measure-logs-source"))
+                .filter((k, v) -> v != null, Named.as("measure-logs-present"));
+
+        KStream<String, Observation> observed = requests
+                .mapValues(Observation::of, Named.as("measure-request-observation"))
+                .merge(logs.mapValues(Observation::of, Named.as("measure-log-observation")), Named.as("measure-observations"))
+                .process(() -> new CardinalityCap(settings, listener), Named.as("measure-cardinality-cap"), CARDINALITY_STORE);
+
+        observed.process(() -> new ErrorRateProcessor(settings, listener, ERRORS_STORE, ERRORS_MARKS),
+                        Named.as("errors-window"), ERRORS_STORE, ERRORS_MARKS)
+                .to(Topics.STATS_ERRORS, Produced.with(Serdes.String(), errorSerde).withName("errors-sink"));
+        observed.filter((k, o) -> o.request() && o.durationMs() != null, Named.as("latency-has-duration"))
+                .process(() -> new LatencyProcessor(settings, listener, LATENCY_STORE, LATENCY_MARKS),
+                        Named.as("latency-window"), LATENCY_STORE, LATENCY_MARKS)
+                .to(Topics.STATS_LATENCY, Produced.with(Serdes.String(), latencySerde).withName("latency-sink"));
+
+        KStream<String, LoginAttempt> attempts = requests
+                .flatMapValues(LoginAttempt::of, Named.as("logins-from-requests"))
+                .merge(logs.flatMapValues(LoginAttempt::of, Named.as("logins-from-logs")), Named.as("logins-attempts"))
+                .peek((k, a) -> listener.loginAttempt(a.service(), a.success()), Named.as("logins-count"));
+        attempts.filter((k, a) -> a.sourceIp() != null, Named.as("logins-with-source"))
+                .selectKey((k, a) -> a.sourceIp(), Named.as("logins-key-by-source"))
+                .repartition(Repartitioned.with(Serdes.String(), LoginAttempt.serde()).withName("logins-by-source"))
+                .process(() -> new LoginBurstProcessor(LoginBurstProcessor.Mode.BY_SOURCE, settings, listener,
+                                LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS),
+                        Named.as("logins-by-source-window"), LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS)
+                .to(Topics.STATS_LOGINS, Produced.with(Serdes.String(), loginSerde).withName("logins-by-source-sink"));
+        attempts.filter((k, a) -> a.userName() != null, Named.as("logins-with-user"))
+                .selectKey((k, a) -> a.userName(), Named.as("logins-key-by-user"))
+                .repartition(Repartitioned.with(Serdes.String(), LoginAttempt.serde()).withName("logins-by-user"))
+                .process(() -> new LoginBurstProcessor(LoginBurstProcessor.Mode.BY_USER, settings, listener,
+                                LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS),
+                        Named.as("logins-by-user-window"), LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS)
+                .to(Topics.STATS_LOGINS, Produced.with(Serdes.String(), loginSerde).withName("logins-by-user-sink"));
+    }
+}

@@ -1,0 +1,115 @@
+package dev.weir.processor.measure.latency;
+
+import dev.weir.processor.measure.MeasureListener;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.Observation;
+import dev.weir.processor.measure.WindowCloser;
+import dev.weir.processor.measure.errors.ErrorRateProcessor;
+import dev.weir.schemas.LatencyWindow;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Sketches request latency per service and per service|route in tumbling event-time windows
+ * and forwards each window's {@link LatencyWindow} once it has closed. Requests without a
+ * duration are ignored; late requests are reported to the listener and not added. Not
+ * thread-safe: one instance per task.
+ */
+public final class LatencyProcessor implements Processor<String, Observation, String, LatencyWindow> {
+    private final MeasureSettings settings;
+    private final MeasureListener listener;
+    private final String storeName;
+    private final String marksStoreName;
+    private ProcessorContext<String, LatencyWindow> context;
+    private WindowStore<String, LatencyAggregate> store;
+    private WindowCloser closer;
+
+    /**
+     * @param settings       window, grace, relative accuracy
+     * @param listener       told about late events
+     * @param storeName      the window store of aggregates
+     * @param marksStoreName the key-value store of the emission mark
+     */
+    public LatencyProcessor(MeasureSettings settings, MeasureListener listener, String storeName, String marksStoreName) {
+        this.settings = settings;
+        this.listener = listener;
+        this.storeName = storeName;
+        this.marksStoreName = marksStoreName;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, LatencyWindow> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.closer = new WindowCloser(settings.window(), settings.grace(), context.getStateStore(marksStoreName));
+    }
+
+    @Override
+    public void process(Record<String, Observation> record) {
+        Observation o = record.value();
+        long streamTime = context.currentStreamTimeMs();
+        if (o.request() && o.durationMs() != null) {
+            long start = closer.windowStart(o.timestampMs());
+            if (closer.isClosed(start, streamTime)) {
+                listener.lateEvent("latency");
+            } else {
+                add(ErrorRateProcessor.key(o.service(), null), start, o.durationMs());
+                if (o.route() != null) {
+                    add(ErrorRateProcessor.key(o.service(), o.route()), start, o.durationMs());
+                }
+            }
+        }
+        emitClosed(streamTime);
+    }
+
+    private void add(String key, long start, double ms) {
+        LatencyAggregate a = store.fetch(key, start);
+        if (a == null) {
+            a = LatencyAggregate.empty(settings.relativeAccuracy());
+        }
+        a.add(ms);
+        store.put(key, a, start);
+    }
+
+    private void emitClosed(long streamTime) {
+        long[] range = closer.takeNewlyClosed(streamTime);
+        if (range == null) {
+            return;
+        }
+        try (KeyValueIterator<Windowed<String>, LatencyAggregate> it = store.fetchAll(range[0], range[1])) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, LatencyAggregate> kv = it.next();
+                String key = kv.key.key();
+                int bar = key.indexOf(ErrorRateProcessor.SEPARATOR);
+                String service = bar < 0 ? key : key.substring(0, bar);
+                String route = bar < 0 ? null : key.substring(bar + 1);
+                context.forward(new Record<>(key, toWindow(service, route, kv.key.window().start(), kv.key.window().end(),
+                        kv.value, settings.relativeAccuracy()), kv.key.window().end()));
+            }
+        }
+    }
+
+    /**
+     * @return the Avro statistics of one aggregate
+     */
+    public static LatencyWindow toWindow(String service, String route, long start, long end, LatencyAggregate a,
+                                         double relativeAccuracy) {
+        return LatencyWindow.newBuilder()
+                .setService(service).setRoute(route)
+                .setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(end))
+                .setCount(a.count())
+                .setSketch(ByteBuffer.wrap(Sketches.toBytes(a.sketch())))
+                .setRelativeAccuracy(relativeAccuracy)
+                .setP50(a.quantile(0.5)).setP90(a.quantile(0.9)).setP95(a.quantile(0.95))
+                .setP99(a.quantile(0.99)).setP999(a.quantile(0.999))
+                .setMin(a.min()).setMax(a.max()).setSum(a.sum())
+                .build();
+    }
+}

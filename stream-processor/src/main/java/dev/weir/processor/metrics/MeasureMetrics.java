@@ -1,0 +1,181 @@
+package dev.weir.processor.metrics;
+
+import dev.weir.processor.measure.MeasureListener;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.latency.LatencyAggregate;
+import dev.weir.processor.query.LoginSummary;
+import dev.weir.processor.query.MeasureQueries;
+import dev.weir.processor.query.WindowStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The measuring stage's Prometheus series, in the names the seeds' PromQL expects.
+ *
+ * <p>Fed from the stream ({@link MeasureListener}), per instance, counting what this instance's
+ * tasks processed:
+ * <ul>
+ *   <li>{@code http_requests_total{service,method,route,status}}</li>
+ *   <li>{@code http_request_duration_seconds} histogram with Prometheus's default buckets
+ *       (.005 … 10 s) and the same labels minus status</li>
+ *   <li>{@code failed_login_attempts_total{service}}, {@code weir_login_attempts_total{service,outcome}}</li>
+ *   <li>{@code weir_measured_logs_total{service,severity}}, {@code weir_late_events_total{measure}},
+ *       {@code weir_cardinality_overflow_total{label}}</li>
+ * </ul>
+ * These are counters of <em>processing</em>, not of windows: when a task fails over, the records
+ * after its last commit are processed again (exactly-once makes the stores and topics exact, but
+ * a Prometheus counter cannot be rolled back), so they can over-count by at most one commit
+ * interval of traffic per failover; the new owner's counters start from zero, which
+ * {@code rate()} treats as a counter reset. The exact numbers are the window stores,
+ * {@code weir.stats.*} and the gauges below.
+ *
+ * <p>Gauges read from this instance's window stores on each scrape ({@link #refresh}):
+ * {@code weir_error_ratio{service,window}}, {@code weir_window_requests{service,window}},
+ * {@code weir_latency_sketch_seconds{service,window,percentile}} (label {@code percentile}, e.g. {@code 99.9}: promtool
+ * reserves {@code quantile} for summaries),
+ * {@code weir_login_failures{window}}, {@code weir_login_failing_sources{window}}.
+ *
+ * <p>Thread-safe.
+ */
+public final class MeasureMetrics implements MeasureListener {
+    /** Prometheus client's default histogram buckets, in seconds. */
+    public static final double[] DEFAULT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final String[] PERCENTILE_LABELS = {"50", "90", "95", "99", "99.9"};
+    private static final double[] QUANTILES = {0.5, 0.9, 0.95, 0.99, 0.999};
+
+    private final MeterRegistry registry;
+    private final MeasureSettings settings;
+    private final Duration[] slos;
+    private final Map<List<String>, Counter> requestCounters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> otherCounters = new ConcurrentHashMap<>();
+    private final MultiGauge errorRatio;
+    private final MultiGauge windowRequests;
+    private final MultiGauge latencyQuantiles;
+    private final MultiGauge loginFailures;
+    private final MultiGauge failingSources;
+
+    /**
+     * @param registry the component's registry
+     * @param settings for the login threshold of {@code weir_login_failing_sources}
+     */
+    public MeasureMetrics(MeterRegistry registry, MeasureSettings settings) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.slos = new Duration[DEFAULT_BUCKETS.length];
+        for (int i = 0; i < DEFAULT_BUCKETS.length; i++) {
+            slos[i] = Duration.ofNanos((long) (DEFAULT_BUCKETS[i] * 1e9));
+        }
+        errorRatio = MultiGauge.builder("weir.error.ratio")
+                .description("Share of requests answered 5xx over the rolling window, from the window stores").register(registry);
+        windowRequests = MultiGauge.builder("weir.window.requests")
+                .description("Requests in the rolling window, from the window stores").register(registry);
+        latencyQuantiles = MultiGauge.builder("weir.latency.sketch").baseUnit("seconds")
+                .description("Request latency quantile over the rolling window from merged DDSketches (1% relative accuracy)")
+                .register(registry);
+        loginFailures = MultiGauge.builder("weir.login.failures")
+                .description("Failed logins in the rolling window, from the login window stores").register(registry);
+        failingSources = MultiGauge.builder("weir.login.failing.sources")
+                .description("Source IPs with at least the BY_SOURCE threshold of failed logins in the rolling window")
+                .register(registry);
+    }
+
+    @Override
+    public void request(String service, String method, String route, int status, Double durationMs) {
+        String m = method != null && METHODS.contains(method) ? method : "OTHER";
+        requestCounters.computeIfAbsent(List.of(service, m, route, Integer.toString(status)), k -> Counter.builder("http.requests")
+                .description("HTTP requests served, from request events")
+                .tags("service", k.get(0), "method", k.get(1), "route", k.get(2), "status", k.get(3))
+                .register(registry)).increment();
+        if (durationMs != null) {
+            timers.computeIfAbsent(List.of(service, m, route), k -> Timer.builder("http.request.duration")
+                    .description("HTTP request duration, from request events")
+                    .tags("service", k.get(0), "method", k.get(1), "route", k.get(2))
+                    .serviceLevelObjectives(slos)
+                    .register(registry)).record(Duration.ofNanos((long) (Math.max(0, durationMs) * 1e6)));
+        }
+    }
+
+    @Override
+    public void log(String service, boolean errorLog) {
+        counter("weir.measured.logs", "Log events measured", "service", service, "severity", errorLog ? "error" : "other").increment();
+    }
+
+    @Override
+    public void lateEvent(String measure) {
+        counter("weir.late.events", "Events that arrived after their window had closed (beyond grace) and were not counted into it",
+                "measure", measure).increment();
+    }
+
+    @Override
+    public void loginAttempt(String service, boolean success) {
+        counter("weir.login.attempts", "Login attempts", "service", service, "outcome", success ? "success" : "failure").increment();
+        if (!success) {
+            counter("failed.login.attempts", "Failed login attempts", "service", service).increment();
+        }
+    }
+
+    @Override
+    public void overflow(String label) {
+        counter("weir.cardinality.overflow", "Events whose service or route went to the __overflow__ bucket", "label", label).increment();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(List.of(tags));
+        return otherCounters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    /**
+     * Recomputes the gauges from this instance's stores; call before each scrape.
+     *
+     * @param queries this instance's queries
+     */
+    public void refresh(MeasureQueries queries) {
+        List<MultiGauge.Row<?>> ratios = new ArrayList<>();
+        List<MultiGauge.Row<?>> counts = new ArrayList<>();
+        List<MultiGauge.Row<?>> quantiles = new ArrayList<>();
+        for (String service : queries.services()) {
+            for (Map.Entry<String, Duration> view : MeasureQueries.VIEWS.entrySet()) {
+                WindowStats s = queries.stats(service, view.getKey(), view.getValue());
+                Tags tags = Tags.of("service", service, "window", view.getKey());
+                counts.add(MultiGauge.Row.of(tags, s.requests()));
+                if (s.requests() > 0) {
+                    ratios.add(MultiGauge.Row.of(tags, s.errorRatio()));
+                }
+                LatencyAggregate latency = queries.latency(service, view.getValue());
+                if (latency.count() > 0) {
+                    for (int i = 0; i < QUANTILES.length; i++) {
+                        quantiles.add(MultiGauge.Row.of(tags.and("percentile", PERCENTILE_LABELS[i]), latency.quantile(QUANTILES[i]) / 1000.0));
+                    }
+                }
+            }
+        }
+        List<MultiGauge.Row<?>> failures = new ArrayList<>();
+        List<MultiGauge.Row<?>> sources = new ArrayList<>();
+        for (Map.Entry<String, Duration> view : Map.of("5m", Duration.ofMinutes(5), "1h", Duration.ofHours(1)).entrySet()) {
+            LoginSummary summary = queries.logins(view.getKey(), view.getValue(), Integer.MAX_VALUE);
+            Tags tags = Tags.of("window", view.getKey());
+            failures.add(MultiGauge.Row.of(tags, summary.sources().stream().mapToLong(LoginSummary.Entry::failures).sum()));
+            sources.add(MultiGauge.Row.of(tags, summary.sources().stream()
+                    .filter(e -> e.failures() >= settings.sourceMinFailures()).count()));
+        }
+        errorRatio.register(ratios, true);
+        windowRequests.register(counts, true);
+        latencyQuantiles.register(quantiles, true);
+        loginFailures.register(failures, true);
+        failingSources.register(sources, true);
+    }
+}

@@ -1,0 +1,239 @@
+package dev.weir.processor.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.MeasureTopology;
+import dev.weir.processor.metrics.MeasureMetrics;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API over the measuring stage's stores, answered by any instance:
+ * <ul>
+ *   <li>{@code GET /api/v1/services} — {@code {"services": [...], "unreachable": [...]}}: the union
+ *       of every instance's services (asks the others with {@code ?scope=local});</li>
+ *   <li>{@code GET /api/v1/services/{service}} — {@link ServiceStats}, answered by the instance
+ *       whose task owns the service (found with {@code queryMetadataForKey}; forwarded when it is
+ *       another); 404 when nobody has data of it in the last hour;</li>
+ *   <li>{@code GET /api/v1/security/logins?window=1h&limit=10} — {@link LoginSummary} merged from
+ *       every instance.</li>
+ * </ul>
+ * 503 with a {@code Retry-After} while stores are migrating. Also refreshes the store-backed
+ * gauges of {@link MeasureMetrics} before each {@code /metrics} scrape.
+ */
+public final class MeasureHttp {
+    private static final Logger log = LoggerFactory.getLogger(MeasureHttp.class);
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Who owns what: the topology's metadata, or a fixed answer in tests. */
+    public interface Owners {
+        /** @return the instance owning {@code service}, or {@code null} when unknown right now (rebalancing) */
+        HostInfo ownerOf(String service);
+
+        /** @return every instance of the application, this one included */
+        List<HostInfo> all();
+    }
+
+    private final MeasureQueries queries;
+    private final Owners owners;
+    private final HostInfo self;
+    private final HttpClient http;
+
+    MeasureHttp(MeasureQueries queries, Owners owners, HostInfo self, HttpClient http) {
+        this.queries = Objects.requireNonNull(queries, "queries");
+        this.owners = Objects.requireNonNull(owners, "owners");
+        this.self = self;
+        this.http = Objects.requireNonNull(http, "http");
+    }
+
+    /**
+     * Registers the query routes and the gauge refresh on {@code app}.
+     *
+     * @param app      the processor's Javalin, not started yet
+     * @param streams  the KafkaStreams running {@link MeasureTopology}; its {@code application.server}
+     *                 must be {@code self} so that other instances can forward here
+     * @param settings the measuring settings
+     * @param metrics  the gauges to refresh before each {@code /metrics} scrape, or {@code null}
+     * @param self     this instance's HTTP host and port as others reach it ({@code application.server})
+     * @param clock    "now" of the rolling views
+     */
+    public static void register(Javalin app, KafkaStreams streams, MeasureSettings settings, MeasureMetrics metrics,
+                                HostInfo self, Clock clock) {
+        MeasureQueries queries = new MeasureQueries(MeasureStores.of(streams), settings, clock);
+        Owners owners = new Owners() {
+            @Override
+            public HostInfo ownerOf(String service) {
+                KeyQueryMetadata m = streams.queryMetadataForKey(MeasureTopology.ERRORS_STORE, service, Serdes.String().serializer());
+                return m == null || m == KeyQueryMetadata.NOT_AVAILABLE ? null : m.activeHost();
+            }
+
+            @Override
+            public List<HostInfo> all() {
+                return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).distinct().toList();
+            }
+        };
+        new MeasureHttp(queries, owners, self, HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build())
+                .routes(app, metrics);
+    }
+
+    /**
+     * Registers the query routes for a single instance that owns everything (no forwarding).
+     *
+     * @param app     a Javalin, not started yet
+     * @param queries this instance's queries
+     * @param metrics the gauges to refresh before each {@code /metrics} scrape, or {@code null}
+     */
+    public static void registerSingle(Javalin app, MeasureQueries queries, MeasureMetrics metrics) {
+        Owners none = new Owners() {
+            @Override
+            public HostInfo ownerOf(String service) {
+                return null;
+            }
+
+            @Override
+            public List<HostInfo> all() {
+                return List.of();
+            }
+        };
+        new MeasureHttp(queries, none, null, HttpClient.newHttpClient()).routes(app, metrics);
+    }
+
+    void routes(Javalin app, MeasureMetrics metrics) {
+        if (metrics != null) {
+            app.before("/metrics", ctx -> {
+                try {
+                    metrics.refresh(queries);
+                } catch (InvalidStateStoreException e) {
+                    log.debug("Stores not queryable while refreshing gauges; keeping the last values", e);
+                }
+            });
+        }
+        app.get("/api/v1/services", this::services);
+        app.get("/api/v1/services/{service}", this::service);
+        app.get("/api/v1/security/logins", this::logins);
+        app.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503).header("Retry-After", "1")
+                .json(Map.of("error", "The state stores are being moved between instances; try again in a second.")));
+    }
+
+    private boolean local(Context ctx) {
+        return "local".equals(ctx.queryParam("scope"));
+    }
+
+    private void services(Context ctx) throws InterruptedException {
+        if (local(ctx)) {
+            ctx.json(Map.of("services", queries.services()));
+            return;
+        }
+        TreeSet<String> services = new TreeSet<>(queries.services());
+        List<String> unreachable = new ArrayList<>();
+        for (HostInfo host : others()) {
+            try {
+                Map<String, List<String>> body = JSON.readValue(get(host, "/api/v1/services?scope=local"), new TypeReference<>() {
+                });
+                services.addAll(body.getOrDefault("services", List.of()));
+            } catch (IOException e) {
+                log.warn("Instance {}:{} did not answer /api/v1/services: {}", host.host(), host.port(), e.toString());
+                unreachable.add(host.host() + ":" + host.port());
+            }
+        }
+        ctx.json(Map.of("services", List.copyOf(services), "unreachable", unreachable));
+    }
+
+    private void service(Context ctx) throws InterruptedException {
+        String service = ctx.pathParam("service");
+        HostInfo owner = local(ctx) ? null : owners.ownerOf(service);
+        if (owner != null && !owner.equals(self)) {
+            String path = "/api/v1/services/" + URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20") + "?scope=local";
+            try {
+                HttpResponse<String> r = http.send(request(owner, path), HttpResponse.BodyHandlers.ofString());
+                ctx.status(r.statusCode()).contentType("application/json").result(r.body());
+            } catch (IOException e) {
+                ctx.status(503).header("Retry-After", "1").json(Map.of("error", "The instance owning service '" + service + "' ("
+                        + owner.host() + ":" + owner.port() + ") did not answer; try again shortly: " + e.getMessage()));
+            }
+            return;
+        }
+        ServiceStats stats = queries.service(service);
+        if (stats == null) {
+            ctx.status(404).json(Map.of("error", "No data of service '" + service + "' in the last hour."));
+        } else {
+            ctx.json(stats);
+        }
+    }
+
+    private void logins(Context ctx) throws InterruptedException {
+        String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
+        Duration view = MeasureQueries.VIEWS.get(window);
+        if (view == null) {
+            ctx.status(400).json(Map.of("error", "Invalid value " + window + " for window: use one of " + MeasureQueries.VIEWS.keySet()));
+            return;
+        }
+        int limit = ctx.queryParamAsClass("limit", Integer.class).check(l -> l > 0 && l <= 1000, "between 1 and 1000").getOrDefault(10);
+        LoginSummary mine = queries.logins(window, view, limit);
+        if (local(ctx)) {
+            ctx.json(mine);
+            return;
+        }
+        List<LoginSummary.Entry> sources = new ArrayList<>(mine.sources());
+        List<LoginSummary.Entry> users = new ArrayList<>(mine.users());
+        for (HostInfo host : others()) {
+            try {
+                LoginSummary other = JSON.readValue(get(host, "/api/v1/security/logins?scope=local&window=" + window + "&limit=" + limit),
+                        LoginSummary.class);
+                sources.addAll(other.sources());
+                users.addAll(other.users());
+            } catch (IOException e) {
+                log.warn("Instance {}:{} did not answer /api/v1/security/logins: {}", host.host(), host.port(), e.toString());
+            }
+        }
+        ctx.json(new LoginSummary(window, mine.asOf(), top(sources, limit), top(users, limit)));
+    }
+
+    private static List<LoginSummary.Entry> top(List<LoginSummary.Entry> entries, int limit) {
+        return entries.stream().sorted(Comparator.comparingLong(LoginSummary.Entry::failures).reversed()
+                .thenComparing(LoginSummary.Entry::key)).limit(limit).toList();
+    }
+
+    private List<HostInfo> others() {
+        return owners.all().stream().filter(h -> !h.equals(self) && h.port() > 0).toList();
+    }
+
+    private String get(HostInfo host, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request(host, path), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("HTTP " + r.statusCode() + " from " + host.host() + ":" + host.port() + path);
+        }
+        return r.body();
+    }
+
+    private static HttpRequest request(HostInfo host, String path) {
+        return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
+                .timeout(FORWARD_TIMEOUT).GET().build();
+    }
+
+}

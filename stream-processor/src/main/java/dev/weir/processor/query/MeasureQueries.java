@@ -1,0 +1,213 @@
+package dev.weir.processor.query;
+
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.errors.ErrorRateProcessor;
+import dev.weir.processor.measure.latency.LatencyAggregate;
+import dev.weir.processor.measure.logins.LoginWindowState;
+import dev.weir.schemas.ErrorRateWindow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Rolling views over this instance's 1-minute windows: a view of length D ending now covers the
+ * window holding "now" (still open, partial) and the windows before it, D / window in all.
+ * Longer views merge the windows: counts add up, latency sketches merge (so quantiles keep the
+ * sketch's relative accuracy). Only data of tasks active on this instance is seen; {@link MeasureHttp}
+ * forwards to the owner. Thread-safe (reads only).
+ */
+public final class MeasureQueries {
+    /** The views served, by name. */
+    public static final Map<String, Duration> VIEWS = views();
+
+    private final MeasureStores stores;
+    private final MeasureSettings settings;
+    private final Clock clock;
+
+    /**
+     * @param stores   this instance's stores
+     * @param settings window size and relative accuracy
+     * @param clock    "now" for the views
+     */
+    public MeasureQueries(MeasureStores stores, MeasureSettings settings, Clock clock) {
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** @return services with data in the last hour on this instance, sorted */
+    public List<String> services() {
+        long[] range = range(MeasureSettings.LONGEST_VIEW);
+        Set<String> services = new TreeSet<>();
+        try (KeyValueIterator<Windowed<String>, ErrorRateWindow> it = stores.errors().fetchAll(
+                Instant.ofEpochMilli(range[0]), Instant.ofEpochMilli(range[1]))) {
+            while (it.hasNext()) {
+                services.add(it.next().value.getService());
+            }
+        }
+        return new ArrayList<>(services);
+    }
+
+    /**
+     * @param service a service name
+     * @return its views and its routes' views, or {@code null} when this instance has no data of it in the last hour
+     */
+    public ServiceStats service(String service) {
+        List<WindowStats> windows = new ArrayList<>();
+        for (Map.Entry<String, Duration> view : VIEWS.entrySet()) {
+            windows.add(stats(service, view.getKey(), view.getValue()));
+        }
+        if (windows.get(windows.size() - 1).requests() == 0 && windows.get(windows.size() - 1).logs() == 0
+                && windows.get(windows.size() - 1).lateEvents() == 0) {
+            return null;
+        }
+        Map<String, List<WindowStats>> routes = new TreeMap<>();
+        for (String route : routes(service)) {
+            List<WindowStats> rs = new ArrayList<>();
+            for (Map.Entry<String, Duration> view : VIEWS.entrySet()) {
+                rs.add(stats(ErrorRateProcessor.key(service, route), view.getKey(), view.getValue()));
+            }
+            routes.put(route, rs);
+        }
+        return new ServiceStats(service, Instant.ofEpochMilli(clock.millis()).toString(), windows, routes);
+    }
+
+    /**
+     * @param key  {@code service} or {@code service|route}
+     * @param name the view's name
+     * @param view the view's length
+     * @return merged counts and latency of {@code key} over the view
+     */
+    public WindowStats stats(String key, String name, Duration view) {
+        long[] range = range(view);
+        long requests = 0, e4 = 0, e5 = 0, errorLogs = 0, logs = 0, late = 0;
+        try (WindowStoreIterator<ErrorRateWindow> it = stores.errors().fetch(key, Instant.ofEpochMilli(range[0]),
+                Instant.ofEpochMilli(range[1]))) {
+            while (it.hasNext()) {
+                ErrorRateWindow w = it.next().value;
+                requests += w.getRequests();
+                e4 += w.getErrors4xx();
+                e5 += w.getErrors5xx();
+                errorLogs += w.getErrorLogs();
+                logs += w.getLogs();
+                late += w.getLateEvents();
+            }
+        }
+        LatencyAggregate latency = latency(key, view);
+        Map<String, Double> quantiles = new LinkedHashMap<>();
+        if (latency.count() > 0) {
+            quantiles.put("p50", latency.quantile(0.5));
+            quantiles.put("p90", latency.quantile(0.9));
+            quantiles.put("p95", latency.quantile(0.95));
+            quantiles.put("p99", latency.quantile(0.99));
+            quantiles.put("p999", latency.quantile(0.999));
+            quantiles.put("min", latency.min());
+            quantiles.put("max", latency.max());
+            quantiles.put("mean", latency.sum() / latency.count());
+        }
+        return new WindowStats(name, requests, e4, e5, errorLogs, logs, late, requests == 0 ? 0 : (double) e5 / requests,
+                latency.count(), quantiles);
+    }
+
+    /**
+     * @param key  {@code service} or {@code service|route}
+     * @param view the view's length
+     * @return the merge of the key's latency windows in the view (empty when none)
+     */
+    public LatencyAggregate latency(String key, Duration view) {
+        long[] range = range(view);
+        LatencyAggregate merged = LatencyAggregate.empty(settings.relativeAccuracy());
+        try (WindowStoreIterator<LatencyAggregate> it = stores.latency().fetch(key, Instant.ofEpochMilli(range[0]),
+                Instant.ofEpochMilli(range[1]))) {
+            while (it.hasNext()) {
+                merged.merge(it.next().value);
+            }
+        }
+        return merged;
+    }
+
+    /**
+     * @param view  the view's length (whole login windows, rounded up)
+     * @param limit entries per list
+     * @return the sources and users with the most failed logins on this instance
+     */
+    public LoginSummary logins(String name, Duration view, int limit) {
+        long now = clock.millis();
+        long lw = settings.loginWindow().toMillis();
+        long last = Math.floorDiv(now, lw) * lw;
+        long first = last - Math.max(0, ((view.toMillis() + lw - 1) / lw) - 1) * lw;
+        return new LoginSummary(name, Instant.ofEpochMilli(now).toString(),
+                top(stores.loginsBySource(), first, last, limit), top(stores.loginsByUser(), first, last, limit));
+    }
+
+    private static List<LoginSummary.Entry> top(ReadOnlyWindowStore<String, LoginWindowState> store, long first, long last, int limit) {
+        Map<String, long[]> counts = new HashMap<>();
+        Map<String, Set<String>> distinct = new HashMap<>();
+        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = store.fetchAll(Instant.ofEpochMilli(first),
+                Instant.ofEpochMilli(last))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, LoginWindowState> kv = it.next();
+                long[] c = counts.computeIfAbsent(kv.key.key(), k -> new long[2]);
+                c[0] += kv.value.failures();
+                c[1] += kv.value.successes();
+                distinct.computeIfAbsent(kv.key.key(), k -> new HashSet<>()).addAll(kv.value.distinctValues());
+            }
+        }
+        return counts.entrySet().stream()
+                .filter(e -> e.getValue()[0] > 0)
+                .map(e -> new LoginSummary.Entry(e.getKey(), e.getValue()[0], e.getValue()[1], distinct.get(e.getKey()).size()))
+                .sorted(Comparator.comparingLong(LoginSummary.Entry::failures).reversed().thenComparing(LoginSummary.Entry::key))
+                .limit(limit)
+                .toList();
+    }
+
+    private List<String> routes(String service) {
+        long[] range = range(MeasureSettings.LONGEST_VIEW);
+        Set<String> routes = new TreeSet<>();
+        String prefix = service + ErrorRateProcessor.SEPARATOR;
+        try (KeyValueIterator<Windowed<String>, ErrorRateWindow> it = stores.errors().fetch(prefix, prefix + Character.MAX_VALUE,
+                Instant.ofEpochMilli(range[0]), Instant.ofEpochMilli(range[1]))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, ErrorRateWindow> kv = it.next();
+                // range fetches may return keys outside the range: check
+                if (kv.key.key().startsWith(prefix) && kv.value.getRoute() != null) {
+                    routes.add(kv.value.getRoute());
+                }
+            }
+        }
+        return new ArrayList<>(routes);
+    }
+
+    /** @return inclusive window-start range of a view ending now */
+    private long[] range(Duration view) {
+        long size = settings.window().toMillis();
+        long current = Math.floorDiv(clock.millis(), size) * size;
+        long windows = Math.max(1, view.toMillis() / size);
+        return new long[] {current - (windows - 1) * size, current};
+    }
+
+    private static Map<String, Duration> views() {
+        Map<String, Duration> views = new LinkedHashMap<>();
+        views.put("1m", Duration.ofMinutes(1));
+        views.put("5m", Duration.ofMinutes(5));
+        views.put("15m", Duration.ofMinutes(15));
+        views.put("1h", Duration.ofHours(1));
+        return java.util.Collections.unmodifiableMap(views);
+    }
+}

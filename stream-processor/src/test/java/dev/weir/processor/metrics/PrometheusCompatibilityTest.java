@@ -1,0 +1,281 @@
+package dev.weir.processor.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.common.kafka.Topics;
+import dev.weir.common.ops.OpsServer;
+import dev.weir.processor.measure.Events;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.MeasureTopology;
+import dev.weir.processor.measure.MeasureTopologyTestSupport;
+import dev.weir.processor.query.MeasureHttp;
+import dev.weir.processor.query.MeasureQueries;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.RequestEvent;
+import dev.weir.schemas.serde.WeirSerdes;
+import dev.weir.stack.Poll;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus (Debian {@code prometheus}, from {@code bin/install-test-deps}) scrapes the
+ * processor's /metrics while the measuring topology processes events; the seeds' PromQL and every
+ * dashboard panel's query are evaluated through Prometheus's HTTP API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrometheusCompatibilityTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int OK_PER_BATCH = 90;
+    static final int ERRORS_PER_BATCH = 10;
+
+    @TempDir
+    static Path dir;
+
+    final Object lock = new Object();
+    final HttpClient http = HttpClient.newHttpClient();
+    TopologyTestDriver driver;
+    TestInputTopic<String, RequestEvent> requests;
+    TestInputTopic<String, LogEvent> logs;
+    PrometheusMeterRegistry registry;
+    Javalin app;
+    Process prometheus;
+    int prometheusPort;
+
+    @BeforeAll
+    void start() throws Exception {
+        MeasureSettings settings = MeasureSettings.defaults();
+        // Only the measuring stage's meters: the JVM binders of dev.weir.common.ops.Metrics are not this test's subject.
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("component", "processor");
+        MeasureMetrics metrics = new MeasureMetrics(registry, settings);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "prometheus-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        driver = new TopologyTestDriver(MeasureTopology.withWeirSerdes(settings, metrics).build(), props);
+        requests = driver.createInputTopic(Topics.REQUESTS, new StringSerializer(), WeirSerdes.requestEvent().serializer());
+        logs = driver.createInputTopic(Topics.LOGS, new StringSerializer(), WeirSerdes.logEvent().serializer());
+        MeasureQueries queries = new MeasureQueries(MeasureTopologyTestSupport.storesOf(driver), settings, Clock.systemUTC());
+
+        app = Javalin.create();
+        // The driver is not thread-safe: scrapes and piping take turns.
+        app.before("/metrics", ctx -> {
+            synchronized (lock) {
+                metrics.refresh(queries);
+            }
+        });
+        OpsServer.install(app, registry, Clock.systemUTC(), Map.of());
+        MeasureHttp.registerSingle(app, queries, null);
+        app.start("127.0.0.1", 0);
+
+        prometheusPort = freePort();
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, String.join("\n",
+                "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s",
+                "scrape_configs:", "  - job_name: weir-processor", "    static_configs:",
+                "      - targets: ['127.0.0.1:" + app.port() + "']", ""));
+        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + prometheusPort, "--log.level=warn")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        Poll.until(Duration.ofSeconds(60), () -> get("/-/ready").statusCode() == 200, () -> "Prometheus to be ready");
+
+        pipeBatch(1);
+        awaitScraped(1);
+        pipeBatch(2);
+        awaitScraped(2);
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (prometheus != null) {
+            prometheus.destroy();
+            if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+                prometheus.destroyForcibly();
+            }
+        }
+        if (app != null) {
+            app.stop();
+        }
+        if (driver != null) {
+            synchronized (lock) {
+                driver.close();
+            }
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** 90 × 200 and 10 × 503 of 300 ms each, 12 failed logins, and one late event of another service. */
+    void pipeBatch(int batch) {
+        Instant now = Instant.now();
+        synchronized (lock) {
+            for (int i = 0; i < OK_PER_BATCH + ERRORS_PER_BATCH; i++) {
+                RequestEvent e = Events.request("shop", "/cart/{id}", i < ERRORS_PER_BATCH ? 503 : 200, 300.0, now);
+                requests.pipeInput("shop", e, now);
+            }
+            for (int i = 0; i < 12; i++) {
+                logs.pipeInput("auth", Events.authLog("auth", "203.0.113.7", "root", false, now), now);
+            }
+            // a late event of another service: stream time is per task, and this one is far behind it
+            Instant old = now.minus(Duration.ofMinutes(10));
+            requests.pipeInput("batch", Events.request("batch", "/jobs", 200, 300.0, old), old);
+        }
+    }
+
+    void awaitScraped(int batch) {
+        double expected = batch * ERRORS_PER_BATCH;
+        Poll.until(Duration.ofSeconds(30), () -> {
+            JsonNode r = query("sum(http_requests_total{status=\"503\"})");
+            return r.size() == 1 && r.get(0).get("value").get(1).asDouble() == expected;
+        }, () -> "Prometheus to have scraped batch " + batch);
+    }
+
+    @Test
+    void seedErrorRateExpressionReturnsTheFiveHundredsRatePerSeries() throws Exception {
+        JsonNode result = query("rate(http_requests_total{status=~\"5..\"}[5m])");
+
+        assertThat(result).hasSize(1);
+        JsonNode labels = result.get(0).get("metric");
+        assertThat(List.of(labels.get("service").asText(), labels.get("method").asText(), labels.get("route").asText(),
+                labels.get("status").asText())).containsExactly("shop", "GET", "/cart/{id}", "503");
+        assertThat(result.get(0).get("value").get(1).asDouble()).isPositive();
+    }
+
+    @Test
+    void errorRatioOfRatesEqualsTheProducedShareOfFiveHundreds() throws Exception {
+        JsonNode result = query("sum(rate(http_requests_total{service=\"shop\",status=~\"5..\"}[5m]))"
+                + " / sum(rate(http_requests_total{service=\"shop\"}[5m]))");
+
+        assertThat(result.get(0).get("value").get(1).asDouble())
+                .isCloseTo((double) ERRORS_PER_BATCH / (OK_PER_BATCH + ERRORS_PER_BATCH), within(1e-9));
+    }
+
+    @Test
+    void seedP95ExpressionInterpolatesWithinTheDefaultBucket() throws Exception {
+        JsonNode result = query("histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m]))");
+
+        assertThat(result).hasSize(2); // shop and batch
+        // every request took 300 ms: bucket (0.25, 0.5], linear interpolation at 95%
+        assertThat(result).allSatisfy(r -> assertThat(r.get("value").get(1).asDouble()).isCloseTo(0.25 + 0.25 * 0.95, within(1e-9)));
+    }
+
+    @Test
+    void seedFailedLoginExpressionSeesTheFailures() throws Exception {
+        JsonNode result = query("increase(failed_login_attempts_total[5m]) > 10");
+
+        assertThat(result).hasSize(1);
+        assertThat(result.get(0).get("metric").get("service").asText()).isEqualTo("auth");
+    }
+
+    @Test
+    void windowedErrorRatioGaugeEqualsExactShareOfFiveHundreds() throws Exception {
+        JsonNode result = query("weir_error_ratio{service=\"shop\",window=\"1h\"}");
+
+        assertThat(result.get(0).get("value").get(1).asDouble()).isCloseTo(0.1, within(1e-9));
+    }
+
+    @Test
+    void sketchQuantileGaugeIsWithinOnePercentOfTheTrueLatency() throws Exception {
+        JsonNode result = query("weir_latency_sketch_seconds{service=\"shop\",window=\"5m\",percentile=\"95\"}");
+
+        assertThat(result.get(0).get("value").get(1).asDouble()).isCloseTo(0.3, within(0.003));
+    }
+
+    @Test
+    void promtoolCheckMetricsReportsNothing() throws Exception {
+        String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
+        promtool.getOutputStream().close();
+        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(report).isEmpty();
+        assertThat(promtool.exitValue()).isZero();
+    }
+
+    @Test
+    void everyDashboardPanelQueryReturnsData() throws Exception {
+        List<String> empty = new ArrayList<>();
+        int checked = 0;
+        try (var files = Files.list(dashboards())) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                for (JsonNode panel : JSON.readTree(file.toFile()).get("panels")) {
+                    for (JsonNode target : panel.get("targets")) {
+                        String expr = target.get("expr").asText()
+                                .replace("$__rate_interval", "1m").replace("$service", ".*");
+                        checked++;
+                        if (query(expr).isEmpty()) {
+                            empty.add(file.getFileName() + " / " + panel.get("title").asText() + ": " + expr);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
+        assertThat(empty).isEmpty();
+    }
+
+    static Path dashboards() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("deploy/grafana/dashboards"))) {
+            p = p.getParent();
+        }
+        assertThat(p).as("deploy/grafana/dashboards above the working directory").isNotNull();
+        return p.resolve("deploy/grafana/dashboards");
+    }
+
+    JsonNode query(String promql) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        JsonNode body = JSON.readTree(r.body());
+        if (!"success".equals(body.path("status").asText())) {
+            throw new IllegalStateException("Prometheus refused " + promql + ": " + r.body());
+        }
+        return body.get("data").get("result");
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + path))
+                        .timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.weir.processor.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.common.kafka.Topics;
+import dev.weir.processor.measure.Events;
+import dev.weir.processor.measure.MeasureListener;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.MeasureTopology;
+import dev.weir.processor.measure.MeasureTopologyTestSupport;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.RequestEvent;
+import dev.weir.schemas.serde.WeirSerdes;
+import io.javalin.Javalin;
+import io.javalin.testtools.JavalinTest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The query API over real HTTP, on one instance that owns every task. */
+class MeasureHttpTest {
+    static final Instant NOW = Instant.parse("2025-03-14T09:10:30Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path stateDir;
+
+    TopologyTestDriver driver;
+    Javalin app;
+
+    @BeforeEach
+    void start() {
+        MeasureSettings settings = MeasureSettings.defaults();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(MeasureTopology.withWeirSerdes(settings, MeasureListener.NONE).build(), props);
+        TestInputTopic<String, RequestEvent> requests = driver.createInputTopic(Topics.REQUESTS, new StringSerializer(),
+                WeirSerdes.requestEvent().serializer());
+        TestInputTopic<String, LogEvent> logs = driver.createInputTopic(Topics.LOGS, new StringSerializer(),
+                WeirSerdes.logEvent().serializer());
+        for (int i = 0; i < 4; i++) {
+            requests.pipeInput("shop", Events.request("shop", "/cart", i == 0 ? 500 : 200, 100.0, NOW.minusSeconds(120)));
+        }
+        for (int i = 0; i < 7; i++) {
+            logs.pipeInput("sshd", Events.authLog("sshd", "203.0.113.7", "root" + (i % 2), false, NOW.minusSeconds(60)));
+        }
+        app = Javalin.create();
+        MeasureHttp.registerSingle(app, new MeasureQueries(MeasureTopologyTestSupport.storesOf(driver), settings,
+                Clock.fixed(NOW, ZoneOffset.UTC)), null);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldListServicesWithData() {
+        JavalinTest.test(app, (server, client) -> {
+            JsonNode body = JSON.readTree(client.get("/api/v1/services").body().string());
+            assertThat(body.get("services").toString()).isEqualTo("[\"shop\",\"sshd\"]");
+        });
+    }
+
+    @Test
+    void shouldAnswerServiceStatsPerRollingWindow() {
+        JavalinTest.test(app, (server, client) -> {
+            JsonNode body = JSON.readTree(client.get("/api/v1/services/shop").body().string());
+            JsonNode fiveMinutes = body.get("windows").get(1);
+            assertThat(fiveMinutes.get("window").asText()).isEqualTo("5m");
+            assertThat(fiveMinutes.get("requests").asLong()).isEqualTo(4);
+            assertThat(fiveMinutes.get("errorRatio").asDouble()).isEqualTo(0.25);
+            assertThat(fiveMinutes.get("latencyMs").get("p95").asDouble()).isBetween(99.0, 101.0);
+            assertThat(body.get("windows").get(0).get("requests").asLong()).isZero();
+            assertThat(body.get("routes").has("/cart")).isTrue();
+        });
+    }
+
+    @Test
+    void shouldAnswerNotFoundForUnknownService() {
+        JavalinTest.test(app, (server, client) -> assertThat(client.get("/api/v1/services/nope").code()).isEqualTo(404));
+    }
+
+    @Test
+    void shouldRankSourcesAndUsersByFailedLogins() {
+        JavalinTest.test(app, (server, client) -> {
+            JsonNode body = JSON.readTree(client.get("/api/v1/security/logins?window=15m").body().string());
+            assertThat(body.get("sources").get(0).get("key").asText()).isEqualTo("203.0.113.7");
+            assertThat(body.get("sources").get(0).get("failures").asLong()).isEqualTo(7);
+            assertThat(body.get("sources").get(0).get("distinct").asInt()).isEqualTo(2);
+            assertThat(body.get("users").get(0).get("key").asText()).isEqualTo("root0");
+        });
+    }
+
+    @Test
+    void shouldRejectUnknownLoginWindow() {
+        JavalinTest.test(app, (server, client) -> assertThat(client.get("/api/v1/security/logins?window=2d").code()).isEqualTo(400));
+    }
+}
