@@ -1,10 +1,344 @@
 package dev.weir.processor;
 
-/** Entry point of this component; filled in by its issue. */
-public final class ProcessorApp {
-    private ProcessorApp() {}
+import dev.weir.common.config.ConfigException;
+import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.TopicSetup;
+import dev.weir.common.kafka.Topics;
+import dev.weir.common.ops.Metrics;
+import dev.weir.processor.config.ProcessorConfig;
+import dev.weir.processor.deadletter.DeadLetterCounters;
+import dev.weir.processor.deadletter.DeadLetterExceptionHandler;
+import dev.weir.processor.deadletter.DeadLetterPublisher;
+import dev.weir.processor.http.ProcessorHttp;
+import dev.weir.processor.normalize.NormalizeTopology;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.RequestEvent;
+import dev.weir.schemas.serde.WeirSerdes;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+/**
+ * The stream-processor: one Kafka Streams application (exactly_once_v2) made of the normalise
+ * stage and the parts of every {@link ProcessorExtension}, and the HTTP server with health,
+ * metrics and the extensions' routes. The only place that constructs Kafka clients, the meter
+ * registry and Javalin for this component.
+ *
+ * <pre>{@code
+ * ProcessorApp app = new ProcessorApp(ProcessorConfig.defaults("127.0.0.1:9092").withHttpPort(0), Clock.systemUTC());
+ * app.start();           // returns once Kafka Streams is RUNNING
+ * int port = app.httpPort();
+ * app.close();
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #start()} and {@link #close()} are synchronized.
+ */
+public final class ProcessorApp implements AutoCloseable {
+    /** Extensions every processor runs; the measures (issue 6) register here. */
+    public static final List<ProcessorExtension> DEFAULT_EXTENSIONS = List.of();
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
+
+    private final ProcessorConfig config;
+    private final Clock clock;
+    private final List<ProcessorExtension> extensions;
+    private final PrometheusMeterRegistry registry;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private KafkaStreams streams; // guarded by this
+    private Producer<byte[], byte[]> deadLetterProducer; // guarded by this
+    private KafkaStreamsMetrics streamsMetrics; // guarded by this
+    private Javalin http; // guarded by this
+    private boolean closed; // guarded by this
+
+    /**
+     * A processor with the {@link #DEFAULT_EXTENSIONS}.
+     *
+     * @param config configuration
+     * @param clock  clock for every part
+     */
+    public ProcessorApp(ProcessorConfig config, Clock clock) {
+        this(config, clock, DEFAULT_EXTENSIONS);
+    }
+
+    /**
+     * @param config     configuration
+     * @param clock      clock for every part
+     * @param extensions features added after the normalise stage, in order
+     */
+    public ProcessorApp(ProcessorConfig config, Clock clock, List<ProcessorExtension> extensions) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.extensions = List.copyOf(extensions);
+        this.registry = Metrics.newRegistry("processor");
+    }
+
+    /**
+     * Creates missing topics (when configured), starts Kafka Streams and the HTTP server, and waits
+     * until Kafka Streams is RUNNING.
+     *
+     * @throws IllegalStateException when Kafka is unreachable, the port is taken, or Streams does not
+     *                               reach RUNNING within the startup timeout; everything started is closed again
+     */
+    public synchronized void start() {
+        if (closed || streams != null) {
+            throw new IllegalStateException("A ProcessorApp starts once; create a new one to start again.");
+        }
+        try {
+            if (config.createTopics()) {
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                        AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup"))) {
+                    TopicSetup.ensure(admin, config.topicPartitions(), config.topicReplication());
+                }
+            }
+            ProcessorServices services = new ProcessorServices(config, clock, registry, this::streams);
+            Topology topology = topology(services);
+            log.info("Processor topology:\n{}", topology.describe());
+
+            deadLetterProducer = new KafkaProducer<>(Map.copyOf(KafkaClients.producer(config.bootstrapServers(),
+                    config.applicationId() + "-deadletter")), new ByteArraySerializer(), new ByteArraySerializer());
+            DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, Topics.DEADLETTER,
+                    new DeadLetterCounters(registry), clock);
+
+            CountDownLatch running = new CountDownLatch(1);
+            streams = new KafkaStreams(topology, streamsProperties(publisher));
+            streams.setStateListener((now, before) -> {
+                log.info("Kafka Streams state {} -> {}", before, now);
+                if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
+                    running.countDown();
+                }
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    stopped.countDown();
+                }
+            });
+            streams.setUncaughtExceptionHandler(e -> {
+                log.error("A stream thread died; replacing it", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+
+            KafkaStreams s = streams;
+            http = ProcessorHttp.create(registry, clock, s::state);
+            for (ProcessorExtension e : extensions) {
+                e.addRoutes(http, services);
+            }
+            ProcessorHttp.start(http, config.httpHost(), config.httpPort());
+
+            streams.start();
+            if (!running.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + config.startupTimeout()
+                        + " (state " + streams.state() + "); check that Kafka at " + config.bootstrapServers()
+                        + " is reachable, or raise processor.startup-timeout.");
+            }
+            if (streams.state() != KafkaStreams.State.RUNNING) {
+                throw new IllegalStateException("Kafka Streams stopped while starting (state " + streams.state()
+                        + "); see the log above for the cause.");
+            }
+            log.info("Processor ready: Kafka {}, HTTP port {}", config.bootstrapServers(), httpPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly();
+            throw new IllegalStateException("Interrupted while starting the processor", e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    private Topology topology(ProcessorServices services) {
+        StreamsBuilder builder = new StreamsBuilder();
+        new NormalizeTopology(config.normalize(), List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
+                new Topic<String, LogEvent>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
+                new Topic<String, RequestEvent>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
+                Topics.DEADLETTER, registry, clock).addTo(builder);
+        for (ProcessorExtension e : extensions) {
+            for (TopologyPart part : e.topologyParts(services)) {
+                part.addTo(builder);
+            }
+        }
+        return builder.build();
+    }
+
+    private Properties streamsProperties(DeadLetterPublisher publisher) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplication());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(DeadLetterExceptionHandler.PUBLISHER_CONFIG, publisher);
+        return p;
+    }
+
+    private synchronized KafkaStreams streams() {
+        if (streams == null) {
+            throw new IllegalStateException("Kafka Streams is not created yet; ask for it in a route or processor, not while building the topology.");
+        }
+        return streams;
+    }
+
+    /**
+     * @return the port the HTTP server listens on
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public synchronized int httpPort() {
+        if (http == null) {
+            throw new IllegalStateException("The processor is not started");
+        }
+        return http.port();
+    }
+
+    /** @return the Streams state, or {@code null} before {@link #start()} */
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? null : streams.state();
+    }
+
+    /** @return the meter registry scraped at {@code /metrics} */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Waits until Kafka Streams stops for good (ERROR or NOT_RUNNING).
+     *
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops HTTP, Kafka Streams, the dead-letter producer and the metrics, in that order. Never throws. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closeQuietly();
+        closed = true;
+        stopped.countDown();
+    }
+
+    private synchronized void closeQuietly() {
+        if (http != null) {
+            try {
+                http.stop();
+            } catch (RuntimeException e) {
+                log.warn("Stopping the HTTP server failed", e);
+            }
+        }
+        if (streams != null) {
+            try {
+                if (!streams.close(Duration.ofSeconds(60))) {
+                    log.warn("Kafka Streams did not close within 60 s");
+                }
+            } catch (RuntimeException e) {
+                log.warn("Closing Kafka Streams failed", e);
+            }
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (deadLetterProducer != null) {
+            try {
+                deadLetterProducer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                log.warn("Closing the dead-letter producer failed", e);
+            }
+        }
+        registry.close();
+    }
+
+    /**
+     * {@code weir processor [--config FILE] [--bootstrap-servers HOST:PORT]}: runs until stopped.
+     * Exits with 2 on a configuration error, 1 when it cannot start or Kafka Streams fails.
+     *
+     * @param args command-line arguments
+     */
     public static void main(String[] args) {
-        System.err.println("ProcessorApp is not built yet");
+        ProcessorConfig config;
+        try {
+            config = parseArgs(args);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ProcessorApp app = new ProcessorApp(config, Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "weir-processor-shutdown"));
+        try {
+            app.start();
+            app.awaitStop();
+        } catch (IllegalStateException e) {
+            log.error("The processor could not start: {}", e.getMessage(), e);
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (app.state() == KafkaStreams.State.ERROR) {
+            System.exit(1);
+        }
+    }
+
+    /**
+     * @param args command-line arguments
+     * @return the configuration they describe
+     * @throws ConfigException for a bad file or argument
+     */
+    public static ProcessorConfig parseArgs(String[] args) {
+        Path file = null;
+        String bootstrap = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            int eq = a.indexOf('=');
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            if (eq > 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length && (name.equals("--config") || name.equals("--bootstrap-servers"))) {
+                value = args[++i];
+            }
+            switch (name) {
+                case "--config" -> file = Path.of(required(name, value));
+                case "--bootstrap-servers" -> bootstrap = required(name, value);
+                default -> throw new ConfigException("Unknown argument " + a
+                        + "; usage: weir processor [--config FILE] [--bootstrap-servers HOST:PORT]");
+            }
+        }
+        ProcessorConfig config = file == null ? ProcessorConfig.defaults("127.0.0.1:9092") : ProcessorConfig.load(file);
+        return bootstrap == null ? config : config.withBootstrapServers(bootstrap);
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException("Missing value for " + name);
+        }
+        return value;
     }
 }

@@ -1,0 +1,51 @@
+package dev.weir.processor.deadletter;
+
+import dev.weir.schemas.DeadLetterReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+
+/**
+ * {@code weir_deadletters_total{reason, stage}}: records sent to the dead-letter topic. The
+ * counters of every {@link DeadLetterReason} at stage {@code normalize} and of the exception
+ * handler reasons exist from the start, at 0, so a dashboard shows them before the first one.
+ *
+ * <p>Thread-safe.
+ */
+public final class DeadLetterCounters {
+    /** Counter name; Prometheus shows it as {@code weir_deadletters_total}. */
+    public static final String METER = "weir.deadletters";
+    /** Stage of records rejected by the normaliser. */
+    public static final String STAGE_NORMALIZE = "normalize";
+    /** Stage of records a deserializer could not read. */
+    public static final String STAGE_DESERIALIZE = "deserialize";
+    /** Stage of records whose processing threw. */
+    public static final String STAGE_PROCESS = "process";
+    /** Reason of records a deserializer could not read (not a {@link DeadLetterReason}: readers accept unknown codes). */
+    public static final String UNDECODABLE = "undecodable";
+    /** Reason of records whose processing threw an unexpected exception (a bug). */
+    public static final String PROCESSING_ERROR = "processing_error";
+
+    private final MeterRegistry registry;
+
+    /** @param registry where the counters live */
+    public DeadLetterCounters(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        for (DeadLetterReason r : DeadLetterReason.values()) {
+            counter(r.code(), STAGE_NORMALIZE);
+        }
+        counter(PROCESSING_ERROR, STAGE_NORMALIZE);
+        counter(UNDECODABLE, STAGE_DESERIALIZE);
+        counter(PROCESSING_ERROR, STAGE_PROCESS);
+    }
+
+    /**
+     * @param reason reason code
+     * @param stage  stage name
+     * @return the counter (created on first use)
+     */
+    public Counter counter(String reason, String stage) {
+        return Counter.builder(METER).description("Records sent to the dead-letter topic, per reason and stage")
+                .tag("reason", reason).tag("stage", stage).register(registry);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.weir.processor.http;
+
+import dev.weir.common.ops.HealthCheck;
+import dev.weir.common.ops.OpsServer;
+import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The processor's HTTP server: {@code /health/live}, {@code /health/ready} (503 until Kafka
+ * Streams is RUNNING) and {@code /metrics}, plus the routes extensions add.
+ */
+public final class ProcessorHttp {
+    private ProcessorHttp() {}
+
+    /**
+     * @param registry the registry to scrape
+     * @param clock    for health timestamps
+     * @param state    the current Streams state, or {@code null} before Streams exists
+     * @return a configured, not yet started server
+     */
+    public static Javalin create(PrometheusMeterRegistry registry, Clock clock, Supplier<KafkaStreams.State> state) {
+        Objects.requireNonNull(state, "state");
+        Javalin app = Javalin.create(config -> config.showJavalinBanner = false);
+        Map<String, HealthCheck> checks = new LinkedHashMap<>();
+        checks.put("kafka_streams", () -> streamsHealth(state.get()));
+        OpsServer.install(app, registry, clock, checks);
+        return app;
+    }
+
+    /**
+     * @param state the Streams state, may be {@code null}
+     * @return up only when RUNNING: then every active task's stores are restored
+     */
+    public static HealthCheck.Status streamsHealth(KafkaStreams.State state) {
+        if (state == KafkaStreams.State.RUNNING) {
+            return HealthCheck.Status.up(state.name());
+        }
+        String name = state == null ? "NOT_CREATED" : state.name();
+        return HealthCheck.Status.down(name, "Kafka Streams is " + name + ", not RUNNING");
+    }
+
+    /**
+     * Starts the server with a clear message when the port is taken.
+     *
+     * @param app  the server
+     * @param host bind address
+     * @param port port, 0 for any free one
+     * @throws IllegalStateException when the port is in use
+     */
+    public static void start(Javalin app, String host, int port) {
+        try {
+            app.start(host, port);
+        } catch (JavalinBindException e) {
+            throw new IllegalStateException("Port " + port + " is already in use; set processor.http.port to another port.", e);
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.weir.processor.normalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.processor.fingerprint.ErrorFingerprinter;
+import dev.weir.processor.redact.Redactor;
+import dev.weir.processor.route.RouteCardinality;
+import dev.weir.processor.route.RouteSettings;
+import dev.weir.processor.route.RouteTemplater;
+import dev.weir.processor.validate.Limits;
+import dev.weir.processor.validate.RawEvent;
+import dev.weir.processor.validate.RawEventParser;
+import dev.weir.processor.validate.Rejection;
+import dev.weir.processor.validate.Timestamps;
+import dev.weir.schemas.DeadLetterReason;
+import dev.weir.schemas.ErrorInfo;
+import dev.weir.schemas.EventInfo;
+import dev.weir.schemas.HttpInfo;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.LogLevel;
+import dev.weir.schemas.RequestEvent;
+import dev.weir.schemas.SourceInfo;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one raw JSON record into a {@link LogEvent} or {@link RequestEvent}, or says why it
+ * cannot (a {@link Rejection}). The field mapping is the JSON input contract of
+ * {@code schemas/README.md}; this class is its implementation.
+ *
+ * <p>Order of work: structural limits and parse ({@link RawEventParser}), timestamp, shape
+ * detection, typed fields, then redaction of free text (before it is cut to the string limit, so
+ * a secret is never half-kept), route templating and cap, and the error fingerprint over the
+ * redacted text.
+ *
+ * <p>Not thread-safe: one per stream task (it holds the task's {@link RouteCardinality}).
+ */
+public final class EventNormalizer {
+    /** Tag added to an event whose message, error message or stack trace was cut. */
+    public static final String TRUNCATED_TAG = "truncated";
+
+    private static final Set<String> REQUEST_FORMATS = Set.of("request", "nginx", "apache");
+    private static final Set<String> LOG_FORMATS = Set.of("logstash", "ecs", "sshd", "raw");
+    private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,16}");
+    private static final String[] SERVICE_KEYS = {"service.name", "service", "app"};
+    private static final String[] ENVIRONMENT_KEYS = {"service.environment", "environment", "env"};
+    private static final String[] HOST_KEYS = {"host.name", "host", "HOSTNAME"};
+    private static final String[] TRACE_KEYS = {"trace.id", "trace_id", "traceId"};
+
+    private final Limits limits;
+    private final RawEventParser parser;
+    private final Timestamps timestamps;
+    private final Redactor redactor;
+    private final RouteTemplater templater = new RouteTemplater();
+    private final RouteCardinality routes;
+    private final RouteSettings routeSettings;
+    private final ErrorFingerprinter fingerprinter;
+    private final Clock clock;
+
+    /**
+     * @param settings   normalise settings
+     * @param redactor   the shared redactor
+     * @param routes     the task's route cap
+     * @param clock      processing time, for the timestamp window
+     */
+    public EventNormalizer(NormalizeSettings settings, Redactor redactor, RouteCardinality routes, Clock clock) {
+        this.limits = settings.limits();
+        this.parser = new RawEventParser(settings.limits());
+        this.timestamps = new Timestamps(settings.limits());
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.routeSettings = settings.routes();
+        this.fingerprinter = new ErrorFingerprinter(settings.fingerprint());
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Where a raw record came from. */
+    public record Source(String topic, int partition, long offset, long timestampMillis) {
+    }
+
+    /**
+     * @param key    raw key bytes (the service set by the agent), may be {@code null}
+     * @param value  raw value bytes
+     * @param source where the record was read
+     * @return the log or request event
+     * @throws Rejection when the record must go to the dead-letter topic
+     */
+    public Outcome normalize(byte[] key, byte[] value, Source source) {
+        RawEvent e = parser.parse(value);
+        Instant timestamp = timestamps.read(e, clock.instant());
+        String id = e.text("event.id");
+        if (id == null || id.isBlank()) {
+            id = EventIds.of(source.topic(), source.partition(), source.offset());
+        }
+        String format = lower(e.text("weir.format"));
+        String service = service(e, key);
+        if (isRequest(e, format, source.topic())) {
+            return new Outcome.Request(request(e, id, timestamp, source, service));
+        }
+        return new Outcome.Log(log(e, id, timestamp, source, service, format));
+    }
+
+    private static boolean isRequest(RawEvent e, String format, String topic) {
+        if (format != null && REQUEST_FORMATS.contains(format)) {
+            return true;
+        }
+        if (format != null && LOG_FORMATS.contains(format) || e.has("message", "msg")) {
+            return false;
+        }
+        if (e.has("method", "path", "status", "http.request.method", "http.response.status_code")) {
+            return true;
+        }
+        return dev.weir.common.kafka.Topics.RAW_REQUESTS.equals(topic);
+    }
+
+    private String service(RawEvent e, byte[] key) {
+        String s = trimToNull(e.text(SERVICE_KEYS));
+        if (s == null && key != null) {
+            s = trimToNull(utf8OrNull(key));
+        }
+        if (s == null) {
+            throw new Rejection(DeadLetterReason.MISSING_FIELD, "service.name",
+                    "The event names no service (service.name, service or app) and the record has no key.");
+        }
+        return s;
+    }
+
+    private LogEvent log(RawEvent e, String id, Instant timestamp, Source source, String service, String format) {
+        Redactor.Tally tally = new Redactor.Tally();
+        List<String> tags = new ArrayList<>();
+        LogEvent.Builder b = LogEvent.newBuilder()
+                .setId(id)
+                .setTimestamp(timestamp)
+                .setReceivedAt(Instant.ofEpochMilli(source.timestampMillis()))
+                .setService(service)
+                .setEnvironment(e.text(ENVIRONMENT_KEYS))
+                .setHost(e.text(HOST_KEYS));
+        String levelText = e.text("log.level", "level");
+        Long levelValue = e.wholeNumber(Long.MIN_VALUE, Long.MAX_VALUE, "level_value");
+        LogLevel level = level(levelText, levelValue);
+        b.setLevel(level);
+        String message = e.text("message", "msg");
+        b.setMessage(cut(redactor.redact(message == null ? "" : message, tally), tags));
+        b.setLogger(e.text("log.logger", "logger_name", "logger"));
+        b.setThread(e.text("process.thread.name", "thread_name", "thread"));
+        b.setTraceId(e.text(TRACE_KEYS));
+        b.setSpanId(e.text("span.id", "span_id", "spanId"));
+
+        String errorType = e.text("error.type");
+        String errorMessage = cut(redactor.redact(e.text("error.message"), tally), tags);
+        String stack = cut(redactor.redact(e.text("error.stack_trace", "stack_trace"), tally), tags);
+        if (errorType == null && stack != null) {
+            errorType = ErrorFingerprinter.exceptionType(stack);
+        }
+        if (errorType != null || errorMessage != null || stack != null) {
+            b.setError(new ErrorInfo(errorType, errorMessage, stack, fingerprinter.fingerprint(errorType, errorMessage, stack)));
+        } else if (level == LogLevel.ERROR || level == LogLevel.FATAL) {
+            // an error log without error fields still groups by its message, for the new-error rule
+            b.setError(new ErrorInfo(null, null, null, fingerprinter.fingerprint(null, b.getMessage(), null)));
+        }
+
+        String category = lower(e.firstText("event.category"));
+        String action = e.text("event.action");
+        String outcome = lower(e.text("event.outcome"));
+        Long durationNs = e.wholeNumber(0, Long.MAX_VALUE, "event.duration");
+        if (category != null || action != null || outcome != null || durationNs != null) {
+            b.setEvent(new EventInfo(category, action, outcome, durationNs));
+        }
+        b.setUserName(e.text("user.name", "user_name"));
+        b.setSourceIp(e.text("source.ip", "client.ip", "client_ip"));
+        Long port = e.wholeNumber(0, 65_535, "source.port");
+        b.setSourcePort(port == null ? null : port.intValue());
+
+        String method = upper(e.text("http.request.method"));
+        String path = e.text("url.path", "url.original");
+        Long status = e.wholeNumber(100, 599, "http.response.status_code");
+        Double durationMs = e.nonNegativeNumber("duration_ms");
+        Long bytes = e.wholeNumber(0, Long.MAX_VALUE, "http.response.body.bytes");
+        if (method != null || path != null || status != null || durationMs != null || bytes != null) {
+            String cleanPath = path == null ? null : redactor.redact(RouteTemplater.stripQuery(path), tally);
+            String route = cleanPath == null ? null : routes.admit(service, templater.template(cleanPath), timestamp.toEpochMilli());
+            if (durationMs == null && durationNs != null) {
+                durationMs = durationNs / 1_000_000.0;
+            }
+            b.setHttp(new HttpInfo(method, route, cleanPath, status == null ? null : status.intValue(), durationMs, bytes));
+        }
+
+        SourceInfo.Builder src = SourceInfo.newBuilder()
+                .setFormat(format != null && (LOG_FORMATS.contains(format) || REQUEST_FORMATS.contains(format)) ? format : detectFormat(e))
+                .setFile(e.text("log.file.path"))
+                .setOffset(e.wholeNumber(0, Long.MAX_VALUE, "log.offset"))
+                .setInput(e.text("weir.input"));
+        b.setSource(src.build());
+
+        tags.addAll(0, tags(e, tally));
+        e.ignore("@version");
+        b.setLabels(labels(e, tally));
+        b.setTags(distinct(tags));
+        b.setRedactions(tally.count());
+        return b.build();
+    }
+
+    private RequestEvent request(RawEvent e, String id, Instant timestamp, Source source, String service) {
+        Redactor.Tally tally = new Redactor.Tally();
+        String method = e.text("method", "http.request.method");
+        if (method == null) {
+            throw missing("method", "a request event needs method (or http.request.method)");
+        }
+        if (!METHOD.matcher(method).matches()) {
+            throw new Rejection(DeadLetterReason.WRONG_TYPE, "method", "method must be an HTTP method such as GET, not \""
+                    + (method.length() > 40 ? method.substring(0, 40) + "…" : method) + "\".");
+        }
+        method = method.toUpperCase(Locale.ROOT);
+        String rawPath = e.text("path", "url.path", "url.original");
+        if (rawPath == null) {
+            throw missing("path", "a request event needs path (or url.path)");
+        }
+        Long status = e.wholeNumber(100, 599, "status", "http.response.status_code");
+        if (status == null) {
+            throw missing("status", "a request event needs status (or http.response.status_code)");
+        }
+        Double durationMs = e.nonNegativeNumber("duration_ms");
+        if (durationMs == null) {
+            Long ns = e.wholeNumber(0, Long.MAX_VALUE, "event.duration");
+            durationMs = ns == null ? null : ns / 1_000_000.0;
+        } else {
+            e.ignore("event.duration");
+        }
+        Long bytes = e.wholeNumber(0, Long.MAX_VALUE, "bytes", "http.response.body.bytes");
+        String path = redactor.redact(RouteTemplater.stripQuery(rawPath), tally);
+        String templated = templater.template(path);
+        String route = routes.admit(service, templated, timestamp.toEpochMilli());
+        RequestEvent.Builder b = RequestEvent.newBuilder()
+                .setId(id)
+                .setTimestamp(timestamp)
+                .setReceivedAt(Instant.ofEpochMilli(source.timestampMillis()))
+                .setService(service)
+                .setEnvironment(e.text(ENVIRONMENT_KEYS))
+                .setHost(e.text(HOST_KEYS))
+                .setMethod(method)
+                .setRoute(route)
+                .setPath(path)
+                .setStatus(status.intValue())
+                .setDurationMs(durationMs)
+                .setBytes(bytes)
+                .setClientIp(e.text("client_ip", "client.ip", "source.ip"))
+                .setUserAgent(redactor.redact(e.text("user_agent", "user_agent.original"), tally))
+                .setUserName(e.text("user_name", "user.name"))
+                .setTraceId(e.text(TRACE_KEYS))
+                .setLoginAttempt(routeSettings.isLogin(method, templated));
+        // provenance has no place in RequestEvent; offsets would make labels unbounded
+        e.ignore("@version", "weir.format", "log.file.path", "log.offset", "weir.input", "span.id", "span_id", "spanId");
+        b.setLabels(labels(e, tally));
+        return b.build();
+    }
+
+    private static Rejection missing(String field, String what) {
+        return new Rejection(DeadLetterReason.MISSING_FIELD, field, "The event looks like a request but " + what + ".");
+    }
+
+    private List<String> tags(RawEvent e, Redactor.Tally tally) {
+        RawEvent.Field f = e.first("tags");
+        if (f == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (f.node().isArray()) {
+            for (JsonNode n : f.node()) {
+                if (!n.isNull()) {
+                    out.add(redactor.redact(n.isTextual() ? n.textValue() : n.asText(), tally));
+                }
+            }
+        } else {
+            out.add(redactor.redact(f.node().asText(), tally));
+        }
+        return out;
+    }
+
+    private Map<String, String> labels(RawEvent e, Redactor.Tally tally) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : e.unconsumed().entrySet()) {
+            String key = entry.getKey().startsWith("labels.") ? entry.getKey().substring("labels.".length()) : entry.getKey();
+            JsonNode v = entry.getValue();
+            String text;
+            if (v.isArray()) {
+                List<String> parts = new ArrayList<>();
+                v.forEach(n -> parts.add(n.isTextual() ? n.textValue() : n.asText()));
+                text = String.join(",", parts);
+            } else {
+                text = v.isTextual() ? v.textValue() : v.asText();
+            }
+            text = redactor.redactLabel(key, text, tally);
+            if (text.length() > limits.maxStringLength()) {
+                text = text.substring(0, limits.maxStringLength());
+            }
+            labels.putIfAbsent(key, text);
+        }
+        return labels;
+    }
+
+    private String cut(String text, List<String> tags) {
+        if (text == null || text.length() <= limits.maxStringLength()) {
+            return text;
+        }
+        tags.add(TRUNCATED_TAG);
+        int end = limits.maxStringLength();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
+    private static String detectFormat(RawEvent e) {
+        if (e.has("ecs.version", "log.level", "service.name", "event.category", "event.outcome", "error.stack_trace",
+                "process.thread.name", "log.logger", "trace.id")) {
+            return "ecs";
+        }
+        if (e.has("@version", "logger_name", "thread_name", "level_value", "stack_trace")) {
+            return "logstash";
+        }
+        return "raw";
+    }
+
+    /**
+     * @param text  a level name, may be {@code null}
+     * @param value logback's level_value, may be {@code null}
+     * @return the normalised level
+     */
+    static LogLevel level(String text, Long value) {
+        if (text != null) {
+            return switch (text.trim().toUpperCase(Locale.ROOT)) {
+                case "TRACE" -> LogLevel.TRACE;
+                case "DEBUG" -> LogLevel.DEBUG;
+                case "INFO", "INFORMATION", "NOTICE" -> LogLevel.INFO;
+                case "WARN", "WARNING" -> LogLevel.WARN;
+                case "ERROR", "ERR" -> LogLevel.ERROR;
+                case "FATAL", "CRITICAL", "CRIT", "PANIC", "EMERG", "EMERGENCY", "ALERT" -> LogLevel.FATAL;
+                default -> LogLevel.UNKNOWN;
+            };
+        }
+        if (value != null) {
+            long v = value;
+            if (v >= 50_000) {
+                return LogLevel.FATAL;
+            }
+            if (v >= 40_000) {
+                return LogLevel.ERROR;
+            }
+            if (v >= 30_000) {
+                return LogLevel.WARN;
+            }
+            if (v >= 20_000) {
+                return LogLevel.INFO;
+            }
+            if (v >= 10_000) {
+                return LogLevel.DEBUG;
+            }
+            return LogLevel.TRACE;
+        }
+        return LogLevel.UNKNOWN;
+    }
+
+    private static List<String> distinct(List<String> tags) {
+        return List.copyOf(new java.util.LinkedHashSet<>(tags));
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.trim().toUpperCase(Locale.ROOT);
+    }
+
+    private static String trimToNull(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.trim();
+        return t.isEmpty() ? null : t;
+    }
+
+    private static String utf8OrNull(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

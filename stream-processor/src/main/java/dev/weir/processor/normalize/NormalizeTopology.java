@@ -1,0 +1,213 @@
+package dev.weir.processor.normalize;
+
+import dev.weir.processor.Topic;
+import dev.weir.processor.TopologyPart;
+import dev.weir.processor.deadletter.DeadLetterCounters;
+import dev.weir.processor.redact.Redactor;
+import dev.weir.processor.route.RouteCardinality;
+import dev.weir.schemas.DeadLetterHeaders;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.RequestEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first stage: raw JSON from agents in, clean redacted Avro events or dead letters out.
+ *
+ * <p>Inputs:
+ * <ul>
+ *   <li>{@code weir.raw.logs} — key: service (UTF-8 bytes, may be absent), value: JSON bytes</li>
+ *   <li>{@code weir.raw.requests} — key: service, value: JSON bytes</li>
+ * </ul>
+ * Outputs:
+ * <ul>
+ *   <li>{@code weir.logs} — key: service ({@code String}), value: {@link LogEvent}; record time = event time</li>
+ *   <li>{@code weir.requests} — key: service ({@code String}), value: {@link RequestEvent}; record time = event time</li>
+ *   <li>{@code weir.deadletter} — the original key and value bytes and headers, plus the
+ *       {@link DeadLetterHeaders} (stage {@code normalize}); record time = the raw record's time</li>
+ * </ul>
+ * The shape is detected per record, so a log event sent to the requests topic still becomes a
+ * log event. Store: {@value RouteCardinality#STORE} (the routes seen per service, for the cap).
+ *
+ * <p>Processor names: {@code normalize-source}, {@code normalize}, {@code normalize-split-…},
+ * {@code normalize-logs-unwrap}/{@code -sink}, {@code normalize-requests-unwrap}/{@code -sink},
+ * {@code normalize-deadletters-unwrap}/{@code -sink}.
+ *
+ * <p>Metrics: {@code weir_records_in_total{topic}}, {@code weir_records_out_total{topic}},
+ * {@code weir_deadletters_total{reason,stage}}, {@code weir_redactions_total{rule}},
+ * {@code weir_route_overflow_total}.
+ */
+public final class NormalizeTopology implements TopologyPart {
+    /** Stage header value of dead letters from this topology. */
+    public static final String STAGE = DeadLetterCounters.STAGE_NORMALIZE;
+
+    private static final Logger log = LoggerFactory.getLogger(NormalizeTopology.class);
+
+    private final NormalizeSettings settings;
+    private final List<String> inputs;
+    private final Topic<String, LogEvent> logs;
+    private final Topic<String, RequestEvent> requests;
+    private final String deadLetterTopic;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Redactor redactor;
+    private final DeadLetterCounters deadLetters;
+
+    /**
+     * @param settings        limits, routes, redaction and fingerprint settings
+     * @param inputs          raw topics to read (normally {@code weir.raw.logs}, {@code weir.raw.requests})
+     * @param logs            the log event topic and its serdes
+     * @param requests        the request event topic and its serdes
+     * @param deadLetterTopic the dead-letter topic
+     * @param registry        where the counters live
+     * @param clock           processing time for the timestamp window and dead-letter times
+     */
+    public NormalizeTopology(NormalizeSettings settings, List<String> inputs, Topic<String, LogEvent> logs,
+                             Topic<String, RequestEvent> requests, String deadLetterTopic, MeterRegistry registry, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.inputs = List.copyOf(inputs);
+        this.logs = Objects.requireNonNull(logs, "logs");
+        this.requests = Objects.requireNonNull(requests, "requests");
+        this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.redactor = new Redactor(settings.redaction().rules(), registry);
+        this.deadLetters = new DeadLetterCounters(registry);
+        for (String topic : this.inputs) {
+            recordsIn(topic);
+        }
+        for (String topic : List.of(logs.name(), requests.name(), deadLetterTopic)) {
+            recordsOut(topic);
+        }
+    }
+
+    /** @return a topology of this stage alone (for tests) */
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder);
+        return builder.build();
+    }
+
+    @Override
+    public void addTo(StreamsBuilder builder) {
+        StoreBuilder<KeyValueStore<String, Long>> store = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RouteCardinality.STORE), Serdes.String(), Serdes.Long());
+        builder.addStateStore(store);
+
+        KStream<String, Outcome> outcomes = builder
+                .stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("normalize-source"))
+                .process(NormalizeProcessor::new, Named.as("normalize"), RouteCardinality.STORE);
+
+        outcomes.split(Named.as("normalize-split-"))
+                .branch((k, v) -> v instanceof Outcome.Log, Branched.withConsumer(s -> s
+                        .mapValues(v -> ((Outcome.Log) v).event(), Named.as("normalize-logs-unwrap"))
+                        .to(logs.name(), Produced.with(logs.key(), logs.value()).withName("normalize-logs-sink")), "logs"))
+                .branch((k, v) -> v instanceof Outcome.Request, Branched.withConsumer(s -> s
+                        .mapValues(v -> ((Outcome.Request) v).event(), Named.as("normalize-requests-unwrap"))
+                        .to(requests.name(), Produced.with(requests.key(), requests.value()).withName("normalize-requests-sink")),
+                        "requests"))
+                .defaultBranch(Branched.withConsumer(s -> s
+                        .map((k, v) -> KeyValue.pair(((Outcome.Dead) v).key(), ((Outcome.Dead) v).value()),
+                                Named.as("normalize-deadletters-unwrap"))
+                        .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName("normalize-deadletters-sink")), "deadletters"));
+    }
+
+    private Counter recordsIn(String topic) {
+        return Counter.builder("weir.records.in").description("Records read by the processor, per topic")
+                .tag("topic", topic).register(registry);
+    }
+
+    private Counter recordsOut(String topic) {
+        return Counter.builder("weir.records.out").description("Records written by the processor, per topic")
+                .tag("topic", topic).register(registry);
+    }
+
+    /** One per stream task; not thread-safe. */
+    private final class NormalizeProcessor implements Processor<byte[], byte[], String, Outcome> {
+        private ProcessorContext<String, Outcome> context;
+        private EventNormalizer normalizer;
+        private final Map<String, Counter> in = new java.util.HashMap<>();
+        private Counter logsOut;
+        private Counter requestsOut;
+        private Counter deadOut;
+
+        @Override
+        public void init(ProcessorContext<String, Outcome> context) {
+            this.context = context;
+            KeyValueStore<String, Long> store = context.getStateStore(RouteCardinality.STORE);
+            RouteCardinality routes = new RouteCardinality(store, settings.routes().maxPerService(), registry);
+            this.normalizer = new EventNormalizer(settings, redactor, routes, clock);
+            this.logsOut = recordsOut(logs.name());
+            this.requestsOut = recordsOut(requests.name());
+            this.deadOut = recordsOut(deadLetterTopic);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            RecordMetadata meta = context.recordMetadata().orElseThrow(() ->
+                    new IllegalStateException("normalize must read from a source topic"));
+            in.computeIfAbsent(meta.topic(), NormalizeTopology.this::recordsIn).increment();
+            EventNormalizer.Source source = new EventNormalizer.Source(meta.topic(), meta.partition(), meta.offset(), record.timestamp());
+            Outcome outcome;
+            try {
+                outcome = normalizer.normalize(record.key(), record.value(), source);
+            } catch (dev.weir.processor.validate.Rejection r) {
+                outcome = Outcome.Dead.of(r, record.key(), record.value());
+            } catch (RuntimeException bug) {
+                // a bug must not stop the pipeline: keep the record in the dead-letter topic, inside the transaction
+                log.error("Normalising the record at {}-{}@{} failed unexpectedly; sending it to the dead-letter topic",
+                        meta.topic(), meta.partition(), meta.offset(), bug);
+                outcome = new Outcome.Dead(DeadLetterCounters.PROCESSING_ERROR, null, "Normalising failed: " + bug,
+                        record.key(), record.value());
+            }
+            if (outcome instanceof Outcome.Log l) {
+                logsOut.increment();
+                context.forward(new Record<>(l.event().getService(), outcome, l.event().getTimestamp().toEpochMilli(),
+                        record.headers()));
+            } else if (outcome instanceof Outcome.Request r) {
+                requestsOut.increment();
+                context.forward(new Record<>(r.event().getService(), outcome, r.event().getTimestamp().toEpochMilli(),
+                        record.headers()));
+            } else {
+                Outcome.Dead d = (Outcome.Dead) outcome;
+                Headers headers = new RecordHeaders();
+                for (Header h : record.headers()) {
+                    if (!h.key().startsWith("weir.dlq.")) {
+                        headers.add(h);
+                    }
+                }
+                DeadLetterHeaders.write(headers, new DeadLetterHeaders.Values(d.reason(), d.field(), STAGE, meta.topic(),
+                        meta.partition(), meta.offset(), d.detail(), clock.instant()));
+                deadLetters.counter(d.reason(), STAGE).increment();
+                deadOut.increment();
+                context.forward(new Record<String, Outcome>(null, d, record.timestamp(), headers));
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.weir.processor.redact;
+
+import java.util.List;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * The redaction rules Weir ships, in the order they run. Earlier rules see the text first, so a
+ * JWT inside a bearer header counts as {@code jwt}.
+ *
+ * <table>
+ *   <caption>rules</caption>
+ *   <tr><th>name</th><th>finds</th><th>becomes</th></tr>
+ *   <tr><td>{@code url_credentials}</td><td>{@code https://user:secret@host}</td><td>{@code https://user:[REDACTED]@host}</td></tr>
+ *   <tr><td>{@code password}</td><td>{@code password=…}, {@code "password": "…"}, {@code passwd}, {@code pwd}, {@code passphrase}</td><td>{@code password=[REDACTED]}</td></tr>
+ *   <tr><td>{@code jwt}</td><td>{@code eyJ….eyJ….…}</td><td>{@code [REDACTED_JWT]}</td></tr>
+ *   <tr><td>{@code bearer_token}</td><td>{@code Bearer …}, {@code Authorization: Basic …}</td><td>{@code Bearer [REDACTED]}</td></tr>
+ *   <tr><td>{@code aws_access_key}</td><td>{@code AKIA…}/{@code ASIA…} (20 characters)</td><td>{@code [REDACTED_AWS_KEY]}</td></tr>
+ *   <tr><td>{@code github_token}</td><td>{@code ghp_…}, {@code gho_…}, {@code ghs_…}, {@code ghu_…}, {@code ghr_…}, {@code github_pat_…}</td><td>{@code [REDACTED_GITHUB_TOKEN]}</td></tr>
+ *   <tr><td>{@code slack_token}</td><td>{@code xoxb-…}, {@code xoxp-…}, {@code xoxa-…}, {@code xoxr-…}, {@code xoxs-…}</td><td>{@code [REDACTED_SLACK_TOKEN]}</td></tr>
+ *   <tr><td>{@code stripe_key}</td><td>{@code sk_live_…}, {@code sk_test_…}, {@code rk_live_…}</td><td>{@code [REDACTED_STRIPE_KEY]}</td></tr>
+ *   <tr><td>{@code api_key}</td><td>{@code api_key=…}, {@code apikey: …}, {@code access_token=…}, {@code client_secret=…}, {@code secret_key=…}</td><td>{@code api_key=[REDACTED]}</td></tr>
+ *   <tr><td>{@code card_number}</td><td>13–19 digits, spaces or dashes between, passing the Luhn check</td><td>{@code [REDACTED_CARD]}</td></tr>
+ *   <tr><td>{@code email}</td><td>{@code user@example.com}</td><td>{@code u***@example.com}</td></tr>
+ * </table>
+ */
+public final class BuiltInRules {
+    private BuiltInRules() {}
+
+    private static final String VALUE_END = "[^\\s\"'&,;}\\]]+";
+
+    /** @return every built-in rule, in application order */
+    public static List<RedactionRule> all() {
+        return List.of(
+                new RedactionRule("url_credentials",
+                        Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\\s:/@]{1,256}:)[^\\s@/]{1,256}(@)"),
+                        m -> m.group(1) + RedactionRule.REDACTED + m.group(2), m -> true, null),
+                new RedactionRule("password",
+                        Pattern.compile("(?i)(\"(?:password|passwd|pwd|passphrase)\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.){0,4096}(\")"
+                                + "|(\\b(?:password|passwd|pwd|passphrase)\\b['\"]?\\s*[=:]\\s*['\"]?)" + VALUE_END),
+                        m -> m.group(1) != null ? m.group(1) + RedactionRule.REDACTED + m.group(2) : m.group(3) + RedactionRule.REDACTED,
+                        m -> true,
+                        Pattern.compile("(?i)(^|[._-])(password|passwd|pwd|passphrase)$")),
+                new RedactionRule("jwt",
+                        Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*"),
+                        m -> "[REDACTED_JWT]", m -> true, null),
+                new RedactionRule("bearer_token",
+                        Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/-]{8,}=*|(\\bauthorization\\b['\"]?\\s*[:=]\\s*['\"]?basic\\s+)[A-Za-z0-9+/]{4,}=*"),
+                        m -> (m.group(1) != null ? m.group(1) : m.group(2)) + RedactionRule.REDACTED, m -> true, null),
+                new RedactionRule("aws_access_key",
+                        Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
+                        m -> "[REDACTED_AWS_KEY]", m -> true, null),
+                new RedactionRule("github_token",
+                        Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"),
+                        m -> "[REDACTED_GITHUB_TOKEN]", m -> true, null),
+                new RedactionRule("slack_token",
+                        Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,250}"),
+                        m -> "[REDACTED_SLACK_TOKEN]", m -> true, null),
+                new RedactionRule("stripe_key",
+                        Pattern.compile("\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}\\b"),
+                        m -> "[REDACTED_STRIPE_KEY]", m -> true, null),
+                new RedactionRule("api_key",
+                        Pattern.compile("(?i)(\\b(?:x-)?(?:api[_-]?key|apikey|api[_-]?token|access[_-]?token|auth[_-]?token|secret[_-]?key"
+                                + "|client[_-]?secret|private[_-]?key|aws[_-]?secret[_-]?access[_-]?key)\\b['\"]?\\s*[=:]\\s*['\"]?)" + VALUE_END),
+                        m -> m.group(1) + RedactionRule.REDACTED, m -> true,
+                        Pattern.compile("(?i)(^|[._-])(x-)?(api[_-]?key|apikey|api[_-]?token|access[_-]?token|auth[_-]?token|secret[_-]?key"
+                                + "|client[_-]?secret|private[_-]?key|secret|token)$")),
+                new RedactionRule("card_number",
+                        Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])"),
+                        m -> "[REDACTED_CARD]", BuiltInRules::luhn, null),
+                new RedactionRule("email",
+                        Pattern.compile("\\b([A-Za-z0-9])[A-Za-z0-9._%+-]{0,63}@((?:[A-Za-z0-9-]{1,63}\\.){1,8}[A-Za-z]{2,24})\\b"),
+                        m -> m.group(1) + "***@" + m.group(2), m -> true, null));
+    }
+
+    /** @return whether the digits of the match pass the Luhn checksum */
+    static boolean luhn(MatchResult m) {
+        String s = m.group();
+        int sum = 0;
+        int digits = 0;
+        boolean doubleIt = false;
+        for (int i = s.length() - 1; i >= 0; i--) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                continue;
+            }
+            int d = c - '0';
+            if (doubleIt) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            digits++;
+            doubleIt = !doubleIt;
+        }
+        return digits >= 13 && digits <= 19 && sum % 10 == 0;
+    }
+}

@@ -1,0 +1,233 @@
+package dev.weir.processor.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.schemas.DeadLetterReason;
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One raw event, flattened to dotted paths ({@code {"log":{"level":"warn"}}} and
+ * {@code {"log.level":"warn"}} both give {@code log.level}), with typed readers that reject
+ * unusable values with the right dead-letter reason.
+ *
+ * <p>Values are JSON scalars or arrays of scalars; JSON {@code null} counts as absent. Every
+ * reader marks the key it took as consumed; {@link #unconsumed()} gives the rest, which become
+ * labels.
+ *
+ * <p>Not thread-safe; one instance per record.
+ */
+public final class RawEvent {
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NON_FINITE = Pattern.compile("[+-]?(NaN|Infinity|inf)", Pattern.CASE_INSENSITIVE);
+
+    private final Map<String, JsonNode> values = new LinkedHashMap<>();
+    private final Set<String> dotted = new HashSet<>();
+    private final Set<String> consumed = new HashSet<>();
+
+    RawEvent() {
+    }
+
+    void put(String path, JsonNode value, boolean fromDottedKey) {
+        if (!values.containsKey(path) || fromDottedKey && !dotted.contains(path)) {
+            values.put(path, value);
+            if (fromDottedKey) {
+                dotted.add(path);
+            }
+        }
+    }
+
+    /**
+     * A value and the key it was found under.
+     *
+     * @param key  the dotted path
+     * @param node the JSON value, never JSON null
+     */
+    public record Field(String key, JsonNode node) {
+    }
+
+    /** @return whether any of the keys holds a non-null value (does not consume) */
+    public boolean has(String... keys) {
+        for (String k : keys) {
+            JsonNode n = values.get(k);
+            if (n != null && !n.isNull()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the first key of the form {@code prefix.…} (a nested object flattened), or {@code null} */
+    public String keyUnder(String prefix) {
+        for (String k : values.keySet()) {
+            if (k.startsWith(prefix + ".")) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Consumes all the keys and returns the first that holds a non-null value.
+     *
+     * @param keys candidate keys, in precedence order
+     * @return the first present field, or {@code null}
+     */
+    public Field first(String... keys) {
+        Field found = null;
+        for (String k : keys) {
+            consumed.add(k);
+            JsonNode n = values.get(k);
+            if (found == null && n != null && !n.isNull()) {
+                found = new Field(k, n);
+            }
+        }
+        return found;
+    }
+
+    /** Marks keys as used without reading them (e.g. {@code @version}). */
+    public void ignore(String... keys) {
+        for (String k : keys) {
+            consumed.add(k);
+        }
+    }
+
+    /** @return the fields no reader consumed, in input order, JSON nulls left out */
+    public Map<String, JsonNode> unconsumed() {
+        Map<String, JsonNode> rest = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!consumed.contains(k) && !v.isNull()) {
+                rest.put(k, v);
+            }
+        });
+        return rest;
+    }
+
+    /**
+     * The first present key as text: strings as they are, numbers and booleans in their JSON form.
+     * An array gives its first element.
+     *
+     * @return the text, or {@code null} when none of the keys is present
+     * @throws Rejection {@code wrong_type} for an array of several values where one string belongs
+     */
+    public String text(String... keys) {
+        Field f = first(keys);
+        if (f == null) {
+            return null;
+        }
+        return textOf(f, false);
+    }
+
+    /** Like {@link #text} but an array yields its first element (ECS {@code event.category}). */
+    public String firstText(String... keys) {
+        Field f = first(keys);
+        if (f == null) {
+            return null;
+        }
+        return textOf(f, true);
+    }
+
+    private static String textOf(Field f, boolean firstOfArray) {
+        JsonNode n = f.node();
+        if (n.isArray()) {
+            if (n.isEmpty()) {
+                return null;
+            }
+            if (!firstOfArray && n.size() > 1) {
+                throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " holds an array of " + n.size()
+                        + " values where one string belongs.");
+            }
+            n = n.get(0);
+            if (n.isNull()) {
+                return null;
+            }
+        }
+        return n.isTextual() ? n.textValue() : n.asText();
+    }
+
+    /**
+     * A whole number from a JSON integer or a string of digits.
+     *
+     * @param min smallest allowed value; below it and below 0 gives {@code negative_value}, else {@code wrong_type}
+     * @param max largest allowed value ({@code wrong_type} above it)
+     * @return the value, or {@code null} when absent
+     * @throws Rejection {@code wrong_type}, {@code negative_value} or {@code not_finite}
+     */
+    public Long wholeNumber(long min, long max, String... keys) {
+        Field f = first(keys);
+        if (f == null) {
+            return null;
+        }
+        BigDecimal whole = decimal(f).stripTrailingZeros();
+        if (whole.scale() > 0) {
+            throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " must be a whole number, not " + shorten(f.node()) + ".");
+        }
+        if (whole.signum() < 0 && min >= 0) {
+            throw new Rejection(DeadLetterReason.NEGATIVE_VALUE, f.key(), f.key() + " must not be negative, got " + shorten(f.node()) + ".");
+        }
+        // compare magnitudes before any arithmetic: "1e999999999" must not build a billion-digit number
+        if (whole.precision() - whole.scale() > 19
+                || whole.compareTo(BigDecimal.valueOf(min)) < 0 || whole.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " must be between " + min + " and " + max
+                    + ", got " + shorten(f.node()) + ".");
+        }
+        return whole.longValueExact();
+    }
+
+    /**
+     * A finite, non-negative number from a JSON number or a numeric string.
+     *
+     * @return the value, or {@code null} when absent
+     * @throws Rejection {@code wrong_type}, {@code negative_value} or {@code not_finite}
+     */
+    public Double nonNegativeNumber(String... keys) {
+        Field f = first(keys);
+        if (f == null) {
+            return null;
+        }
+        double d = decimal(f).doubleValue();
+        if (Double.isInfinite(d)) {
+            throw new Rejection(DeadLetterReason.NOT_FINITE, f.key(), f.key() + " is too large to be a finite number.");
+        }
+        if (d < 0) {
+            throw new Rejection(DeadLetterReason.NEGATIVE_VALUE, f.key(), f.key() + " must not be negative, got " + d + ".");
+        }
+        return d;
+    }
+
+    /**
+     * The value as an exact decimal.
+     *
+     * @throws Rejection {@code not_finite} for NaN/Infinity, {@code wrong_type} for anything not a number
+     */
+    public static BigDecimal decimal(Field f) {
+        JsonNode n = f.node();
+        if (n.isNumber()) {
+            if (n.isDouble() || n.isFloat()) {
+                double d = n.doubleValue();
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    throw new Rejection(DeadLetterReason.NOT_FINITE, f.key(), f.key() + " is " + d + "; it must be a finite number.");
+                }
+            }
+            return n.decimalValue();
+        }
+        if (n.isTextual()) {
+            String s = n.textValue().trim();
+            if (NON_FINITE.matcher(s).matches()) {
+                throw new Rejection(DeadLetterReason.NOT_FINITE, f.key(), f.key() + " is " + s + "; it must be a finite number.");
+            }
+            if (DECIMAL.matcher(s).matches() && s.length() <= 64) {
+                return new BigDecimal(s);
+            }
+        }
+        throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " must be a number, not " + shorten(n) + ".");
+    }
+
+    private static String shorten(JsonNode n) {
+        String s = n.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}

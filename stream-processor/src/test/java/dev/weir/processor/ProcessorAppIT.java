@@ -1,0 +1,180 @@
+package dev.weir.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.Topics;
+import dev.weir.processor.config.ProcessorConfig;
+import dev.weir.processor.normalize.NormalizeSettings;
+import dev.weir.processor.validate.Limits;
+import dev.weir.schemas.DeadLetterHeaders;
+import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.serde.WeirSerdes;
+import dev.weir.stack.KafkaBroker;
+import dev.weir.stack.Poll;
+import dev.weir.stack.junit.LocalStackExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole processor against a real broker: a generated corpus of malformed input mixed with
+ * valid events carrying planted secrets goes in once (in {@code @BeforeAll}); each test checks one
+ * promise about what came out.
+ */
+@ExtendWith(LocalStackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProcessorAppIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    private ProcessorApp app;
+    private Corpus corpus;
+    private final List<ConsumerRecord<byte[], byte[]>> logs = new ArrayList<>();
+    private final List<ConsumerRecord<byte[], byte[]>> requests = new ArrayList<>();
+    private final List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+
+    @BeforeAll
+    void runCorpus(KafkaBroker kafka, @TempDir Path stateDir) throws Exception {
+        NormalizeSettings d = NormalizeSettings.DEFAULTS;
+        // 64 KiB instead of 1 MiB, so "too large" fits under the broker's own 1 MiB record limit
+        Limits limits = new Limits(64 * 1024, 20, 1000, 32_768, Duration.ofDays(7), Duration.ofHours(1));
+        ProcessorConfig config = ProcessorConfig.defaults(kafka.bootstrapServers()).withHttpPort(0)
+                .withStateDir(stateDir).withApplicationId("weir-processor-it")
+                .withNormalize(new NormalizeSettings(limits, d.routes(), d.redaction(), d.fingerprint()));
+        app = new ProcessorApp(config, Clock.systemUTC());
+        app.start();
+
+        corpus = Corpus.generate(42, Clock.systemUTC().instant(), 1_200, 600);
+        Map<String, Object> props = KafkaClients.producer(kafka.bootstrapServers(), "corpus");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Corpus.Input in : corpus.inputs()) {
+                producer.send(new ProducerRecord<>(in.topic(), in.key(), in.value()));
+            }
+            producer.flush();
+        }
+
+        Map<String, Object> c = KafkaClients.consumer(kafka.bootstrapServers(), "corpus-reader");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.LOGS, Topics.REQUESTS, Topics.DEADLETTER));
+            int expected = corpus.inputs().size();
+            Poll.until(DEADLINE, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(this::collect);
+                return logs.size() + requests.size() + deadLetters.size() >= expected;
+            }, () -> expected + " records out (have " + logs.size() + " logs, " + requests.size() + " requests, "
+                    + deadLetters.size() + " dead letters; processor " + app.state() + ")");
+            // anything beyond the expected count would be a duplicate: give it a moment to show up
+            consumer.poll(Duration.ofSeconds(1)).forEach(this::collect);
+        }
+    }
+
+    private void collect(ConsumerRecord<byte[], byte[]> r) {
+        switch (r.topic()) {
+            case Topics.LOGS -> logs.add(r);
+            case Topics.REQUESTS -> requests.add(r);
+            default -> deadLetters.add(r);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void shouldFeedAtLeastAThousandMalformedInputs() {
+        assertThat(corpus.malformed()).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void shouldKeepRunningThroughTheWholeCorpus() {
+        assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    @Test
+    void shouldAccountForEveryInputExactlyOnce() {
+        assertThat(logs.size() + requests.size() + deadLetters.size()).isEqualTo(corpus.inputs().size());
+        assertThat(logs).hasSize(corpus.validLogs());
+        assertThat(requests).hasSize(corpus.validRequests());
+        assertThat(deadLetters).hasSize(corpus.malformed());
+    }
+
+    @Test
+    void shouldDeadLetterExactlyTheMalformedInputsWithTheirOriginalBytes() {
+        assertThat(deadLetters.stream().map(r -> Base64.getEncoder().encodeToString(r.value())).sorted().toList())
+                .isEqualTo(corpus.inputs().stream().filter(i -> i.expectedReason() != null)
+                        .map(i -> Base64.getEncoder().encodeToString(i.value())).sorted().toList());
+    }
+
+    @Test
+    void shouldGiveEachDeadLetterTheExpectedReason() {
+        Map<String, String> expected = new HashMap<>();
+        corpus.inputs().stream().filter(i -> i.expectedReason() != null)
+                .forEach(i -> expected.put(Base64.getEncoder().encodeToString(i.value()), i.expectedReason()));
+        for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
+            DeadLetterHeaders.Values h = DeadLetterHeaders.read(r.headers());
+            assertThat(h.reason()).as("reason of %s", h.detail())
+                    .isEqualTo(expected.get(Base64.getEncoder().encodeToString(r.value())));
+            assertThat(h.sourceOffset()).isNotNull();
+        }
+    }
+
+    @Test
+    void shouldNeverLetPlantedSecretsIntoLogs() {
+        var serde = WeirSerdes.logEvent();
+        List<String> texts = logs.stream().map(r -> serde.deserialize(Topics.LOGS, r.value()).toString()).toList();
+        assertThat(texts).isNotEmpty();
+        for (String secret : Corpus.SECRETS) {
+            assertThat(texts).noneMatch(t -> t.contains(secret));
+        }
+    }
+
+    @Test
+    void shouldStillCarryRedactedMarkersInLogs() {
+        var serde = WeirSerdes.logEvent();
+        assertThat(logs.stream().map(r -> serde.deserialize(Topics.LOGS, r.value())).mapToInt(LogEvent::getRedactions).sum())
+                .isPositive();
+    }
+
+    @Test
+    void shouldReportReadyAndServeProcessorMetrics() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
+                + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("weir_deadletters_total{", "reason=\"malformed_json\"", "weir_redactions_total{",
+                "weir_records_in_total{", "weir_records_out_total{", "kafka_consumer_fetch_manager_records_lag");
+    }
+
+    @Test
+    void shouldCountEveryDeadLetterInMetrics() {
+        double counted = app.registry().find("weir.deadletters").counters().stream().mapToDouble(c -> c.count()).sum();
+        assertThat(counted).isEqualTo(corpus.malformed());
+    }
+
+}
