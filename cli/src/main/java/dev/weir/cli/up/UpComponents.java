@@ -11,6 +11,6 @@ final class UpComponents {
     private UpComponents() {}
 
     static List<UpComponent> all(PrintWriter console) {
-        return List.of(new EmitterComponent(console));
+        return List.of(new ProcessorComponent(), new EmitterComponent(console));
     }
 }

@@ -1,0 +1,40 @@
+package dev.weir.cli.up;
+
+import dev.weir.processor.ProcessorApp;
+import dev.weir.processor.config.ProcessorConfig;
+import java.time.Clock;
+import java.util.List;
+
+/** stream-processor in {@code weir up}: normalise, measure and alert, HTTP on port 8080. */
+final class ProcessorComponent implements UpComponent {
+    private ProcessorApp app;
+
+    @Override
+    public String name() {
+        return "stream-processor";
+    }
+
+    @Override
+    public void start(UpEnvironment env) {
+        ProcessorConfig config = ProcessorConfig.defaults(env.bootstrapServers())
+                .withHttpPort(8080)
+                .withStateDir(env.dataDir().resolve("processor"));
+        app = new ProcessorApp(config, Clock.systemUTC());
+        app.start();
+    }
+
+    @Override
+    public List<String> whereToLook() {
+        String base = "http://127.0.0.1:" + app.httpPort();
+        return List.of(
+                "processor      " + base + "/metrics   (Prometheus; /health/ready)",
+                "query API      " + base + "/api/v1/services   (/api/v1/services/payments, /api/v1/security/logins, /api/v1/alerts, /api/v1/rules)");
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.close();
+        }
+    }
+}

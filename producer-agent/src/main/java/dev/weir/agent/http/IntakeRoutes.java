@@ -1,0 +1,305 @@
+package dev.weir.agent.http;
+
+import dev.weir.agent.buffer.EventBuffer;
+import dev.weir.agent.parse.EventKind;
+import dev.weir.agent.parse.JsonLineParser;
+import dev.weir.agent.parse.LineOrigin;
+import dev.weir.agent.ship.Delivery;
+import dev.weir.agent.ship.Destinations;
+import dev.weir.agent.ship.InputMeters;
+import dev.weir.agent.ship.OutboundEvent;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * {@code POST /v1/logs} and {@code POST /v1/requests}: NDJSON (one object per line) or a JSON
+ * array of objects, optionally {@code Content-Encoding: gzip}.
+ * <ul>
+ * <li>202 {@code {"accepted":n,"rejected":m,"errors":[…]}} once the broker acknowledged every
+ *     accepted event; lines that are not a JSON object are rejected and listed with their
+ *     1-based line number (array element number for arrays) and reason, the others shipped;</li>
+ * <li>400 when no event could be accepted (every line rejected, an unreadable array, bad gzip, empty body);</li>
+ * <li>413 when the body, decoded, is larger than {@code max_body};</li>
+ * <li>503 with {@code Retry-After} when the buffer is full, or when the broker did not
+ *     acknowledge within {@code ack_timeout} (the events may still arrive; a retry sends the
+ *     same body, and the ids the agent gives are derived from the body, so duplicates carry the
+ *     same {@code event.id});</li>
+ * <li>401 without the configured bearer token.</li>
+ * </ul>
+ * Events without {@code event.id} get {@code h-<sha256(body)[0..16]>-<line>}.
+ */
+public final class IntakeRoutes {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final EventBuffer buffer;
+    private final Destinations destinations;
+    private final HttpSettings settings;
+    private final Map<EventKind, JsonLineParser> parsers;
+    private final Map<EventKind, InputMeters> meters;
+    private final byte[] expectedAuthorization;
+
+    /**
+     * @param buffer where accepted events go
+     * @param destinations topics per kind
+     * @param settings limits, token and timeouts
+     * @param logsParser enriches {@code /v1/logs} events
+     * @param requestsParser enriches {@code /v1/requests} events
+     * @param logsMeters counters of input {@code http_logs}
+     * @param requestsMeters counters of input {@code http_requests}
+     */
+    public IntakeRoutes(EventBuffer buffer, Destinations destinations, HttpSettings settings, JsonLineParser logsParser,
+                        JsonLineParser requestsParser, InputMeters logsMeters, InputMeters requestsMeters) {
+        this.buffer = Objects.requireNonNull(buffer, "buffer");
+        this.destinations = Objects.requireNonNull(destinations, "destinations");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.parsers = Map.of(EventKind.LOG, logsParser, EventKind.REQUEST, requestsParser);
+        this.meters = Map.of(EventKind.LOG, logsMeters, EventKind.REQUEST, requestsMeters);
+        String token = settings.bearerToken();
+        this.expectedAuthorization = token == null || token.isEmpty() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Adds the two routes to {@code app} (not started yet). */
+    public void install(Javalin app) {
+        app.post("/v1/logs", ctx -> handle(ctx, EventKind.LOG));
+        app.post("/v1/requests", ctx -> handle(ctx, EventKind.REQUEST));
+    }
+
+    private void handle(Context ctx, EventKind kind) throws InterruptedException {
+        if (expectedAuthorization != null) {
+            String auth = ctx.header("Authorization");
+            if (auth == null || !MessageDigest.isEqual(expectedAuthorization, auth.getBytes(StandardCharsets.UTF_8))) {
+                ctx.header("WWW-Authenticate", "Bearer").status(HttpStatus.UNAUTHORIZED)
+                        .json(Map.of("error", "missing or wrong bearer token; send Authorization: Bearer <agent.http.bearer_token>"));
+                return;
+            }
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > settings.maxBodyBytes()) {
+            tooLarge(ctx);
+            return;
+        }
+        byte[] body;
+        try {
+            body = readBody(ctx);
+        } catch (ZipException e) {
+            ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "body is not valid gzip: " + e.getMessage()));
+            return;
+        } catch (IOException e) {
+            ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "cannot read body: " + e.getMessage()));
+            return;
+        }
+        if (body == null) {
+            tooLarge(ctx);
+            return;
+        }
+        String bodyId = "h-" + HexFormat.of().formatHex(sha256(body), 0, 8) + "-";
+        List<OutboundEvent> events = new ArrayList<>();
+        List<Map<String, Object>> errors = new ArrayList<>();
+        Waiter waiter = new Waiter(meters.get(kind));
+        JsonLineParser parser = parsers.get(kind);
+        int first = firstNonWhitespace(body);
+        if (first >= 0 && body[first] == '[') {
+            String arrayError = readArray(body, parser, bodyId, waiter, events, errors);
+            if (arrayError != null) {
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("accepted", 0, "error", arrayError));
+                return;
+            }
+        } else {
+            readLines(body, parser, bodyId, waiter, events, errors);
+        }
+        meters.get(kind).read().increment(events.size());
+        if (events.isEmpty()) {
+            ctx.status(HttpStatus.BAD_REQUEST).json(result(0, errors.isEmpty() ? List.of(error(0, "body holds no events")) : errors));
+            return;
+        }
+        waiter.expect(events.size());
+        if (!buffer.offerAll(events, java.time.Duration.ZERO)) {
+            meters.get(kind).failed().increment(events.size());
+            unavailable(ctx, "buffer full; the broker is slow or away");
+            return;
+        }
+        if (!waiter.await(settings.ackTimeout().toMillis())) {
+            unavailable(ctx, "the broker did not acknowledge within " + settings.ackTimeout() + "; retry the same body");
+            return;
+        }
+        for (String failure : waiter.failures) {
+            errors.add(error(0, "rejected by Kafka: " + failure));
+        }
+        int accepted = events.size() - waiter.failures.size();
+        ctx.status(accepted > 0 ? HttpStatus.ACCEPTED : HttpStatus.BAD_REQUEST).json(result(accepted, errors));
+    }
+
+    private static Map<String, Object> result(int accepted, List<Map<String, Object>> errors) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("accepted", accepted);
+        out.put("rejected", errors.size());
+        out.put("errors", errors);
+        return out;
+    }
+
+    private static Map<String, Object> error(int line, String reason) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("line", line);
+        e.put("reason", reason);
+        return e;
+    }
+
+    private void tooLarge(Context ctx) {
+        ctx.status(HttpStatus.CONTENT_TOO_LARGE)
+                .json(Map.of("error", "body larger than " + settings.maxBodyBytes() + " bytes (agent.http.max_body); split it"));
+    }
+
+    private void unavailable(Context ctx, String why) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, settings.retryAfter().toSeconds())))
+                .status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", why));
+    }
+
+    /** @return the decoded body, or null when it exceeds the limit */
+    private byte[] readBody(Context ctx) throws IOException {
+        InputStream in = ctx.bodyInputStream();
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && encoding.trim().equalsIgnoreCase("gzip")) {
+            in = new GZIPInputStream(in);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            if (out.size() + n > settings.maxBodyBytes()) {
+                return null;
+            }
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private void readLines(byte[] body, JsonLineParser parser, String bodyId, Waiter waiter,
+                           List<OutboundEvent> events, List<Map<String, Object>> errors) {
+        int start = 0;
+        int line = 1;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
+                if (firstNonWhitespace(body, start, end) >= 0) {
+                    add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + line)), line, waiter, events, errors);
+                }
+                start = i + 1;
+                line++;
+            }
+        }
+    }
+
+    private String readArray(byte[] body, JsonLineParser parser, String bodyId, Waiter waiter,
+                             List<OutboundEvent> events, List<Map<String, Object>> errors) {
+        try (JsonParser p = JSON.createParser(body)) {
+            p.nextToken(); // START_ARRAY
+            int element = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    return "JSON array is not closed";
+                }
+                element++;
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                int end = (int) p.currentLocation().getByteOffset();
+                if (t != JsonToken.START_OBJECT) {
+                    errors.add(error(element, "not a JSON object"));
+                    continue;
+                }
+                add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + element)), element, waiter, events, errors);
+            }
+            if (p.nextToken() != null) {
+                return "unexpected content after the JSON array";
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return "malformed JSON array: " + e.getOriginalMessage();
+        } catch (IOException e) {
+            return "unreadable JSON array: " + e.getMessage();
+        }
+    }
+
+    private void add(JsonLineParser.Attempt a, int line, Waiter waiter, List<OutboundEvent> events, List<Map<String, Object>> errors) {
+        if (a.error() != null) {
+            errors.add(error(line, a.error()));
+        } else {
+            events.add(destinations.outbound(a.event(), waiter));
+        }
+    }
+
+    private static int firstNonWhitespace(byte[] b) {
+        return firstNonWhitespace(b, 0, b.length);
+    }
+
+    private static int firstNonWhitespace(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /** Counts down the acknowledgements of one request. */
+    private static final class Waiter implements Delivery {
+        private final InputMeters meters;
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private volatile CountDownLatch latch;
+
+        Waiter(InputMeters meters) {
+            this.meters = meters;
+        }
+
+        void expect(int n) {
+            latch = new CountDownLatch(n);
+        }
+
+        boolean await(long millis) throws InterruptedException {
+            return latch.await(millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void delivered() {
+            meters.sent().increment();
+            latch.countDown();
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            meters.failed().increment();
+            failures.add(cause.toString());
+            latch.countDown();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weir.agent.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class JsonLineParserTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
+    private static final Enrichment ENRICH = new Enrichment("checkout", "prod", "web-1");
+    private static final LineOrigin FILE = new LineOrigin("f-abc-42", "/var/log/app.json", 42);
+
+    private final JsonLineParser parser = new JsonLineParser(EventKind.LOG, ENRICH, CLOCK);
+
+    @Test
+    void shouldPassLogstashEncoderOutputThroughAndAddMissingFields() {
+        String line = "{\"@timestamp\":\"2025-06-01T11:59:58.123+02:00\",\"@version\":\"1\",\"message\":\"Order 42 placed\","
+                + "\"logger_name\":\"shop.Orders\",\"thread_name\":\"http-nio-8080-exec-3\",\"level\":\"INFO\",\"level_value\":20000,\"orderId\":\"42\"}";
+
+        JsonNode out = Json.read(parser.parse(line, FILE));
+
+        assertThat(out.get("message").asText()).isEqualTo("Order 42 placed");
+        assertThat(out.get("level_value").asInt()).isEqualTo(20000);
+        assertThat(out.get("orderId").asText()).isEqualTo("42");
+        assertThat(out.get("event.id").asText()).isEqualTo("f-abc-42");
+        assertThat(out.get("service.name").asText()).isEqualTo("checkout");
+        assertThat(out.get("service.environment").asText()).isEqualTo("prod");
+        assertThat(out.get("host.name").asText()).isEqualTo("web-1");
+        assertThat(out.get("log.file.path").asText()).isEqualTo("/var/log/app.json");
+        assertThat(out.get("log.offset").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void shouldKeepTheOriginalBytesAsPrefixOfTheOutput() {
+        String line = "{\"a\":1.50,\"b\":\"x\"}";
+
+        String out = new String(parser.parse(line, FILE).json(), StandardCharsets.UTF_8);
+
+        assertThat(out).startsWith("{\"a\":1.50,\"b\":\"x\",\"event.id\"");
+    }
+
+    @Test
+    void shouldNotOverrideNestedEcsFields() {
+        String line = "{\"@timestamp\":\"2025-06-01T11:59:58Z\",\"log\":{\"level\":\"error\",\"file\":{\"path\":\"/x\"}},\"message\":\"boom\","
+                + "\"service\":{\"name\":\"payments\",\"environment\":\"staging\"},\"event\":{\"id\":\"evt-1\",\"category\":\"authentication\"},"
+                + "\"host\":{\"name\":\"db-7\"}}";
+
+        ParsedEvent event = parser.parse(line, FILE);
+        JsonNode out = Json.read(event);
+
+        assertThat(out.has("event.id")).isFalse();
+        assertThat(out.has("service.name")).isFalse();
+        assertThat(out.has("service.environment")).isFalse();
+        assertThat(out.has("host.name")).isFalse();
+        assertThat(out.has("log.file.path")).isFalse();
+        assertThat(out.get("log.offset").asLong()).isEqualTo(42);
+        assertThat(event.service()).isEqualTo("payments");
+    }
+
+    @Test
+    void shouldUseDottedServiceNameAsRecordKey() {
+        String line = "{\"@timestamp\":\"2025-06-01T11:59:58Z\",\"log.level\":\"warn\",\"service.name\":\"search\",\"event.id\":\"e-9\",\"message\":\"slow\"}";
+
+        ParsedEvent event = parser.parse(line, FILE);
+
+        assertThat(event.service()).isEqualTo("search");
+        assertThat(Json.read(event).get("event.id").asText()).isEqualTo("e-9");
+    }
+
+    @Test
+    void shouldKeepConfiguredKindForRequestEvents() {
+        JsonLineParser requests = new JsonLineParser(EventKind.REQUEST, ENRICH, CLOCK);
+
+        ParsedEvent event = requests.parse("{\"method\":\"GET\",\"path\":\"/users/1\",\"status\":200,\"duration_ms\":12.5}", LineOrigin.of("h-1"));
+
+        assertThat(event.kind()).isEqualTo(EventKind.REQUEST);
+        assertThat(Json.read(event).get("duration_ms").asDouble()).isEqualTo(12.5);
+        assertThat(Json.read(event).has("log.offset")).isFalse();
+    }
+
+    @Test
+    void shouldAddFieldsToAnEmptyObjectWithoutLeadingComma() {
+        JsonNode out = Json.read(parser.parse("  {}  ", FILE));
+
+        assertThat(out.get("event.id").asText()).isEqualTo("f-abc-42");
+    }
+
+    @Test
+    void shouldTurnTruncatedJsonIntoParseErrorEventWithRawLine() {
+        String line = "{\"@timestamp\":\"2025-06-01T11:59:58Z\",\"message\":\"cut off";
+
+        ParsedEvent event = parser.parse(line, FILE);
+        JsonNode out = Json.read(event);
+
+        assertThat(event.kind()).isEqualTo(EventKind.LOG);
+        assertThat(out.get("message").asText()).isEqualTo(line);
+        assertThat(out.get("tags").get(0).asText()).isEqualTo("parse_error");
+        assertThat(out.get("error.message").asText()).startsWith("malformed JSON");
+        assertThat(out.get("@timestamp").asText()).isEqualTo("2025-06-01T12:00:00Z");
+        assertThat(out.get("event.id").asText()).isEqualTo("f-abc-42");
+    }
+
+    @Test
+    void shouldTurnPlainTextIntoParseErrorEvent() {
+        JsonNode out = Json.read(parser.parse("Exception in thread \"main\" java.lang.NullPointerException", FILE));
+
+        assertThat(out.get("tags").get(0).asText()).isEqualTo("parse_error");
+    }
+
+    @Test
+    void shouldTurnJsonArrayIntoParseErrorEvent() {
+        JsonNode out = Json.read(parser.parse("[{\"message\":\"a\"}]", FILE));
+
+        assertThat(out.get("error.message").asText()).isEqualTo("not a JSON object");
+    }
+
+    @Test
+    void shouldTurnTwoObjectsOnOneLineIntoParseErrorEvent() {
+        JsonNode out = Json.read(parser.parse("{\"a\":1}{\"b\":2}", FILE));
+
+        assertThat(out.get("error.message").asText()).isEqualTo("unexpected content after the JSON object");
+    }
+}
