@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import dev.weir.common.kafka.KafkaClients;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +18,27 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads how much has flowed through the local stack: records per topic (end offsets) and
- * documents in Elasticsearch. Used for {@code weir up}'s one-line status.
+ * Reads how much has flowed through the local stack: raw records (end offsets), records the
+ * processor committed (counted by a {@code read_committed} consumer, because end offsets of
+ * transactional topics also count transaction markers) and documents in Elasticsearch. Used
+ * for {@code weir up}'s one-line status. Not thread-safe: one caller reads.
  */
-public final class StackStatus {
+public final class StackStatus implements AutoCloseable {
     /** Counts at one moment. */
     public record Snapshot(long nanoTime, long rawIn, long clean, long deadLetters, long alerts, long indexed) {}
 
+    private static final List<String> COMMITTED_TOPICS = List.of(Topics.LOGS, Topics.REQUESTS, Topics.DEADLETTER, Topics.ALERTS);
+
     private final Admin admin;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Long> committed = new HashMap<>();
     private final String elasticsearchUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -35,20 +47,48 @@ public final class StackStatus {
      * @param admin an admin client of the local broker, owned by the caller
      * @param elasticsearchUrl the local Elasticsearch, or {@code null}
      */
-    public StackStatus(Admin admin, String elasticsearchUrl) {
+    public StackStatus(Admin admin, String bootstrapServers, String elasticsearchUrl) {
         this.admin = admin;
         this.elasticsearchUrl = elasticsearchUrl;
+        Map<String, Object> props = KafkaClients.consumer(bootstrapServers, "weir-up-status");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : COMMITTED_TOPICS) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+
+    /** Counts the committed records that arrived since the last call, for up to half a second. */
+    private void countCommitted() {
+        long until = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < until) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
+            if (records.isEmpty()) {
+                return;
+            }
+            for (TopicPartition tp : records.partitions()) {
+                committed.merge(tp.topic(), (long) records.records(tp).size(), Long::sum);
+            }
+        }
     }
 
     /** Reads the counts now; a count that cannot be read is -1. */
     public Snapshot read() {
-        Map<String, Long> ends = endOffsets(List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Topics.LOGS,
-                Topics.REQUESTS, Topics.DEADLETTER, Topics.ALERTS));
+        Map<String, Long> ends = endOffsets(List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS));
+        countCommitted();
         return new Snapshot(System.nanoTime(),
                 sum(ends, Topics.RAW_LOGS, Topics.RAW_REQUESTS),
-                sum(ends, Topics.LOGS, Topics.REQUESTS),
-                sum(ends, Topics.DEADLETTER),
-                sum(ends, Topics.ALERTS),
+                committed.getOrDefault(Topics.LOGS, 0L) + committed.getOrDefault(Topics.REQUESTS, 0L),
+                committed.getOrDefault(Topics.DEADLETTER, 0L),
+                committed.getOrDefault(Topics.ALERTS, 0L),
                 indexed());
     }
 

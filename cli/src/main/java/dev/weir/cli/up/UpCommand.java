@@ -67,6 +67,8 @@ public final class UpCommand implements Runnable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Open while the status loop runs; the shutdown hook waits for it before closing what the loop uses. */
+    private volatile CountDownLatch statusLoopRunning = new CountDownLatch(0);
 
     @Override
     public void run() {
@@ -123,7 +125,7 @@ public final class UpCommand implements Runnable {
 
         UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
         List<String> where = new ArrayList<>();
-        for (UpComponent component : UpComponents.all(out)) {
+        for (UpComponent component : UpComponents.all(out, logFile)) {
             out.println("weir up: starting " + component.name());
             out.flush();
             running.add(component);
@@ -156,10 +158,23 @@ public final class UpCommand implements Runnable {
         out.println("Press Ctrl-C to stop." + (duration.isZero() ? "" : " Stops by itself after " + duration + "."));
         out.println();
         out.flush();
-        statusLoop(out, new StackStatus(admin, esUrl), demo);
+        StackStatus status = new StackStatus(admin, bootstrap, esUrl);
+        running.add(status);
+        statusLoop(out, status, demo);
     }
 
     private void statusLoop(PrintWriter out, StackStatus status, DemoRunner demo) {
+        statusLoopRunning = new CountDownLatch(1);
+        try {
+            if (!stopping.get()) {
+                runStatusLoop(out, status, demo);
+            }
+        } finally {
+            statusLoopRunning.countDown();
+        }
+    }
+
+    private void runStatusLoop(PrintWriter out, StackStatus status, DemoRunner demo) {
         boolean terminal = System.console() != null;
         long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         StackStatus.Snapshot previous = status.read();
@@ -192,6 +207,12 @@ public final class UpCommand implements Runnable {
             return;
         }
         stopped.countDown();
+        try {
+            // The loop notices within one poll (at most about half a second).
+            statusLoopRunning.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         out.println();
         out.println("weir up: stopping");
         out.flush();

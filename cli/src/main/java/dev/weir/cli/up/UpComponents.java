@@ -10,7 +10,7 @@ import java.util.List;
 final class UpComponents {
     private UpComponents() {}
 
-    static List<UpComponent> all(PrintWriter console) {
-        return List.of(new ProcessorComponent(), new EmitterComponent(console));
+    static List<UpComponent> all(PrintWriter console, java.nio.file.Path ownLog) {
+        return List.of(new ProcessorComponent(), new EmitterComponent(console), new AgentComponent(ownLog));
     }
 }
