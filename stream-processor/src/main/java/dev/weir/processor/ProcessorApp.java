@@ -10,13 +10,23 @@ import dev.weir.processor.deadletter.DeadLetterCounters;
 import dev.weir.processor.deadletter.DeadLetterExceptionHandler;
 import dev.weir.processor.deadletter.DeadLetterPublisher;
 import dev.weir.processor.http.ProcessorHttp;
+import dev.weir.processor.measure.MeasureExtension;
 import dev.weir.processor.normalize.NormalizeTopology;
+import dev.weir.processor.rules.RuleException;
+import dev.weir.processor.rules.RuleSet;
+import dev.weir.processor.rules.RulesExtension;
+import dev.weir.processor.rules.RulesSettings;
+import dev.weir.processor.rules.RulesTopics;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,13 +48,15 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The stream-processor: one Kafka Streams application (exactly_once_v2) made of the normalise
- * stage and the parts of every {@link ProcessorExtension}, and the HTTP server with health,
- * metrics and the extensions' routes. The only place that constructs Kafka clients, the meter
+ * stage and the parts of every {@link ProcessorExtension} (by default the measures and the alert
+ * rules, see {@link #defaultExtensions}), and the HTTP server with health, metrics and the
+ * extensions' routes. The only place that constructs Kafka clients, the meter
  * registry and Javalin for this component.
  *
  * <pre>{@code
@@ -56,14 +69,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #start()} and {@link #close()} are synchronized.
  */
 public final class ProcessorApp implements AutoCloseable {
-    /** Extensions every processor runs; the measures (issue 6) register here. */
-    public static final List<ProcessorExtension> DEFAULT_EXTENSIONS = List.of();
-
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
 
     private final ProcessorConfig config;
     private final Clock clock;
-    private final List<ProcessorExtension> extensions;
+    private final List<ProcessorExtension> givenExtensions; // null: the defaults, built per run in start()
     private final PrometheusMeterRegistry registry;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -74,25 +84,62 @@ public final class ProcessorApp implements AutoCloseable {
     private boolean closed; // guarded by this
 
     /**
-     * A processor with the {@link #DEFAULT_EXTENSIONS}.
+     * A processor that does everything: normalise, measure ({@link MeasureExtension}) and alert
+     * ({@link RulesExtension}), as {@link #defaultExtensions} builds them from the configuration.
      *
      * @param config configuration
      * @param clock  clock for every part
      */
     public ProcessorApp(ProcessorConfig config, Clock clock) {
-        this(config, clock, DEFAULT_EXTENSIONS);
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.givenExtensions = null;
+        this.registry = Metrics.newRegistry("processor");
     }
 
     /**
+     * A processor with other features than the defaults (e.g. normalisation alone with an empty list).
+     *
      * @param config     configuration
      * @param clock      clock for every part
-     * @param extensions features added after the normalise stage, in order
+     * @param extensions features added after the normalise stage, in order; each used for one run only
      */
     public ProcessorApp(ProcessorConfig config, Clock clock, List<ProcessorExtension> extensions) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.extensions = List.copyOf(extensions);
+        this.givenExtensions = List.copyOf(extensions);
         this.registry = Metrics.newRegistry("processor");
+    }
+
+    /**
+     * The features every processor runs, built for one run: the measures (answering queries as
+     * {@code self}) and the alert rules ({@code rules.path} or the default pack).
+     *
+     * @param config configuration
+     * @param self   this instance's HTTP address as other instances reach it (the Streams {@code application.server})
+     * @param clock  clock for every part
+     * @return the measure and rules extensions, in this order
+     * @throws RuleException        when the configured rules are invalid
+     * @throws UncheckedIOException when the rule files cannot be read
+     */
+    public static List<ProcessorExtension> defaultExtensions(ProcessorConfig config, HostInfo self, Clock clock) {
+        ProcessorConfig.Rules r = config.rules();
+        RulesSettings rules = new RulesSettings(loadRules(config), RulesTopics.DEFAULT,
+                r.kibanaUrl() == null ? null : r.kibanaUrl().toString(), r.evaluationInterval(), clock);
+        // the measures first: Kafka Streams merges both parts' sources of weir.requests/weir.logs into the
+        // first one, which must be the measures' (it carries their event-time extractor)
+        return List.of(new MeasureExtension(config.measure(), self), new RulesExtension(rules));
+    }
+
+    /**
+     * @param config configuration
+     * @return the rules of {@code rules.path}, or the default pack when it is not set
+     * @throws RuleException        when a rule is invalid (the message names file, rule and field)
+     * @throws UncheckedIOException when the rule files cannot be read
+     */
+    public static RuleSet loadRules(ProcessorConfig config) {
+        Path path = config.rules().path();
+        return path == null ? RuleSet.defaults() : RuleSet.load(path);
     }
 
     /**
@@ -113,8 +160,11 @@ public final class ProcessorApp implements AutoCloseable {
                     TopicSetup.ensure(admin, config.topicPartitions(), config.topicReplication());
                 }
             }
+            int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
+            HostInfo self = new HostInfo(config.advertisedHost(), port);
+            List<ProcessorExtension> extensions = givenExtensions != null ? givenExtensions : defaultExtensions(config, self, clock);
             ProcessorServices services = new ProcessorServices(config, clock, registry, this::streams);
-            Topology topology = topology(services);
+            Topology topology = topology(services, extensions);
             log.info("Processor topology:\n{}", topology.describe());
 
             deadLetterProducer = new KafkaProducer<>(Map.copyOf(KafkaClients.producer(config.bootstrapServers(),
@@ -123,7 +173,7 @@ public final class ProcessorApp implements AutoCloseable {
                     new DeadLetterCounters(registry), clock);
 
             CountDownLatch running = new CountDownLatch(1);
-            streams = new KafkaStreams(topology, streamsProperties(publisher));
+            streams = new KafkaStreams(topology, streamsProperties(publisher, self));
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams state {} -> {}", before, now);
                 if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
@@ -141,11 +191,12 @@ public final class ProcessorApp implements AutoCloseable {
             streamsMetrics.bindTo(registry);
 
             KafkaStreams s = streams;
-            http = ProcessorHttp.create(registry, clock, s::state);
-            for (ProcessorExtension e : extensions) {
-                e.addRoutes(http, services);
-            }
-            ProcessorHttp.start(http, config.httpHost(), config.httpPort());
+            http = ProcessorHttp.create(registry, clock, s::state, app -> {
+                for (ProcessorExtension e : extensions) {
+                    e.addRoutes(app, services);
+                }
+            });
+            ProcessorHttp.start(http, config.httpHost(), port);
 
             streams.start();
             if (!running.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -168,7 +219,22 @@ public final class ProcessorApp implements AutoCloseable {
         }
     }
 
-    private Topology topology(ProcessorServices services) {
+    /**
+     * A port that was free a moment ago. Kafka Streams must know this instance's HTTP port (its
+     * {@code application.server}) before the server can be started, since the query routes need
+     * the KafkaStreams instance; another process may take the port in between, and then start
+     * fails with the port-in-use message. Several instances should use fixed ports.
+     */
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot find a free port on " + host + " (" + e.getMessage()
+                    + "); set processor.http.port to a fixed port.", e);
+        }
+    }
+
+    private Topology topology(ProcessorServices services, List<ProcessorExtension> extensions) {
         StreamsBuilder builder = new StreamsBuilder();
         new NormalizeTopology(config.normalize(), List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
                 new Topic<String, LogEvent>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
@@ -182,15 +248,21 @@ public final class ProcessorApp implements AutoCloseable {
         return builder.build();
     }
 
-    private Properties streamsProperties(DeadLetterPublisher publisher) {
+    private Properties streamsProperties(DeadLetterPublisher publisher, HostInfo self) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplication());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        long session = config.sessionTimeout().toMillis();
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) session);
+        // Kafka's advice: at most a third of the session timeout (its default is 3 s of 45 s)
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.min(3_000, session / 3));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(DeadLetterExceptionHandler.PUBLISHER_CONFIG, publisher);
@@ -285,7 +357,8 @@ public final class ProcessorApp implements AutoCloseable {
         ProcessorConfig config;
         try {
             config = parseArgs(args);
-        } catch (ConfigException | IllegalArgumentException e) {
+            loadRules(config); // a broken rule file is a configuration error: report it before any client starts
+        } catch (ConfigException | UncheckedIOException | IllegalArgumentException e) { // RuleException included
             System.err.println(e.getMessage());
             System.exit(2);
             return;

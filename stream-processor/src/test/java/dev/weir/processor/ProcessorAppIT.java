@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import dev.weir.processor.config.ProcessorConfig;
+import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.normalize.NormalizeSettings;
 import dev.weir.processor.validate.Limits;
+import dev.weir.schemas.AlertEvent;
+import dev.weir.schemas.AlertStatus;
 import dev.weir.schemas.DeadLetterHeaders;
+import dev.weir.schemas.ErrorRateWindow;
 import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
@@ -17,9 +22,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,23 +40,38 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole processor against a real broker: a generated corpus of malformed input mixed with
- * valid events carrying planted secrets goes in once (in {@code @BeforeAll}); each test checks one
- * promise about what came out.
+ * The whole processor, as {@code new ProcessorApp(config, clock)} builds it (normalise, measures,
+ * rules), against a real broker: a generated corpus of malformed input mixed with valid events
+ * carrying planted secrets goes in once (in {@code @BeforeAll}); each test checks one promise
+ * about what came out.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
 class ProcessorAppIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+    static final String SPIKE_RULE = """
+            rules:
+              - alert: ErrorSpike
+                signal: error_ratio
+                window: 5m
+                threshold: 50%
+                min_events: 5
+                severity: critical
+            """;
+
+    private KafkaBroker kafka;
 
     private ProcessorApp app;
     private Corpus corpus;
@@ -57,12 +81,17 @@ class ProcessorAppIT {
 
     @BeforeAll
     void runCorpus(KafkaBroker kafka, @TempDir Path stateDir) throws Exception {
+        this.kafka = kafka;
+        Path rules = Files.writeString(stateDir.resolve("spike.yml"), SPIKE_RULE);
         NormalizeSettings d = NormalizeSettings.DEFAULTS;
         // 64 KiB instead of 1 MiB, so "too large" fits under the broker's own 1 MiB record limit
         Limits limits = new Limits(64 * 1024, 20, 1000, 32_768, Duration.ofDays(7), Duration.ofHours(1));
         ProcessorConfig config = ProcessorConfig.defaults(kafka.bootstrapServers()).withHttpPort(0)
-                .withStateDir(stateDir).withApplicationId("weir-processor-it")
-                .withNormalize(new NormalizeSettings(limits, d.routes(), d.redaction(), d.fingerprint()));
+                .withStateDir(stateDir.resolve("state")).withApplicationId("weir-processor-it")
+                .withNormalize(new NormalizeSettings(limits, d.routes(), d.redaction(), d.fingerprint()))
+                // no grace: a window's result is out as soon as a later event passes its end
+                .withMeasure(MeasureSettings.defaults().withGrace(Duration.ZERO))
+                .withRules(new ProcessorConfig.Rules(rules, null, Duration.ofMillis(200)));
         app = new ProcessorApp(config, Clock.systemUTC());
         app.start();
 
@@ -177,4 +206,91 @@ class ProcessorAppIT {
         assertThat(counted).isEqualTo(corpus.malformed());
     }
 
+    @Test
+    void shouldTurnARawErrorSpikeIntoCleanRequestsAWindowResultMetricsAndOneFiringAlert() throws Exception {
+        String service = "spike-" + Long.toHexString(System.nanoTime());
+        // ahead of every corpus event (the last hour), or stream time would already be past the spike's window
+        // and its requests would only count as late events; the broker and normaliser accept up to 1 h ahead
+        Instant spikeAt = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES).plusSeconds(10);
+        Map<String, Object> props = KafkaClients.producer(kafka.bootstrapServers(), "spike");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(rawRequest(service, "/pay/" + (1000 + i), 500, spikeAt.plusMillis(i)));
+            }
+            // a later event of the same service (same partition) moves stream time past the spike's window
+            producer.send(rawRequest(service, "/pay/2000", 200, spikeAt.plus(2, ChronoUnit.MINUTES)));
+            producer.flush();
+        }
+
+        List<RequestEvent> clean = new ArrayList<>();
+        List<ErrorRateWindow> windows = new ArrayList<>();
+        List<AlertEvent> alerts = new ArrayList<>();
+        var requestSerde = WeirSerdes.requestEvent();
+        var windowSerde = WeirSerdes.errorRateWindow();
+        var alertSerde = WeirSerdes.alertEvent();
+        Map<String, Object> c = KafkaClients.consumer(kafka.bootstrapServers(), "spike-reader-" + service);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.REQUESTS, Topics.STATS_ERRORS, Topics.ALERTS));
+            Poll.until(DEADLINE, () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    switch (r.topic()) {
+                        case Topics.REQUESTS -> {
+                            if (service.equals(r.key())) {
+                                clean.add(requestSerde.deserialize(r.topic(), r.value()));
+                            }
+                        }
+                        case Topics.STATS_ERRORS -> {
+                            if (service.equals(r.key())) {
+                                windows.add(windowSerde.deserialize(r.topic(), r.value()));
+                            }
+                        }
+                        default -> {
+                            AlertEvent a = alertSerde.deserialize(r.topic(), r.value());
+                            if (service.equals(a.getLabels().get("service"))) {
+                                alerts.add(a);
+                            }
+                        }
+                    }
+                }
+                return clean.size() == 11 && !windows.isEmpty() && !alerts.isEmpty();
+            }, () -> "11 requests, a window and an alert of " + service + " (have " + clean.size() + ", " + windows
+                    + ", " + alerts + ")");
+        }
+        String metrics = get("/metrics");
+
+        assertThat(clean).extracting(RequestEvent::getRoute).containsOnly("/pay/{id}");
+        assertThat(windows).singleElement().satisfies(w -> {
+            assertThat(w.getRequests()).isEqualTo(10);
+            assertThat(w.getErrors5xx()).isEqualTo(10);
+            assertThat(w.getWindowStart()).isEqualTo(spikeAt.truncatedTo(ChronoUnit.MINUTES));
+        });
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+            assertThat(a.getRule()).isEqualTo("ErrorSpike");
+        });
+        assertThat(metrics).contains("http_requests_total{", "service=\"" + service + "\"", "status=\"500\"",
+                // store-backed gauges are only there when MeasureMetrics' refresh hook ran before the scrape
+                "weir_window_requests{");
+    }
+
+    @Test
+    void shouldAnswerTheQueryApiForAMeasuredService() throws Exception {
+        Poll.until(DEADLINE, () -> get("/api/v1/services").contains("\"shop\""), () -> "service shop listed");
+        assertThat(get("/api/v1/services/shop")).contains("\"requests\"", "\"errorRatio\"");
+        assertThat(get("/api/v1/rules")).contains("ErrorSpike");
+    }
+
+    private String get(String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static ProducerRecord<byte[], byte[]> rawRequest(String service, String path, int status, Instant at) {
+        String json = "{\"@timestamp\":\"" + at + "\",\"service\":\"" + service + "\",\"method\":\"POST\",\"path\":\"" + path
+                + "\",\"status\":" + status + ",\"duration_ms\":12.5}";
+        return new ProducerRecord<>(Topics.RAW_REQUESTS, service.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
 }

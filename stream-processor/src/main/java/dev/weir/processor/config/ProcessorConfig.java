@@ -3,12 +3,14 @@ package dev.weir.processor.config;
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
 import dev.weir.processor.fingerprint.FingerprintSettings;
+import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.normalize.NormalizeSettings;
 import dev.weir.processor.redact.BuiltInRules;
 import dev.weir.processor.redact.RedactionRule;
 import dev.weir.processor.redact.RedactionSettings;
 import dev.weir.processor.route.RouteSettings;
 import dev.weir.processor.validate.Limits;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,18 +30,48 @@ import java.util.regex.PatternSyntaxException;
  * @param applicationId     Kafka Streams application id (consumer group and internal topic prefix)
  * @param stateDir          Kafka Streams state directory
  * @param streamThreads     stream threads
+ * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param commitInterval    Kafka Streams commit interval (the transaction length under exactly_once_v2)
  * @param startupTimeout    how long {@code start()} waits for the RUNNING state
  * @param createTopics      whether to create Weir's topics at start when missing
  * @param topicPartitions   partitions of topics created at start
  * @param topicReplication  replication factor of topics created at start and of internal topics
  * @param httpHost          HTTP bind address
- * @param httpPort          HTTP port; 0 picks a free port
+ * @param httpPort          HTTP port; 0 picks a free port at start
+ * @param advertisedHost    the host other instances reach this one's HTTP server at; with the HTTP port it is
+ *                          the Kafka Streams {@code application.server}, so queries can be forwarded to the owner
+ * @param standbyReplicas   Kafka Streams standby replicas per stateful task
+ * @param sessionTimeout    consumer session timeout: how long a dead instance keeps its partitions
  * @param normalize         limits, routes, redaction and fingerprint settings
+ * @param measure           windows, grace, caps and login thresholds of the measuring stage
+ * @param rules             where the alert rules come from, Kibana link, evaluation interval
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+                              String processingGuarantee,
                               Duration commitInterval, Duration startupTimeout, boolean createTopics, int topicPartitions,
-                              short topicReplication, String httpHost, int httpPort, NormalizeSettings normalize) {
+                              short topicReplication, String httpHost, int httpPort, String advertisedHost,
+                              int standbyReplicas, Duration sessionTimeout, NormalizeSettings normalize,
+                              MeasureSettings measure, Rules rules) {
+
+    /**
+     * Where the rules come from.
+     *
+     * @param path               a rule file or a directory of {@code *.yml} files; {@code null} for the default pack
+     *                           shipped in the jar. Either is used only while {@code weir.rules} is empty
+     * @param kibanaUrl          Kibana base URL for the alerts' Discover links; {@code null} for none
+     * @param evaluationInterval how often (wall clock) rules are re-evaluated without events
+     */
+    public record Rules(Path path, URI kibanaUrl, Duration evaluationInterval) {
+        /** The default pack, no Kibana link, 1 s evaluation. */
+        public static final Rules DEFAULTS = new Rules(null, null, Duration.ofSeconds(1));
+
+        public Rules {
+            Objects.requireNonNull(evaluationInterval, "evaluationInterval");
+        }
+    }
+
+    /** Accepted processing guarantees; the first is the default. */
+    public static final List<String> GUARANTEES = List.of("exactly_once_v2", "at_least_once");
 
     /** Root of the configuration keys, used in messages. */
     public static final String ROOT = "processor";
@@ -51,7 +83,15 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(processingGuarantee, "processingGuarantee");
+        if (!GUARANTEES.contains(processingGuarantee)) {
+            throw ConfigException.invalid(ROOT + ".processing-guarantee", processingGuarantee, "use one of " + GUARANTEES);
+        }
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
         Objects.requireNonNull(normalize, "normalize");
+        Objects.requireNonNull(measure, "measure");
+        Objects.requireNonNull(rules, "rules");
         if (httpPort < 0 || httpPort > 65_535) {
             throw ConfigException.invalid(ROOT + ".http.port", httpPort, "must be between 0 and 65535");
         }
@@ -64,8 +104,17 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      * @return the configuration
      */
     public static ProcessorConfig defaults(String bootstrapServers) {
-        return new ProcessorConfig(bootstrapServers, "weir-processor", defaultStateDir(), 1, Duration.ofMillis(100),
-                Duration.ofSeconds(120), true, 3, (short) 1, "0.0.0.0", 8080, NormalizeSettings.DEFAULTS);
+        return new ProcessorConfig(bootstrapServers, "weir-processor", defaultStateDir(), 1, GUARANTEES.get(0), Duration.ofMillis(100),
+                Duration.ofSeconds(120), true, 3, (short) 1, "0.0.0.0", 8080, "127.0.0.1", 0, Duration.ofSeconds(45),
+                NormalizeSettings.DEFAULTS, MeasureSettings.defaults(), Rules.DEFAULTS);
+    }
+
+    /**
+     * @param host the HTTP bind address
+     * @return {@code host}, or {@code 127.0.0.1} for a wildcard address, which other instances cannot dial
+     */
+    static String advertisedDefault(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isBlank() ? "127.0.0.1" : host;
     }
 
     private static Path defaultStateDir() {
@@ -74,32 +123,74 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
 
     /** @return a copy with another HTTP port (0 = any free port) */
     public ProcessorConfig withHttpPort(int port) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, port, normalize);
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, port, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another state directory */
     public ProcessorConfig withStateDir(Path dir) {
-        return new ProcessorConfig(bootstrapServers, applicationId, dir, streamThreads, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, normalize);
+        return new ProcessorConfig(bootstrapServers, applicationId, dir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with other bootstrap servers */
     public ProcessorConfig withBootstrapServers(String servers) {
-        return new ProcessorConfig(servers, applicationId, stateDir, streamThreads, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, normalize);
+        return new ProcessorConfig(servers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another application id */
     public ProcessorConfig withApplicationId(String id) {
-        return new ProcessorConfig(bootstrapServers, id, stateDir, streamThreads, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, normalize);
+        return new ProcessorConfig(bootstrapServers, id, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with other normalise settings */
     public ProcessorConfig withNormalize(NormalizeSettings settings) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, settings);
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, settings, measure, rules);
+    }
+
+    /** @return a copy with other measuring settings */
+    public ProcessorConfig withMeasure(MeasureSettings settings) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, settings, rules);
+    }
+
+    /** @return a copy with another rule source, Kibana link or evaluation interval */
+    public ProcessorConfig withRules(Rules r) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, r);
+    }
+
+    /** @return a copy with another host advertised to the other instances */
+    public ProcessorConfig withAdvertisedHost(String host) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, host, standbyReplicas, sessionTimeout, normalize, measure, rules);
+    }
+
+    /** @return a copy with another number of standby replicas */
+    public ProcessorConfig withStandbyReplicas(int replicas) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, replicas, sessionTimeout, normalize, measure, rules);
+    }
+
+    /** @return a copy with another consumer session timeout */
+    public ProcessorConfig withSessionTimeout(Duration timeout) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, timeout, normalize, measure, rules);
+    }
+
+    /** @return a copy with another processing guarantee, {@code exactly_once_v2} or {@code at_least_once} */
+    public ProcessorConfig withProcessingGuarantee(String guarantee) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, guarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+    }
+
+    /** @return a copy with another commit interval */
+    public ProcessorConfig withCommitInterval(Duration interval) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, interval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /**
@@ -127,6 +218,10 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         }
         Path stateDir = Path.of(root.string("state-dir", d.stateDir().toString()));
         int threads = root.intInRange("stream-threads", d.streamThreads(), 1, 64);
+        String guarantee = root.string("processing-guarantee", d.processingGuarantee());
+        if (!GUARANTEES.contains(guarantee)) {
+            throw ConfigException.invalid(ROOT + ".processing-guarantee", guarantee, "use one of " + GUARANTEES);
+        }
         Duration commit = root.duration("commit-interval", d.commitInterval(), Duration.ofMillis(10), Duration.ofMinutes(5));
         Duration startup = root.duration("startup-timeout", d.startupTimeout(), Duration.ofSeconds(1), Duration.ofHours(1));
 
@@ -138,6 +233,13 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         ConfigNode http = root.child("http");
         String host = http.string("host", d.httpHost());
         int port = http.intInRange("port", d.httpPort(), 0, 65_535);
+        String advertised = http.string("advertised-host", advertisedDefault(host));
+        if (advertised.isBlank() || advertised.contains(":") && !advertised.startsWith("[") || advertised.contains("/")) {
+            throw ConfigException.invalid(ROOT + ".http.advertised-host", advertised,
+                    "must be a host name or address without port or scheme, e.g. processor-1.internal");
+        }
+        int standbys = root.intInRange("standby-replicas", d.standbyReplicas(), 0, 10);
+        Duration session = root.duration("session-timeout", d.sessionTimeout(), Duration.ofSeconds(6), Duration.ofMinutes(30));
 
         ConfigNode limitsNode = root.child("limits");
         Limits dl = Limits.DEFAULTS;
@@ -166,9 +268,52 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 fp.stringList("in-app-packages", List.of()),
                 fp.intInRange("max-frames", FingerprintSettings.DEFAULTS.maxFrames(), 1, 50));
 
+        MeasureSettings measure = measure(root.child("measure"));
+        Rules rules = rules(root.child("rules"));
+
         root.finish();
-        return new ProcessorConfig(bootstrap, appId, stateDir, threads, commit, startup, create, partitions, replication,
-                host, port, new NormalizeSettings(limits, routes, redaction, fingerprint));
+        return new ProcessorConfig(bootstrap, appId, stateDir, threads, guarantee, commit, startup, create, partitions, replication,
+                host, port, advertised, standbys, session, new NormalizeSettings(limits, routes, redaction, fingerprint),
+                measure, rules);
+    }
+
+    private static MeasureSettings measure(ConfigNode node) {
+        MeasureSettings d = MeasureSettings.defaults();
+        Duration day = Duration.ofDays(1);
+        Duration window = node.duration("window", d.window(), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration grace = node.duration("grace", d.grace(), Duration.ZERO, day);
+        Duration retention = node.duration("retention", d.retention(), Duration.ofHours(1), Duration.ofDays(30));
+        double accuracy = node.doubleInRange("relative-accuracy", d.relativeAccuracy(), 0.0001, 0.5);
+        int maxServices = node.intInRange("max-services", d.maxServices(), 1, 100_000);
+        int maxRoutes = node.intInRange("max-routes-per-service", d.maxRoutesPerService(), 1, 100_000);
+        Duration idle = node.duration("cardinality-idle", d.cardinalityIdle(), Duration.ofSeconds(1), Duration.ofDays(30));
+        ConfigNode logins = node.child("logins");
+        Duration loginWindow = logins.duration("window", d.loginWindow(), Duration.ofSeconds(1), day);
+        int sourceMin = logins.intInRange("source-min-failures", d.sourceMinFailures(), 1, 1_000_000);
+        int sprayingMin = logins.intInRange("spraying-min-users", d.sprayingMinUsers(), 1, 1_000_000);
+        int userMinIps = logins.intInRange("user-min-distinct-ips", d.userMinDistinctIps(), 1, 1_000_000);
+        int successMin = logins.intInRange("success-after-failures-min", d.successAfterFailuresMin(), 1, 1_000_000);
+        int distinctCap = logins.intInRange("distinct-cap", d.distinctCap(), 1, 100_000);
+        int sampleSize = logins.intInRange("sample-size", d.sampleSize(), 0, 1000);
+        try {
+            // MeasureSettings checks the cross-field rules (window divides an hour, retention covers the views) and
+            // words its messages with these keys
+            return new MeasureSettings(window, grace, retention, accuracy, maxServices, maxRoutes, idle, loginWindow,
+                    sourceMin, sprayingMin, userMinIps, successMin, distinctCap, sampleSize);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static Rules rules(ConfigNode node) {
+        String path = node.string("path", null);
+        URI kibana = node.uri("kibana-url", null);
+        if (kibana != null && !(kibana.getScheme().equals("http") || kibana.getScheme().equals("https"))) {
+            throw ConfigException.invalid(ROOT + ".rules.kibana-url", kibana, "must be an http or https URL such as http://kibana:5601");
+        }
+        Duration interval = node.duration("evaluation-interval", Rules.DEFAULTS.evaluationInterval(),
+                Duration.ofMillis(10), Duration.ofMinutes(5));
+        return new Rules(path == null || path.isBlank() ? null : Path.of(path), kibana, interval);
     }
 
     private static RedactionSettings redaction(ConfigNode node) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -26,8 +27,24 @@ public final class ProcessorHttp {
      * @return a configured, not yet started server
      */
     public static Javalin create(PrometheusMeterRegistry registry, Clock clock, Supplier<KafkaStreams.State> state) {
+        return create(registry, clock, state, app -> { });
+    }
+
+    /**
+     * @param registry    the registry to scrape
+     * @param clock       for health timestamps
+     * @param state       the current Streams state, or {@code null} before Streams exists
+     * @param extraRoutes adds the extensions' routes and hooks; runs before health and metrics are installed,
+     *                    so that a {@code before("/metrics")} hook (gauges recomputed per scrape) is in place
+     *                    ahead of the scrape handler
+     * @return a configured, not yet started server
+     */
+    public static Javalin create(PrometheusMeterRegistry registry, Clock clock, Supplier<KafkaStreams.State> state,
+                                 Consumer<Javalin> extraRoutes) {
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(extraRoutes, "extraRoutes");
         Javalin app = Javalin.create(config -> config.showJavalinBanner = false);
+        extraRoutes.accept(app);
         Map<String, HealthCheck> checks = new LinkedHashMap<>();
         checks.put("kafka_streams", () -> streamsHealth(state.get()));
         OpsServer.install(app, registry, clock, checks);

@@ -7,12 +7,14 @@ import dev.weir.processor.query.LoginSummary;
 import dev.weir.processor.query.MeasureQueries;
 import dev.weir.processor.query.WindowStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * reserves {@code quantile} for summaries),
  * {@code weir_login_failures{window}}, {@code weir_login_failing_sources{window}}.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe; {@link #refresh} runs one at a time and updates each gauge row in place, so a
+ * scrape running meanwhile sees every series once (a remove-and-register of a row, as
+ * {@code MultiGauge} with overwrite does, lets a concurrent Prometheus scrape see it twice and fail
+ * with {@code DuplicateLabelsException}, micrometer#6851).
  */
 public final class MeasureMetrics implements MeasureListener {
     /** Prometheus client's default histogram buckets, in seconds. */
@@ -60,11 +65,11 @@ public final class MeasureMetrics implements MeasureListener {
     private final Map<List<String>, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> otherCounters = new ConcurrentHashMap<>();
-    private final MultiGauge errorRatio;
-    private final MultiGauge windowRequests;
-    private final MultiGauge latencyQuantiles;
-    private final MultiGauge loginFailures;
-    private final MultiGauge failingSources;
+    private final GaugeRows errorRatio;
+    private final GaugeRows windowRequests;
+    private final GaugeRows latencyQuantiles;
+    private final GaugeRows loginFailures;
+    private final GaugeRows failingSources;
 
     /**
      * @param registry the component's registry
@@ -77,18 +82,14 @@ public final class MeasureMetrics implements MeasureListener {
         for (int i = 0; i < DEFAULT_BUCKETS.length; i++) {
             slos[i] = Duration.ofNanos((long) (DEFAULT_BUCKETS[i] * 1e9));
         }
-        errorRatio = MultiGauge.builder("weir.error.ratio")
-                .description("Share of requests answered 5xx over the rolling window, from the window stores").register(registry);
-        windowRequests = MultiGauge.builder("weir.window.requests")
-                .description("Requests in the rolling window, from the window stores").register(registry);
-        latencyQuantiles = MultiGauge.builder("weir.latency.sketch").baseUnit("seconds")
-                .description("Request latency quantile over the rolling window from merged DDSketches (1% relative accuracy)")
-                .register(registry);
-        loginFailures = MultiGauge.builder("weir.login.failures")
-                .description("Failed logins in the rolling window, from the login window stores").register(registry);
-        failingSources = MultiGauge.builder("weir.login.failing.sources")
-                .description("Source IPs with at least the BY_SOURCE threshold of failed logins in the rolling window")
-                .register(registry);
+        errorRatio = new GaugeRows("weir.error.ratio", null,
+                "Share of requests answered 5xx over the rolling window, from the window stores");
+        windowRequests = new GaugeRows("weir.window.requests", null, "Requests in the rolling window, from the window stores");
+        latencyQuantiles = new GaugeRows("weir.latency.sketch", "seconds",
+                "Request latency quantile over the rolling window from merged DDSketches (1% relative accuracy)");
+        loginFailures = new GaugeRows("weir.login.failures", null, "Failed logins in the rolling window, from the login window stores");
+        failingSources = new GaugeRows("weir.login.failing.sources", null,
+                "Source IPs with at least the BY_SOURCE threshold of failed logins in the rolling window");
     }
 
     @Override
@@ -143,39 +144,75 @@ public final class MeasureMetrics implements MeasureListener {
      *
      * @param queries this instance's queries
      */
-    public void refresh(MeasureQueries queries) {
-        List<MultiGauge.Row<?>> ratios = new ArrayList<>();
-        List<MultiGauge.Row<?>> counts = new ArrayList<>();
-        List<MultiGauge.Row<?>> quantiles = new ArrayList<>();
+    public synchronized void refresh(MeasureQueries queries) {
+        Map<Tags, Double> ratios = new LinkedHashMap<>();
+        Map<Tags, Double> counts = new LinkedHashMap<>();
+        Map<Tags, Double> quantiles = new LinkedHashMap<>();
         for (String service : queries.services()) {
             for (Map.Entry<String, Duration> view : MeasureQueries.VIEWS.entrySet()) {
                 WindowStats s = queries.stats(service, view.getKey(), view.getValue());
                 Tags tags = Tags.of("service", service, "window", view.getKey());
-                counts.add(MultiGauge.Row.of(tags, s.requests()));
+                counts.put(tags, (double) s.requests());
                 if (s.requests() > 0) {
-                    ratios.add(MultiGauge.Row.of(tags, s.errorRatio()));
+                    ratios.put(tags, s.errorRatio());
                 }
                 LatencyAggregate latency = queries.latency(service, view.getValue());
                 if (latency.count() > 0) {
                     for (int i = 0; i < QUANTILES.length; i++) {
-                        quantiles.add(MultiGauge.Row.of(tags.and("percentile", PERCENTILE_LABELS[i]), latency.quantile(QUANTILES[i]) / 1000.0));
+                        quantiles.put(tags.and("percentile", PERCENTILE_LABELS[i]), latency.quantile(QUANTILES[i]) / 1000.0);
                     }
                 }
             }
         }
-        List<MultiGauge.Row<?>> failures = new ArrayList<>();
-        List<MultiGauge.Row<?>> sources = new ArrayList<>();
+        Map<Tags, Double> failures = new LinkedHashMap<>();
+        Map<Tags, Double> sources = new LinkedHashMap<>();
         for (Map.Entry<String, Duration> view : Map.of("5m", Duration.ofMinutes(5), "1h", Duration.ofHours(1)).entrySet()) {
             LoginSummary summary = queries.logins(view.getKey(), view.getValue(), Integer.MAX_VALUE);
             Tags tags = Tags.of("window", view.getKey());
-            failures.add(MultiGauge.Row.of(tags, summary.sources().stream().mapToLong(LoginSummary.Entry::failures).sum()));
-            sources.add(MultiGauge.Row.of(tags, summary.sources().stream()
-                    .filter(e -> e.failures() >= settings.sourceMinFailures()).count()));
+            failures.put(tags, (double) summary.sources().stream().mapToLong(LoginSummary.Entry::failures).sum());
+            sources.put(tags, (double) summary.sources().stream()
+                    .filter(e -> e.failures() >= settings.sourceMinFailures()).count());
         }
-        errorRatio.register(ratios, true);
-        windowRequests.register(counts, true);
-        latencyQuantiles.register(quantiles, true);
-        loginFailures.register(failures, true);
-        failingSources.register(sources, true);
+        errorRatio.set(ratios);
+        windowRequests.set(counts);
+        latencyQuantiles.set(quantiles);
+        loginFailures.set(failures);
+        failingSources.set(sources);
+    }
+
+    /** One gauge per row of a name, each registered once and then updated in place. Guarded by the outer refresh. */
+    private final class GaugeRows {
+        private final String name;
+        private final String baseUnit;
+        private final String description;
+        private final Map<Tags, Value> rows = new HashMap<>();
+
+        GaugeRows(String name, String baseUnit, String description) {
+            this.name = name;
+            this.baseUnit = baseUnit;
+            this.description = description;
+        }
+
+        void set(Map<Tags, Double> values) {
+            values.forEach((tags, v) -> rows.computeIfAbsent(tags, t -> {
+                Value holder = new Value();
+                holder.gauge = Gauge.builder(name, holder, h -> h.value).baseUnit(baseUnit).description(description)
+                        .tags(t).strongReference(true).register(registry);
+                return holder;
+            }).value = v);
+            // a row without data any more (e.g. no requests in the view) leaves /metrics
+            rows.entrySet().removeIf(e -> {
+                if (values.containsKey(e.getKey())) {
+                    return false;
+                }
+                registry.remove(e.getValue().gauge);
+                return true;
+            });
+        }
+    }
+
+    private static final class Value {
+        volatile double value;
+        Gauge gauge;
     }
 }

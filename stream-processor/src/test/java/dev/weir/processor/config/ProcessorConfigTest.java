@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -100,5 +101,75 @@ class ProcessorConfigTest {
     void shouldRejectUnknownArgument() {
         assertThatThrownBy(() -> ProcessorApp.parseArgs(new String[] {"--port", "1"}))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--port");
+    }
+
+    @Test
+    void shouldReadMeasureRulesAndInstanceKeys() {
+        ProcessorConfig c = parse("""
+                http: {host: 0.0.0.0, port: 9000, advertised-host: proc-1.internal}
+                standby-replicas: 1
+                session-timeout: 10s
+                measure:
+                  window: 30s
+                  grace: 5s
+                  max-services: 50
+                  max-routes-per-service: 20
+                  logins: {window: 10m, source-min-failures: 3}
+                rules: {path: /etc/weir/rules, kibana-url: 'http://kibana:5601', evaluation-interval: 500ms}
+                """);
+        assertThat(c.advertisedHost()).isEqualTo("proc-1.internal");
+        assertThat(c.standbyReplicas()).isEqualTo(1);
+        assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.measure().window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.measure().grace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.measure().maxServices()).isEqualTo(50);
+        assertThat(c.measure().maxRoutesPerService()).isEqualTo(20);
+        assertThat(c.measure().loginWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.measure().sourceMinFailures()).isEqualTo(3);
+        assertThat(c.rules()).isEqualTo(new ProcessorConfig.Rules(Path.of("/etc/weir/rules"), URI.create("http://kibana:5601"),
+                Duration.ofMillis(500)));
+    }
+
+    @Test
+    void shouldAdvertiseLoopbackWhenBoundToEveryAddress() {
+        assertThat(parse("http: {host: 0.0.0.0}").advertisedHost()).isEqualTo("127.0.0.1");
+        assertThat(parse("http: {host: 10.1.2.3}").advertisedHost()).isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void shouldRejectMeasureWindowThatDoesNotDivideAnHour() {
+        assertThatThrownBy(() -> parse("measure: {window: 7m}"))
+                .isInstanceOf(ConfigException.class).hasMessage("Invalid value PT7M for processor.measure.window: "
+                        + "must divide one hour evenly (e.g. 1m, 30s), so that the 5m/15m/1h views are whole windows");
+    }
+
+    @Test
+    void shouldRejectRetentionShorterThanTheLongestView() {
+        assertThatThrownBy(() -> parse("measure: {retention: 1h}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.measure.retention");
+    }
+
+    @Test
+    void shouldRejectUnknownMeasureKey() {
+        assertThatThrownBy(() -> parse("measure: {logins: {window-size: 5m}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.measure.logins.window-size");
+    }
+
+    @Test
+    void shouldRejectKibanaUrlThatIsNotHttp() {
+        assertThatThrownBy(() -> parse("rules: {kibana-url: 'ftp://kibana'}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.rules.kibana-url");
+    }
+
+    @Test
+    void shouldRejectAdvertisedHostWithPort() {
+        assertThatThrownBy(() -> parse("http: {advertised-host: 'proc-1:8080'}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.http.advertised-host");
+    }
+
+    @Test
+    void shouldRejectSessionTimeoutBelowTheBrokerMinimum() {
+        assertThatThrownBy(() -> parse("session-timeout: 1s"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.session-timeout");
     }
 }

@@ -37,7 +37,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -46,15 +49,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus (Debian {@code prometheus}, from {@code bin/install-test-deps}) scrapes the
  * processor's /metrics while the measuring topology processes events; the seeds' PromQL and every
  * dashboard panel's query are evaluated through Prometheus's HTTP API.
+ *
+ * <p>Nothing here may wait without a bound: every HTTP exchange is bounded as a whole (the JDK
+ * client's request timeout stops at the response headers, so a stalled body would wait forever),
+ * promtool reads and writes files instead of pipes, and each test and the setup carry a
+ * {@link Timeout} that abandons a stuck thread.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PrometheusCompatibilityTest {
+    static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(20);
     static final ObjectMapper JSON = new ObjectMapper();
     static final int OK_PER_BATCH = 90;
     static final int ERRORS_PER_BATCH = 10;
@@ -63,7 +74,8 @@ class PrometheusCompatibilityTest {
     static Path dir;
 
     final Object lock = new Object();
-    final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1: the default (HTTP/2) sends an h2c upgrade request on plain http, which neither Jetty nor Prometheus take up
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     TopologyTestDriver driver;
     TestInputTopic<String, RequestEvent> requests;
     TestInputTopic<String, LogEvent> logs;
@@ -73,7 +85,10 @@ class PrometheusCompatibilityTest {
     int prometheusPort;
 
     @BeforeAll
+    @Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void start() throws Exception {
+        requireOnPath("prometheus");
+        requireOnPath("promtool");
         MeasureSettings settings = MeasureSettings.defaults();
         // Only the measuring stage's meters: the JVM binders of dev.weir.common.ops.Metrics are not this test's subject.
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -107,6 +122,7 @@ class PrometheusCompatibilityTest {
                 "      - targets: ['127.0.0.1:" + app.port() + "']", ""));
         prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort, "--log.level=warn")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         Poll.until(Duration.ofSeconds(60), () -> get("/-/ready").statusCode() == 200, () -> "Prometheus to be ready");
 
@@ -116,7 +132,15 @@ class PrometheusCompatibilityTest {
         awaitScraped(2);
     }
 
+    static void requireOnPath(String tool) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        boolean found = java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+        assertThat(found).as("%s is not on the PATH (%s); run bin/install-test-deps", tool, path).isTrue();
+    }
+
     @AfterAll
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void stop() throws InterruptedException {
         if (prometheus != null) {
             prometheus.destroy();
@@ -215,15 +239,20 @@ class PrometheusCompatibilityTest {
 
     @Test
     void promtoolCheckMetricsReportsNothing() throws Exception {
-        String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-        promtool.getOutputStream().close();
-        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        HttpResponse<String> scraped = send(URI.create("http://127.0.0.1:" + app.port() + "/metrics"));
+        assertThat(scraped.statusCode()).as(scraped.body()).isEqualTo(200);
+        Path input = Files.writeString(dir.resolve("scrape.txt"), scraped.body());
+        Path report = dir.resolve("promtool.txt");
+        // files, not pipes: promtool can neither wait for an input we never close nor block on an output we do not drain
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(input.toFile())
+                .redirectErrorStream(true).redirectOutput(report.toFile()).start();
+        boolean exited = promtool.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            promtool.destroyForcibly();
+        }
 
-        assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(report).isEmpty();
+        assertThat(exited).as("promtool exited within 30 s").isTrue();
+        assertThat(Files.readString(report)).isEmpty();
         assertThat(promtool.exitValue()).isZero();
     }
 
@@ -268,9 +297,21 @@ class PrometheusCompatibilityTest {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + path))
-                        .timeout(Duration.ofSeconds(30)).build(),
+        return send(URI.create("http://127.0.0.1:" + prometheusPort + path));
+    }
+
+    /** One exchange, headers and body, within {@link #EXCHANGE_TIMEOUT}. */
+    HttpResponse<String> send(URI uri) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(uri).timeout(EXCHANGE_TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
+        try {
+            return response.get(EXCHANGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw new IOException("No complete answer from " + uri + " within " + EXCHANGE_TIMEOUT, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     static int freePort() throws IOException {

@@ -1,0 +1,322 @@
+package dev.weir.processor.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.TopicSetup;
+import dev.weir.common.kafka.Topics;
+import dev.weir.processor.ProcessorApp;
+import dev.weir.processor.config.ProcessorConfig;
+import io.micrometer.core.instrument.Counter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Events per second through the whole processor ({@link ProcessorApp} with normalise, measures
+ * and rules; exactly_once_v2, then at_least_once) against a bare consume → Jackson parse →
+ * produce loop over the same raw topics in the same run. Each figure is the median of
+ * {@code repeats} runs; each processor run has a new application id and starts on empty output
+ * topics (deleted and re-created), so every run does the same work.
+ *
+ * <pre>java -cp "stream-processor/target/classes:stream-processor/target/lib/*" \
+ *     dev.weir.processor.bench.ProcessorThroughputBenchmark HOST:PORT [EVENTS=200000] [REPEATS=3]</pre>
+ *
+ * <p>The broker must hold no other data in Weir's topics: the raw topics are the workload (the
+ * benchmark appends its events), and output topics are deleted between runs. A processor run is
+ * timed from {@code start()} returning (Kafka Streams RUNNING) until the measuring stage, the
+ * last in the pipeline, has counted every event (its {@code http_requests_total} and
+ * {@code weir_measured_logs_total}; the commit of the last transaction, at most one 100 ms commit
+ * interval, is not included). The bare loop is timed from its first record to the producer's last
+ * acknowledgement.
+ */
+public final class ProcessorThroughputBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BARE_OUT = "bench.bare-out";
+    private static final List<String> OUTPUTS = List.of(Topics.LOGS, Topics.REQUESTS, Topics.DEADLETTER, Topics.STATS_ERRORS,
+            Topics.STATS_LATENCY, Topics.STATS_LOGINS, Topics.ALERTS);
+
+    private ProcessorThroughputBenchmark() {
+    }
+
+    /**
+     * Figures of one benchmark run, events per second.
+     *
+     * @param events    events in the raw topics (each run processes all of them)
+     * @param bare      bare loop runs
+     * @param exactlyOnce processor runs under exactly_once_v2
+     * @param atLeastOnce processor runs under at_least_once
+     */
+    public record Result(long events, List<Double> bare, List<Double> exactlyOnce, List<Double> atLeastOnce) {
+        /** @return median events/s of the bare loop */
+        public double bareMedian() {
+            return median(bare);
+        }
+
+        /** @return median events/s under exactly_once_v2 */
+        public double exactlyOnceMedian() {
+            return median(exactlyOnce);
+        }
+
+        /** @return median events/s under at_least_once */
+        public double atLeastOnceMedian() {
+            return median(atLeastOnce);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("events=%d bare=%.0f/s exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx) runs: bare=%s eos=%s alos=%s",
+                    events, bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
+                    atLeastOnceMedian() / bareMedian(), rounded(bare), rounded(exactlyOnce), rounded(atLeastOnce));
+        }
+
+        private static List<Long> rounded(List<Double> xs) {
+            return xs.stream().map(Math::round).toList();
+        }
+    }
+
+    /**
+     * @param args bootstrap servers, optional event count (200000) and repeats (3)
+     * @throws Exception when Kafka fails
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: ProcessorThroughputBenchmark HOST:PORT [EVENTS=200000] [REPEATS=3]");
+            System.exit(2);
+        }
+        int events = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path dir = Files.createTempDirectory("weir-throughput");
+        Result r = run(args[0], events, repeats, dir, System.out);
+        System.out.println("THROUGHPUT " + r);
+    }
+
+    /**
+     * @param bootstrap Kafka bootstrap servers
+     * @param events    raw events to append to the raw topics
+     * @param repeats   runs per mode (the median is reported)
+     * @param dir       for the processors' state directories
+     * @param out       progress lines
+     * @return the figures
+     * @throws Exception when Kafka fails
+     */
+    public static Result run(String bootstrap, int events, int repeats, Path dir, PrintStream out) throws Exception {
+        long total;
+        try (Admin admin = admin(bootstrap)) {
+            TopicSetup.ensure(admin, 3, (short) 1);
+            createIfMissing(admin, BARE_OUT);
+            load(bootstrap, events);
+            total = endOffsets(bootstrap, List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
+            out.printf("raw events: %d%n", total);
+            List<Double> bare = new ArrayList<>();
+            List<Double> eos = new ArrayList<>();
+            List<Double> alos = new ArrayList<>();
+            for (int i = 0; i < repeats; i++) {
+                bare.add(bare(bootstrap, total));
+                out.printf("bare loop run %d: %.0f events/s%n", i + 1, bare.get(i));
+                for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+                    resetOutputs(admin);
+                    double rate = processor(bootstrap, guarantee, total, dir.resolve(guarantee + "-" + i));
+                    (guarantee.startsWith("exactly") ? eos : alos).add(rate);
+                    out.printf("processor %s run %d: %.0f events/s%n", guarantee, i + 1, rate);
+                }
+            }
+            return new Result(total, bare, eos, alos);
+        }
+    }
+
+    /** Realistic raw traffic of 20 services over the last 30 minutes: access logs (nginx-like and JSON), app logs, logins. */
+    static void load(String bootstrap, int events) {
+        Random rnd = new Random(42);
+        Instant start = Instant.now().minus(Duration.ofMinutes(30));
+        long stepMicros = Duration.ofMinutes(30).toNanos() / 1000 / Math.max(1, events);
+        String[] routes = {"/orders/%d", "/cart/%d/items", "/products/%d", "/api/v1/users/%d/profile", "/search", "/health", "/checkout"};
+        String[] methods = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "bench-loader"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < events; i++) {
+                Instant t = start.plusNanos(stepMicros * 1000 * i);
+                String service = "svc-" + (rnd.nextInt(20) < 15 ? rnd.nextInt(5) : 5 + rnd.nextInt(15));
+                ObjectNode n = JSON.createObjectNode().put("@timestamp", t.toString());
+                String topic;
+                int kind = rnd.nextInt(100);
+                if (kind < 65) {
+                    topic = Topics.RAW_REQUESTS;
+                    int status = rnd.nextInt(100) < 92 ? 200 : rnd.nextBoolean() ? 404 : 503;
+                    n.put("service", service).put("method", methods[rnd.nextInt(methods.length)])
+                            .put("path", String.format(routes[rnd.nextInt(routes.length)], rnd.nextInt(100_000)) + "?page=" + rnd.nextInt(5))
+                            .put("status", status).put("duration_ms", Math.round(20 * Math.exp(rnd.nextGaussian()) * 100) / 100.0)
+                            .put("bytes", rnd.nextInt(50_000)).put("client_ip", "10.0." + rnd.nextInt(256) + "." + rnd.nextInt(256))
+                            .put("user_agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36")
+                            .put("trace_id", Long.toHexString(rnd.nextLong()) + Long.toHexString(rnd.nextLong()));
+                } else if (kind < 70) {
+                    topic = Topics.RAW_REQUESTS;
+                    boolean ok = rnd.nextInt(4) == 0;
+                    n.put("service", "auth").put("method", "POST").put("path", "/login").put("status", ok ? 200 : 401)
+                            .put("duration_ms", 30 + rnd.nextInt(40)).put("client_ip", "198.51.100." + rnd.nextInt(64))
+                            .put("user_name", "user" + rnd.nextInt(500));
+                } else {
+                    topic = Topics.RAW_LOGS;
+                    boolean error = rnd.nextInt(10) == 0;
+                    n.put("service.name", service).put("log.level", error ? "ERROR" : "INFO")
+                            .put("message", error ? "Payment failed for order " + rnd.nextInt(100_000) + " user alice@example.com"
+                                    : "Handled request " + UUID.randomUUID() + " in " + rnd.nextInt(300) + " ms")
+                            .put("log.logger", "dev.shop.OrderService").put("process.thread.name", "http-nio-8080-exec-" + rnd.nextInt(20))
+                            .put("trace.id", Long.toHexString(rnd.nextLong())).put("labels.region", "eu-west-1");
+                    if (error) {
+                        n.put("error.stack_trace", "java.net.SocketTimeoutException: Read timed out\n"
+                                + "\tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:288)\n"
+                                + "\tat dev.shop.PaymentClient.charge(PaymentClient.java:" + (40 + rnd.nextInt(3)) + ")\n"
+                                + "\tat dev.shop.OrderService.pay(OrderService.java:97)");
+                    }
+                }
+                producer.send(new ProducerRecord<>(topic, null, t.toEpochMilli(), service.getBytes(StandardCharsets.UTF_8),
+                        bytes(n)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static byte[] bytes(JsonNode n) {
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Consume → Jackson parse → re-serialise → produce, until every raw event went through. */
+    static double bare(String bootstrap, long total) throws Exception {
+        Map<String, Object> c = KafkaClients.consumer(bootstrap, "bench-bare-" + UUID.randomUUID());
+        c.put("max.poll.records", 2000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "bench-bare"),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            consumer.subscribe(List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
+            long seen = 0;
+            long started = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The bare loop read " + seen + " of " + total + " events in 10 minutes");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (started == 0) {
+                        started = System.nanoTime();
+                    }
+                    JsonNode parsed = JSON.readTree(r.value());
+                    producer.send(new ProducerRecord<>(BARE_OUT, r.key(), JSON.writeValueAsBytes(parsed)));
+                    seen++;
+                }
+            }
+            producer.flush();
+            return total / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    static double processor(String bootstrap, String guarantee, long total, Path stateDir) throws InterruptedException {
+        ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
+                .withApplicationId("bench-" + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .withProcessingGuarantee(guarantee);
+        try (ProcessorApp app = new ProcessorApp(config, Clock.systemUTC())) {
+            app.start();
+            long started = System.nanoTime();
+            long deadline = started + TimeUnit.MINUTES.toNanos(10);
+            while (measured(app) < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The processor measured " + measured(app) + " of " + total + " events in 10 minutes");
+                }
+                Thread.sleep(20); // sampling interval of the progress check, not synchronisation
+            }
+            return total / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** Events the measuring stage counted, plus those the normaliser turned into dead letters (they never reach it). */
+    private static double measured(ProcessorApp app) {
+        return sum(app.registry().find("http.requests").counters()) + sum(app.registry().find("weir.measured.logs").counters())
+                + sum(app.registry().find("weir.deadletters").counters());
+    }
+
+    private static double sum(Collection<Counter> counters) {
+        return counters.stream().mapToDouble(Counter::count).sum();
+    }
+
+    private static void resetOutputs(Admin admin) throws Exception {
+        admin.deleteTopics(OUTPUTS).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (OUTPUTS.stream().noneMatch(names::contains)) {
+                try {
+                    TopicSetup.ensure(admin, 3, (short) 1);
+                    return;
+                } catch (RuntimeException e) {
+                    // a topic still being deleted on the broker: try again below
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Output topics were not re-created within 60 s");
+            }
+            Thread.sleep(200); // polling the broker for the deletion to finish
+        }
+    }
+
+    private static void createIfMissing(Admin admin, String topic) throws Exception {
+        if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static long endOffsets(String bootstrap, List<String> topics) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "bench-count"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String t : topics) {
+                consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
+            }
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin"));
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = xs.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}
