@@ -1,0 +1,126 @@
+package dev.weir.sink.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.schemas.AlertStatus;
+import dev.weir.schemas.EventInfo;
+import dev.weir.schemas.LogEvent;
+import dev.weir.sink.Events;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EcsDocumentsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EcsDocuments ecs = new EcsDocuments(new DataStreams("default", List.of("authentication")));
+
+    private static JsonNode json(IndexDoc d) throws IOException {
+        return JSON.readTree(d.json());
+    }
+
+    @Test
+    void shouldUseTheEventIdAsDocumentId() {
+        assertThat(ecs.log(Events.fullLog()).id()).isEqualTo("e-1");
+    }
+
+    @Test
+    void shouldRouteApplicationLogsToServiceAndEnvironmentDataStream() {
+        assertThat(ecs.log(Events.fullLog()).target()).isEqualTo("logs-checkout-prod");
+    }
+
+    @Test
+    void shouldRouteAuthenticationEventsToTheSecurityDataStream() {
+        LogEvent e = Events.log("x", "auth", "prod", Events.T0);
+        e.setEvent(EventInfo.newBuilder().setCategory("Authentication").setOutcome("failure").build());
+        assertThat(ecs.log(e).target()).isEqualTo("logs-auth.security-prod");
+    }
+
+    @Test
+    void shouldRouteRequestEventsToTheAccessDataStream() {
+        assertThat(ecs.request(Events.request("r", "shop-nginx", null, Events.T0)).target())
+                .isEqualTo("logs-shop_nginx.access-default");
+    }
+
+    @Test
+    void shouldWriteEcsFieldsOfALogEvent() throws IOException {
+        JsonNode d = json(ecs.log(Events.fullLog()));
+        assertThat(d.path("@timestamp").asText()).isEqualTo("2025-03-14T09:26:53.589Z");
+        assertThat(d.path("message").asText()).isEqualTo("Payment failed for order 1042");
+        assertThat(d.path("log.level").asText()).isEqualTo("error");
+        assertThat(d.path("log.logger").asText()).isEqualTo("dev.shop.PaymentClient");
+        assertThat(d.path("service.name").asText()).isEqualTo("checkout");
+        assertThat(d.path("service.environment").asText()).isEqualTo("prod");
+        assertThat(d.path("host.name").asText()).isEqualTo("checkout-7d9c");
+        assertThat(d.path("trace.id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(d.path("span.id").asText()).isEqualTo("00f067aa0ba902b7");
+        assertThat(d.path("error.type").asText()).isEqualTo("java.net.SocketTimeoutException");
+        assertThat(d.path("error.message").asText()).isEqualTo("Read timed out");
+        assertThat(d.path("error.stack_trace").asText()).startsWith("java.net.SocketTimeoutException");
+        assertThat(d.path("event.id").asText()).isEqualTo("e-1");
+        assertThat(d.path("event.category").asText()).isEqualTo("web");
+        assertThat(d.path("event.action").asText()).isEqualTo("payment");
+        assertThat(d.path("event.outcome").asText()).isEqualTo("failure");
+        assertThat(d.path("event.duration").asLong()).isEqualTo(1_500_000_000L);
+        assertThat(d.path("http.request.method").asText()).isEqualTo("POST");
+        assertThat(d.path("http.response.status_code").asInt()).isEqualTo(502);
+        assertThat(d.path("url.path").asText()).isEqualTo("/orders/1042/pay");
+        assertThat(d.path("user.name").asText()).isEqualTo("bob");
+        assertThat(d.path("source.ip").asText()).isEqualTo("198.51.100.23");
+        assertThat(d.path("labels").path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(d.path("tags").get(0).asText()).isEqualTo("payments");
+        assertThat(d.path("weir.route").asText()).isEqualTo("/orders/{id}/pay");
+        assertThat(d.path("weir.redactions").asInt()).isEqualTo(2);
+        assertThat(d.path("data_stream.dataset").asText()).isEqualTo("checkout");
+        assertThat(d.path("data_stream.namespace").asText()).isEqualTo("prod");
+    }
+
+    @Test
+    void shouldLeaveOutFieldsThatAreNotSet() throws IOException {
+        JsonNode d = json(ecs.log(Events.log("x", "svc", null, Events.T0)));
+        assertThat(d.has("error.type")).isFalse();
+        assertThat(d.has("service.environment")).isFalse();
+        assertThat(d.has("labels")).isFalse();
+    }
+
+    @Test
+    void shouldConvertRequestDurationFromMillisecondsToNanoseconds() throws IOException {
+        JsonNode d = json(ecs.request(Events.request("r", "auth", "prod", Events.T0)));
+        assertThat(d.path("event.duration").asLong()).isEqualTo(35_200_000L);
+        assertThat(d.path("http.response.status_code").asInt()).isEqualTo(401);
+        assertThat(d.path("event.outcome").asText()).isEqualTo("failure");
+        assertThat(d.path("weir.login_attempt").asBoolean()).isTrue();
+        assertThat(d.path("client.ip").asText()).isEqualTo("198.51.100.23");
+    }
+
+    @Test
+    void shouldGiveEachAlertStateChangeItsOwnId() {
+        Instant start = Events.T0;
+        IndexDoc firing = ecs.alert(Events.alert("fp", AlertStatus.FIRING, start, start));
+        IndexDoc resolved = ecs.alert(Events.alert("fp", AlertStatus.RESOLVED, start, start.plusSeconds(60)));
+        IndexDoc firingAgain = ecs.alert(Events.alert("fp", AlertStatus.FIRING, start, start));
+        assertThat(firing.id()).isNotEqualTo(resolved.id()).isEqualTo(firingAgain.id());
+        assertThat(firing.target()).isEqualTo(DataStreams.ALERTS);
+    }
+
+    @Test
+    void shouldWriteAlertFields() throws IOException {
+        JsonNode d = json(ecs.alert(Events.alert("fp", AlertStatus.RESOLVED, Events.T0, Events.T0.plusSeconds(60))));
+        assertThat(d.path("@timestamp").asText()).isEqualTo("2025-03-14T09:27:53.589Z");
+        assertThat(d.path("rule.name").asText()).isEqualTo("HighErrorRate");
+        assertThat(d.path("weir.alert.status").asText()).isEqualTo("resolved");
+        assertThat(d.path("weir.alert.severity").asText()).isEqualTo("critical");
+        assertThat(d.path("message").asText()).isEqualTo("Error rate above 5%");
+        assertThat(d.path("weir.alert.annotations").path("runbook_url").asText()).isEqualTo("https://runbooks/x");
+        assertThat(d.path("service.name").asText()).isEqualTo("checkout");
+    }
+
+    @Test
+    void shouldWriteNonFiniteAlertValuesAsZeroSoTheDocumentStaysValidJson() throws IOException {
+        var a = Events.alert("fp", AlertStatus.FIRING, Events.T0, Events.T0);
+        a.setValue(Double.NaN);
+        assertThat(json(ecs.alert(a)).path("weir.alert.value").asDouble()).isZero();
+    }
+}
