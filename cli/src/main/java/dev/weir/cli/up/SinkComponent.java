@@ -1,0 +1,44 @@
+package dev.weir.cli.up;
+
+import dev.weir.sink.SinkApp;
+import dev.weir.sink.SinkConfig;
+import java.time.Clock;
+import java.util.List;
+
+/** sink-elastic in {@code weir up}: every log, request, alert and dead letter into Elasticsearch. */
+final class SinkComponent implements UpComponent {
+    private SinkApp app;
+    private String elasticsearchUrl;
+
+    @Override
+    public String name() {
+        return "sink-elastic";
+    }
+
+    @Override
+    public void start(UpEnvironment env) {
+        if (env.elasticsearchUrl() == null) {
+            return;
+        }
+        elasticsearchUrl = env.elasticsearchUrl();
+        app = new SinkApp(SinkConfig.defaults(env.bootstrapServers(), elasticsearchUrl).withHttpPort(8081), Clock.systemUTC());
+        app.start();
+    }
+
+    @Override
+    public List<String> whereToLook() {
+        if (app == null) {
+            return List.of("sink           not started (--no-elasticsearch)");
+        }
+        return List.of(
+                "sink           http://127.0.0.1:" + app.httpPort() + "/metrics   (/health/ready)",
+                "search         " + elasticsearchUrl + "/logs-*/_search?q=log.level:error   (data streams: logs-<service>-demo, logs-<service>.access-demo, weir-alerts, weir-deadletter)");
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.close();
+        }
+    }
+}
