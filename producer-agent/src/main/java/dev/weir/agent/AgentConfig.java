@@ -61,7 +61,7 @@ public final class AgentConfig {
         if (diskEnabled && segment > diskMax) {
             throw ConfigException.invalid("agent.buffer.disk.segment", segment, "must not exceed agent.buffer.disk.max (" + diskMax + ")");
         }
-        long inFlight = buf.bytes("in_flight", 16L << 20, 64L << 10, 1L << 30);
+        long inFlight = buf.bytes("in_flight", 64L << 20, 64L << 10, 1L << 30);
         AgentSettings.BufferSettings buffer = new AgentSettings.BufferSettings(memory, diskEnabled, diskMax, segment, inFlight);
 
         ConfigNode http = root.child("http");

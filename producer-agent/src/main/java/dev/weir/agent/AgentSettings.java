@@ -55,7 +55,7 @@ public record AgentSettings(String serviceName, String environment, String hostN
     public record BufferSettings(long memoryBytes, boolean diskEnabled, long diskBytes, long segmentBytes, long inFlightBytes) {
         /** 64 MiB memory, 1 GiB disk in 16 MiB segments, 16 MiB in flight. */
         public static BufferSettings defaults() {
-            return new BufferSettings(64L << 20, true, 1L << 30, 16L << 20, 16L << 20);
+            return new BufferSettings(64L << 20, true, 1L << 30, 16L << 20, 64L << 20);
         }
     }
 

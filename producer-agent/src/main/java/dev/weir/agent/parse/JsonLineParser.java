@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -17,8 +17,9 @@ import java.util.Objects;
  * ECS spellings count as present: dotted keys ({@code "service.name"}) and nested objects
  * ({@code "service":{"name":…}}).
  *
- * <p>The object is scanned with Jackson's streaming parser and the missing fields are spliced
- * in before its closing brace, so the original bytes (key order, number formatting, unknown
+ * <p>The object is scanned in one pass by {@link FastObjectScan} (Jackson's streaming parser
+ * decides whatever that scan leaves, including every malformed line) and the missing fields are
+ * spliced in before its closing brace, so the original bytes (key order, number formatting, unknown
  * fields) reach the stream-processor as they were written; validating content is the
  * processor's job. Only a line that is not one well-formed JSON object is turned into a
  * {@code parse_error} event.
@@ -26,12 +27,14 @@ import java.util.Objects;
  * <p>Thread-safe.
  */
 public final class JsonLineParser implements LineParser {
-    private static final int EVENT_ID = 1;
-    private static final int SERVICE_NAME = 2;
-    private static final int SERVICE_ENV = 4;
-    private static final int HOST_NAME = 8;
-    private static final int LOG_FILE_PATH = 16;
-    private static final int LOG_OFFSET = 32;
+    static final int EVENT_ID = 1;
+    static final int SERVICE_NAME = 2;
+    static final int SERVICE_ENV = 4;
+    static final int HOST_NAME = 8;
+    static final int LOG_FILE_PATH = 16;
+    static final int LOG_OFFSET = 32;
+    private static final byte[] EVENT_ID_KEY = "\"event.id\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LOG_OFFSET_KEY = "\"log.offset\":".getBytes(StandardCharsets.US_ASCII);
 
     private final EventKind kind;
     private final Enrichment enrichment;
@@ -39,6 +42,7 @@ public final class JsonLineParser implements LineParser {
     private final byte[] serviceField;
     private final byte[] environmentField;
     private final byte[] hostField;
+    private volatile PathField lastPath;
 
     /**
      * @param kind the kind of every event read by this parser (the input's {@code events} setting)
@@ -67,18 +71,12 @@ public final class JsonLineParser implements LineParser {
      */
     public Attempt attempt(byte[] line, int offset, int length, LineOrigin origin) {
         Scan scan = new Scan();
-        try (JsonParser p = EventWriter.JSON.createParser(line, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Attempt.failed("not a JSON object");
+        if (!FastObjectScan.scan(line, offset, length, scan)) {
+            scan = new Scan();
+            String error = jacksonScan(line, offset, length, scan);
+            if (error != null) {
+                return Attempt.failed(error);
             }
-            scanObject(p, "", 1, scan);
-            if (p.nextToken() != null) {
-                return Attempt.failed("unexpected content after the JSON object");
-            }
-        } catch (JsonProcessingException e) {
-            return Attempt.failed("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return Attempt.failed("unreadable JSON: " + e.getMessage());
         }
         int end = offset + length - 1;
         while (line[end] != '}') {
@@ -86,6 +84,28 @@ public final class JsonLineParser implements LineParser {
         }
         return new Attempt(new ParsedEvent(kind, scan.service == null ? enrichment.serviceName() : scan.service,
                 splice(line, offset, end, scan, origin)), null);
+    }
+
+    /**
+     * The reference scan, for what {@link FastObjectScan} leaves to Jackson.
+     *
+     * @return null when the bytes are one JSON object (its fields are in {@code scan}), else why not
+     */
+    static String jacksonScan(byte[] line, int offset, int length, Scan scan) {
+        try (JsonParser p = EventWriter.JSON.createParser(line, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "not a JSON object";
+            }
+            scanObject(p, "", 1, scan);
+            if (p.nextToken() != null) {
+                return "unexpected content after the JSON object";
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return "malformed JSON: " + e.getOriginalMessage();
+        } catch (IOException e) {
+            return "unreadable JSON: " + e.getMessage();
+        }
     }
 
     /**
@@ -108,42 +128,146 @@ public final class JsonLineParser implements LineParser {
         if (environmentField == null) {
             missing &= ~SERVICE_ENV;
         }
+        int body = closingBrace - offset;
         if ((missing & 63) == 0) {
-            byte[] out = new byte[closingBrace + 1 - offset];
-            System.arraycopy(line, offset, out, 0, out.length);
-            return out;
+            return Arrays.copyOfRange(line, offset, closingBrace + 1);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(closingBrace - offset + 160);
-        out.write(line, offset, closingBrace - offset);
-        boolean first = !scan.anyField;
-        if ((missing & EVENT_ID) != 0) {
-            first = append(out, first, field("event.id", origin.eventId()));
+        // One exactly sized array per event: this runs for every line the agent reads.
+        byte[] id = (missing & EVENT_ID) != 0 && origin.idPrefix() == null ? idBytes(origin.eventId()) : null;
+        byte[] idPrefix = (missing & EVENT_ID) != 0 ? origin.idPrefix() : null;
+        byte[] pathField = (missing & LOG_FILE_PATH) != 0 ? pathField(origin.filePath()) : null;
+        boolean withOffset = (missing & LOG_OFFSET) != 0;
+        int count = 0;
+        int size = body + 1;
+        if (id != null) {
+            size += id.length;
+            count++;
+        } else if (idPrefix != null) {
+            size += EVENT_ID_KEY.length + idPrefix.length + 1 + digits(origin.offset()) + 1;
+            count++;
         }
         if ((missing & SERVICE_NAME) != 0) {
-            first = append(out, first, serviceField);
+            size += serviceField.length;
+            count++;
         }
         if ((missing & SERVICE_ENV) != 0) {
-            first = append(out, first, environmentField);
+            size += environmentField.length;
+            count++;
         }
         if ((missing & HOST_NAME) != 0) {
-            first = append(out, first, hostField);
+            size += hostField.length;
+            count++;
         }
-        if ((missing & LOG_FILE_PATH) != 0) {
-            first = append(out, first, field("log.file.path", origin.filePath()));
+        if (pathField != null) {
+            size += pathField.length;
+            count++;
         }
-        if ((missing & LOG_OFFSET) != 0) {
-            append(out, first, ("\"log.offset\":" + origin.offset()).getBytes(StandardCharsets.US_ASCII));
+        if (withOffset) {
+            size += LOG_OFFSET_KEY.length + digits(origin.offset());
+            count++;
         }
-        out.write('}');
-        return out.toByteArray();
+        size += scan.anyField ? count : count - 1; // commas
+        byte[] out = new byte[size];
+        System.arraycopy(line, offset, out, 0, body);
+        int pos = body;
+        boolean first = !scan.anyField;
+        if (id != null) {
+            pos = put(out, comma(out, pos, first), id);
+            first = false;
+        } else if (idPrefix != null) {
+            pos = put(out, comma(out, pos, first), EVENT_ID_KEY);
+            pos = put(out, pos, idPrefix);
+            out[pos++] = '-';
+            pos = writeLong(out, pos, origin.offset());
+            out[pos++] = '"';
+            first = false;
+        }
+        if ((missing & SERVICE_NAME) != 0) {
+            pos = put(out, comma(out, pos, first), serviceField);
+            first = false;
+        }
+        if ((missing & SERVICE_ENV) != 0) {
+            pos = put(out, comma(out, pos, first), environmentField);
+            first = false;
+        }
+        if ((missing & HOST_NAME) != 0) {
+            pos = put(out, comma(out, pos, first), hostField);
+            first = false;
+        }
+        if (pathField != null) {
+            pos = put(out, comma(out, pos, first), pathField);
+            first = false;
+        }
+        if (withOffset) {
+            pos = put(out, comma(out, pos, first), LOG_OFFSET_KEY);
+            pos = writeLong(out, pos, origin.offset());
+        }
+        out[pos] = '}';
+        return out;
     }
 
-    private static boolean append(ByteArrayOutputStream out, boolean first, byte[] field) {
-        if (!first) {
-            out.write(',');
+    /** The {@code log.file.path} field of the last path seen: lines come in runs from one file. */
+    private byte[] pathField(String path) {
+        PathField cached = lastPath;
+        if (cached == null || !cached.path.equals(path)) {
+            cached = new PathField(path, field("log.file.path", path));
+            lastPath = cached;
         }
-        out.write(field, 0, field.length);
-        return false;
+        return cached.field;
+    }
+
+    private record PathField(String path, byte[] field) { }
+
+    /** @return the whole {@code "event.id":"…"} field */
+    private static byte[] idBytes(String id) {
+        int n = id.length();
+        byte[] out = new byte[EVENT_ID_KEY.length + n + 1];
+        System.arraycopy(EVENT_ID_KEY, 0, out, 0, EVENT_ID_KEY.length);
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return field("event.id", id); // not the agent's own ids: let Jackson quote it
+            }
+            out[EVENT_ID_KEY.length + i] = (byte) c;
+        }
+        out[out.length - 1] = '"';
+        return out;
+    }
+
+    private static int comma(byte[] out, int pos, boolean first) {
+        if (!first) {
+            out[pos++] = ',';
+        }
+        return pos;
+    }
+
+    private static int put(byte[] out, int pos, byte[] bytes) {
+        System.arraycopy(bytes, 0, out, pos, bytes.length);
+        return pos + bytes.length;
+    }
+
+    private static int digits(long v) {
+        if (v < 0) {
+            return Long.toString(v).length();
+        }
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    private static int writeLong(byte[] out, int pos, long v) {
+        if (v < 0) {
+            return put(out, pos, Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+        }
+        int end = pos + digits(v);
+        for (int i = end - 1; i >= pos; i--) {
+            out[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return end;
     }
 
     private static byte[] field(String key, String value) {
@@ -189,7 +313,7 @@ public final class JsonLineParser implements LineParser {
     }
 
     /** What the scan of one object found. */
-    private static final class Scan {
+    static final class Scan {
         int found;
         boolean anyField;
         String service;

@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * A line longer than {@code maxLineBytes} is shipped cut to that length as a
  * {@code parse_error} event saying so; the rest is skipped up to the next newline.
  *
- * <p><b>Checkpoint.</b> Every line is tracked until the broker acknowledged it; the
- * {@link Checkpoints} record only acknowledged offsets.
+ * <p><b>Checkpoint.</b> The lines of each read (up to 256 KiB) are tracked together until the
+ * broker acknowledged every one of them; the {@link Checkpoints} record only offsets up to which
+ * all lines were acknowledged.
  *
  * <p><b>Backpressure.</b> File lines use only the memory tier of the buffer: the file itself is
  * their durable copy and the checkpoint does not move before the broker acknowledged, so writing
@@ -485,38 +486,44 @@ public final class FileInput implements AutoCloseable {
             r.skippingLongLine = false;
             s.skip(base + start);
         }
-        List<OutboundEvent> batch = new ArrayList<>(256);
+        List<OutboundEvent> batch = new ArrayList<>(1024);
+        FileState.Pending tracker = s.newBatch();
         String path = s.path();
         int i;
         while ((i = indexOf(a, start, n)) >= 0) {
             int end = i > start && a[i - 1] == '\r' ? i - 1 : i;
-            long lineOffset = base + start;
-            long lineEnd = base + i + 1;
-            if (isBlank(a, start, end)) {
-                s.skip(lineEnd);
-            } else {
-                batch.add(event(s, path, a, start, end - start, lineOffset, lineEnd, null));
+            if (!isBlank(a, start, end)) {
+                batch.add(event(s, path, a, start, end - start, base + start, base + i + 1, null, tracker));
             }
             start = i + 1;
         }
         if (start == 0 && n >= settings.maxLineBytes()) {
             int len = settings.maxLineBytes();
-            batch.add(event(s, path, a, 0, len, base, base + len, "line longer than " + len + " bytes; cut to that length"));
+            batch.add(event(s, path, a, 0, len, base, base + len, "line longer than " + len + " bytes; cut to that length", tracker));
             start = len;
             r.skippingLongLine = true;
         }
         s.readOffset = base + start;
+        if (batch.isEmpty()) {
+            if (start > 0) {
+                s.skip(s.readOffset); // blank lines only
+            }
+        } else {
+            // registered before any event is handed over, so no acknowledgement can come first
+            s.track(tracker, s.readOffset, batch.size());
+        }
         meters.read().increment(batch.size());
         offer(batch);
         return start > 0;
     }
 
-    private OutboundEvent event(FileState s, String path, byte[] a, int off, int len, long lineOffset, long lineEnd, String cutReason) {
-        LineOrigin origin = new LineOrigin(s.eventId(lineOffset, lineEnd), path, lineOffset);
+    private OutboundEvent event(FileState s, String path, byte[] a, int off, int len, long lineOffset, long lineEnd, String cutReason,
+                                FileState.Pending tracker) {
+        LineOrigin origin = LineOrigin.ofFile(s.eventIdPrefix(lineEnd), path, lineOffset);
         ParsedEvent parsed = cutReason == null
                 ? parser.parse(a, off, len, origin)
                 : ParseErrors.event(a, off, len, cutReason, enrichment, origin, clock);
-        return destinations.outbound(parsed, s.track(lineEnd));
+        return destinations.outbound(parsed, tracker);
     }
 
     private void offer(List<OutboundEvent> batch) throws InterruptedException {

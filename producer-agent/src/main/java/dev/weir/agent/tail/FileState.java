@@ -3,11 +3,13 @@ package dev.weir.agent.tail;
 import dev.weir.agent.ship.Delivery;
 import dev.weir.agent.ship.InputMeters;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the agent knows of one file: the inode it follows, the file's first bytes (its
@@ -34,7 +36,7 @@ final class FileState {
     private byte[] head = new byte[0];
     private int headLength;
     private String headHash = hash(head, 0);
-    private String fullPrefix;
+    private byte[] fullPrefix;
     long readOffset;
     volatile long size;
     volatile long orphanedAtMillis;
@@ -120,13 +122,21 @@ final class FileState {
      * gets the same id; a different file on a reused inode gets different ids.
      */
     String eventId(long offset, long lineEnd) {
+        return new String(eventIdPrefix(lineEnd), StandardCharsets.US_ASCII) + "-" + offset;
+    }
+
+    /**
+     * @return the part of {@link #eventId} before {@code -<offset>}, as ASCII; computed once per
+     *     file for lines ending past the fingerprint, the lines of a busy file
+     */
+    byte[] eventIdPrefix(long lineEnd) {
         if (lineEnd >= fingerprintBytes && head.length >= fingerprintBytes) {
             if (fullPrefix == null) {
-                fullPrefix = idPrefix(head.length);
+                fullPrefix = idPrefix(head.length).getBytes(StandardCharsets.US_ASCII);
             }
-            return fullPrefix + "-" + offset;
+            return fullPrefix;
         }
-        return idPrefix((int) Math.min(head.length, lineEnd)) + "-" + offset;
+        return idPrefix((int) Math.min(head.length, lineEnd)).getBytes(StandardCharsets.US_ASCII);
     }
 
     private String idPrefix(int length) {
@@ -136,10 +146,35 @@ final class FileState {
         return HexFormat.of().formatHex(md.digest(), 0, 8);
     }
 
-    /** Registers a line ending at {@code end} that is about to be shipped. */
-    synchronized Pending track(long end) {
-        Pending p = new Pending(this, end);
-        pending.addLast(p);
+    /**
+     * Registers the events of one read batch, covering the file up to {@code end}, that are
+     * about to be shipped: the acknowledged offset passes {@code end} once all of them are
+     * acknowledged (or failed for good). One entry per batch rather than per line keeps this
+     * monitor, which the producer's I/O thread also takes, off the per-line path.
+     *
+     * @param batch from {@link #newBatch()}, given as the delivery of each of the events
+     * @param end the file offset just after the batch's last line
+     * @param events how many events carry {@code batch}; at least 1
+     */
+    synchronized void track(Pending batch, long end, int events) {
+        if (events < 1) {
+            throw new IllegalArgumentException("a batch needs at least one event, had " + events);
+        }
+        batch.end = end;
+        batch.remaining.set(events);
+        batch.events = events;
+        pending.addLast(batch);
+    }
+
+    /** @return a batch to hand to the events of one read before {@link #track(Pending, long, int)} registers it */
+    Pending newBatch() {
+        return new Pending(this);
+    }
+
+    /** Registers a single event ending at {@code end} that is about to be shipped. */
+    Pending track(long end) {
+        Pending p = newBatch();
+        track(p, end, 1);
         return p;
     }
 
@@ -148,7 +183,8 @@ final class FileState {
         if (pending.isEmpty()) {
             ackedOffset = Math.max(ackedOffset, end);
         } else {
-            Pending p = new Pending(this, end);
+            Pending p = new Pending(this);
+            p.end = end;
             p.done = true;
             pending.addLast(p);
         }
@@ -192,27 +228,45 @@ final class FileState {
         }
     }
 
-    /** One shipped line waiting for its acknowledgement. */
+    /**
+     * The events of one read batch waiting for their acknowledgements; the delivery of each of
+     * them. Acknowledgements arrive on the producer's I/O thread; the last one moves the file's
+     * acknowledged offset and the input's sent/failed counters.
+     */
     static final class Pending implements Delivery {
         private final FileState state;
-        final long end;
-        boolean done;
+        private final AtomicInteger remaining = new AtomicInteger(Integer.MAX_VALUE);
+        private final AtomicInteger failed = new AtomicInteger();
+        long end; // guarded by the state's monitor, set before any event of the batch is shipped
+        int events;
+        boolean done; // guarded by the state's monitor
 
-        Pending(FileState state, long end) {
+        Pending(FileState state) {
             this.state = state;
-            this.end = end;
         }
 
         @Override
         public void delivered() {
-            state.meters.sent().increment();
-            state.done(this);
+            if (remaining.decrementAndGet() == 0) {
+                complete();
+            }
         }
 
         @Override
         public void failed(Exception cause) {
             // Logged and counted by the shipper; moving on is the only way not to block the file forever.
-            state.meters.failed().increment();
+            failed.incrementAndGet();
+            if (remaining.decrementAndGet() == 0) {
+                complete();
+            }
+        }
+
+        private void complete() {
+            int f = failed.get();
+            state.meters.sent().increment(events - f);
+            if (f > 0) {
+                state.meters.failed().increment(f);
+            }
             state.done(this);
         }
     }

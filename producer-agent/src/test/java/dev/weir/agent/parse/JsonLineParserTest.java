@@ -83,6 +83,38 @@ class JsonLineParserTest {
     }
 
     @Test
+    void shouldSpliceExactlyTheMissingFieldsEscapingPathAndId() {
+        LineOrigin origin = new LineOrigin("id\"1", "/var/log/a \"b\"\\ü.json", 1234567890123L);
+
+        String out = new String(parser.parse("{\"a\":1} \r", origin).json(), StandardCharsets.UTF_8);
+
+        assertThat(out).isEqualTo("{\"a\":1,\"event.id\":\"id\\\"1\",\"service.name\":\"checkout\",\"service.environment\":\"prod\","
+                + "\"host.name\":\"web-1\",\"log.file.path\":\"/var/log/a \\\"b\\\"\\\\ü.json\",\"log.offset\":1234567890123}");
+    }
+
+    @Test
+    void shouldWriteAFileLinesIdAsItsIdentityAndOffset() {
+        LineOrigin origin = LineOrigin.ofFile("9f86d081884c7d65".getBytes(StandardCharsets.US_ASCII), "/var/log/app.json", 4096);
+
+        JsonNode out = Json.read(parser.parse("{\"a\":1}", origin));
+
+        assertThat(out.get("event.id").asText()).isEqualTo("9f86d081884c7d65-4096").isEqualTo(origin.eventId());
+        assertThat(out.get("log.offset").asLong()).isEqualTo(4096);
+    }
+
+    @Test
+    void shouldUseEachLinesOwnPathWhenLinesAlternateBetweenFiles() {
+        JsonNode first = Json.read(parser.parse("{}", new LineOrigin("x-0", "/a.log", 0)));
+        JsonNode second = Json.read(parser.parse("{}", new LineOrigin("y-0", "/b.log", 0)));
+        JsonNode third = Json.read(parser.parse("{}", new LineOrigin("x-9", "/a.log", 9)));
+
+        assertThat(first.get("log.file.path").asText()).isEqualTo("/a.log");
+        assertThat(second.get("log.file.path").asText()).isEqualTo("/b.log");
+        assertThat(third.get("log.file.path").asText()).isEqualTo("/a.log");
+        assertThat(third.get("log.offset").asLong()).isEqualTo(9);
+    }
+
+    @Test
     void shouldAddFieldsToAnEmptyObjectWithoutLeadingComma() {
         JsonNode out = Json.read(parser.parse("  {}  ", FILE));
 

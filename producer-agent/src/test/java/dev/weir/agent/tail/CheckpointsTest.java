@@ -37,6 +37,29 @@ class CheckpointsTest {
     }
 
     @Test
+    void shouldMoveTheCheckpointPastABatchOnlyOnceEveryEventOfItIsAcknowledged() throws Exception {
+        Checkpoints checkpoints = new Checkpoints(dir.resolve("checkpoints.json"));
+        FileState state = new FileState("app", 1, 42, 1024, meters, "/var/log/app.log", 0);
+        checkpoints.register(state);
+        FileState.Pending batch = state.newBatch();
+        state.track(batch, 4096, 3);
+
+        batch.delivered();
+        batch.failed(new IllegalStateException("record too large"));
+        checkpoints.flush();
+        assertThat(new Checkpoints(dir.resolve("checkpoints.json")).load()).singleElement()
+                .extracting(Checkpoints.Entry::offset).isEqualTo(0L);
+        assertThat(meters.sent().count()).isZero();
+
+        batch.delivered();
+        checkpoints.flush();
+        assertThat(new Checkpoints(dir.resolve("checkpoints.json")).load()).singleElement()
+                .extracting(Checkpoints.Entry::offset).isEqualTo(4096L);
+        assertThat(meters.sent().count()).isEqualTo(2.0);
+        assertThat(meters.failed().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void shouldLeaveNoTemporaryFileBehind() throws Exception {
         Checkpoints checkpoints = new Checkpoints(dir.resolve("checkpoints.json"));
         checkpoints.register(new FileState("app", 1, 42, 1024, meters, "/var/log/app.log", 7));

@@ -1,0 +1,94 @@
+package dev.weir.agent.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The fast scan must find what Jackson's scan finds, and must never accept what Jackson rejects. */
+class FastObjectScanTest {
+
+    static List<String> wellFormed() {
+        return List.of(
+                "{}",
+                "  {\"a\":1}  ",
+                "{\"@timestamp\":\"2025-06-01T12:00:00.000Z\",\"message\":\"Order 1 placed\",\"level_value\":20000,\"ok\":true,\"x\":null}",
+                "{\"service.name\":\"billing\",\"event.id\":\"e-1\",\"host.name\":\"h\",\"service.environment\":\"prod\"}",
+                "{\"service\":{\"name\":\"billing\",\"environment\":\"dev\"},\"host\":{\"name\":\"h\"},\"event\":{\"id\":\"x\"}}",
+                "{\"log\":{\"file\":{\"path\":\"/a\"},\"offset\":3}}",
+                "{\"log\":{\"file.path\":\"/a\"},\"log.file\":{\"path\":\"/b\"}}",
+                "{\"service.name\":\"  \",\"event.id\":null,\"host.name\":[1,2],\"log.offset\":{\"a\":1}}",
+                "{\"message\":\"tab\\tquote\\\" unicode \\u00e9 slash \\/\",\"stack_trace\":\"a\\n\\tat b\"}",
+                "{\"msg\":\"grüße 日本 😀\",\"n\":-0.5e+10,\"m\":0,\"k\":1E3,\"arr\":[[],{},\"s\",{\"d\":[true,false,null]}]}",
+                "{\"event\":{\"id\":{\"nested\":1}},\"service\":\"plain\",\"a\":{\"b\":{\"c\":{\"service.name\":\"deep\"}}}}",
+                "{\"service.name\":\"caf\\u00e9\"}",
+                "{\"service.name\":42}",
+                "{\"a\\\"b\":1}");
+    }
+
+    /** Well-formed, but left to Jackson: an escaped service name or key, a service name that is not a string. */
+    private static final java.util.Set<String> LEFT_TO_JACKSON = java.util.Set.of(
+            "{\"service.name\":\"caf\\u00e9\"}", "{\"service.name\":42}", "{\"a\\\"b\":1}");
+
+    static List<String> malformed() {
+        return List.of(
+                "", "   ", "plain text", "[1,2]", "\"s\"", "42", "{", "{\"a\":1", "{\"a\":1}{\"b\":2}", "{\"a\":1} x",
+                "{\"a\":01}", "{\"a\":+1}", "{\"a\":.5}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":truex}", "{\"a\":NaN}",
+                "{\"a\":1,}", "{,\"a\":1}", "{\"a\" 1}", "{a:1}", "{'a':1}", "{\"a\":\"x\\q\"}", "{\"a\":\"\\u12\"}",
+                "{\"a\":\"raw\ttab\"}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":1 /* c */}", "{\"a\":12a}");
+    }
+
+    private static boolean fast(byte[] b, JsonLineParser.Scan scan) {
+        return FastObjectScan.scan(b, 0, b.length, scan);
+    }
+
+    @ParameterizedTest
+    @MethodSource("wellFormed")
+    void shouldFindWhatJacksonFindsWhenItAcceptsALine(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        JsonLineParser.Scan reference = new JsonLineParser.Scan();
+        assertThat(JsonLineParser.jacksonScan(b, 0, b.length, reference)).as("Jackson accepts %s", line).isNull();
+
+        JsonLineParser.Scan scan = new JsonLineParser.Scan();
+        boolean accepted = fast(b, scan);
+
+        assertThat(accepted).as("fast scan accepts %s", line).isEqualTo(!LEFT_TO_JACKSON.contains(line));
+        if (accepted) {
+            assertThat(scan.found).as("fields of %s", line).isEqualTo(reference.found);
+            assertThat(scan.anyField).isEqualTo(reference.anyField);
+            assertThat(scan.service).isEqualTo(reference.service);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformed")
+    void shouldNeverAcceptWhatJacksonRejects(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        assertThat(JsonLineParser.jacksonScan(b, 0, b.length, new JsonLineParser.Scan())).as("Jackson rejects %s", line).isNotNull();
+
+        assertThat(fast(b, new JsonLineParser.Scan())).as("fast scan of %s", line).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldNeverAcceptInvalidUtf8() {
+        byte[][] lines = {
+            {'{', '"', 'a', '"', ':', '"', (byte) 0xc3, '"', '}'},            // truncated sequence
+            {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'}, // overlong
+            {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'},
+        };
+        for (byte[] b : lines) {
+            assertThat(fast(b, new JsonLineParser.Scan())).isFalse();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldReadTheBenchmarkAndLogstashLinesItself() {
+        byte[] b = ("{\"@timestamp\":\"2025-06-01T12:00:00.001Z\",\"@version\":\"1\",\"message\":\"Order 1 placed for customer 1\","
+                + "\"logger_name\":\"shop.orders.OrderService\",\"thread_name\":\"http-nio-8080-exec-1\",\"level\":\"INFO\","
+                + "\"level_value\":20000,\"trace.id\":\"9e3779b1\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(fast(b, new JsonLineParser.Scan())).isTrue();
+    }
+}
