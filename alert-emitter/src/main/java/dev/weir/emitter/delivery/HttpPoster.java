@@ -1,5 +1,7 @@
 package dev.weir.emitter.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,15 +13,34 @@ import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.ZonedDateTime;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Posts a JSON body and turns the answer into success or a {@link DeliveryException}. Thread-safe. */
 public final class HttpPoster {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpClient client;
     private final Duration timeout;
 
     public HttpPoster(HttpClient client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
+    }
+
+    /**
+     * Posts an integration's payload as JSON, with no extra headers.
+     *
+     * @param setting the configuration key the URL comes from (e.g. {@code "slack api_url"}), named
+     *                in the error when the URL is a placeholder
+     * @param url where to post; null when the configuration holds a placeholder
+     * @param payload builds the body to serialise; not called when {@code url} is null
+     * @throws DeliveryException permanent when {@code url} is null; otherwise as {@link #post}
+     */
+    void postJson(String setting, URI url, Supplier<?> payload) throws DeliveryException {
+        if (url == null) {
+            throw new DeliveryException(setting + " is a placeholder; set it in alertmanager.yml", false, null);
+        }
+        post(url, toJson(payload.get()), Map.of());
     }
 
     /**
@@ -53,6 +74,14 @@ public final class HttpPoster {
         boolean retryable = status == 429 || status >= 500;
         Duration retryAfter = r.headers().firstValue("Retry-After").map(HttpPoster::parseRetryAfter).orElse(null);
         throw new DeliveryException("HTTP " + status + " from " + redact(url) + ": " + body, retryable, retryAfter);
+    }
+
+    private static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise notification", e);
+        }
     }
 
     static Duration parseRetryAfter(String v) {

@@ -51,10 +51,7 @@ public final class PagerDutyIntegration implements Integration {
 
     @Override
     public void send(NotificationData data) throws DeliveryException {
-        if (config.url() == null) {
-            throw new DeliveryException("pagerduty url is a placeholder; set it in alertmanager.yml", false, null);
-        }
-        http.post(config.url(), WebhookIntegration.toJson(payload(data)), Map.of());
+        http.postJson("pagerduty url", config.url(), () -> payload(data));
     }
 
     /** The Events v2 body, as ordered maps. */

@@ -48,10 +48,7 @@ public final class SlackIntegration implements Integration {
 
     @Override
     public void send(NotificationData data) throws DeliveryException {
-        if (config.apiUrl() == null) {
-            throw new DeliveryException("slack api_url is a placeholder; set it in alertmanager.yml", false, null);
-        }
-        http.post(config.apiUrl(), WebhookIntegration.toJson(payload(data)), Map.of());
+        http.postJson("slack api_url", config.apiUrl(), () -> payload(data));
     }
 
     /** The message body, as ordered maps. */

@@ -1,7 +1,5 @@
 package dev.weir.emitter.delivery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.emitter.config.AlertmanagerConfig;
 import dev.weir.emitter.template.AlertData;
 import dev.weir.emitter.template.NotificationData;
@@ -18,8 +16,6 @@ import java.util.Map;
  * {@code version}, {@code groupKey}, {@code truncatedAlerts}.
  */
 public final class WebhookIntegration implements Integration {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     private final AlertmanagerConfig.Webhook config;
     private final int index;
     private final HttpPoster http;
@@ -47,10 +43,7 @@ public final class WebhookIntegration implements Integration {
 
     @Override
     public void send(NotificationData data) throws DeliveryException {
-        if (config.url() == null) {
-            throw new DeliveryException("webhook url is a placeholder; set it in alertmanager.yml", false, null);
-        }
-        http.post(config.url(), toJson(payload(data, config.maxAlerts())), Map.of());
+        http.postJson("webhook url", config.url(), () -> payload(data, config.maxAlerts()));
     }
 
     /** The version 4 payload as ordered maps, for this integration and for tests. */
@@ -85,13 +78,5 @@ public final class WebhookIntegration implements Integration {
         body.put("groupKey", data.groupKey());
         body.put("truncatedAlerts", truncated);
         return body;
-    }
-
-    static String toJson(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise notification", e);
-        }
     }
 }
