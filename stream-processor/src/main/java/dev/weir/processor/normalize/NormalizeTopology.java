@@ -116,7 +116,8 @@ public final class NormalizeTopology implements TopologyPart {
     @Override
     public void addTo(StreamsBuilder builder) {
         StoreBuilder<KeyValueStore<String, Long>> store = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RouteCardinality.STORE), Serdes.String(), Serdes.Long());
+                Stores.persistentKeyValueStore(RouteCardinality.STORE), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(); // read for every request: served from the record cache, not RocksDB
         builder.addStateStore(store);
 
         KStream<String, Outcome> outcomes = builder

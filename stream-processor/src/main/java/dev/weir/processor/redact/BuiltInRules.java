@@ -34,43 +34,105 @@ public final class BuiltInRules {
         return List.of(
                 new RedactionRule("url_credentials",
                         Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\\s:/@]{1,256}:)[^\\s@/]{1,256}(@)"),
-                        m -> m.group(1) + RedactionRule.REDACTED + m.group(2), m -> true, null),
+                        m -> m.group(1) + RedactionRule.REDACTED + m.group(2), m -> true, null,
+                        t -> t.contains("://") && t.indexOf('@') >= 0),
                 new RedactionRule("password",
                         Pattern.compile("(?i)(\"(?:password|passwd|pwd|passphrase)\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.){0,4096}(\")"
                                 + "|(\\b(?:password|passwd|pwd|passphrase)\\b['\"]?\\s*[=:]\\s*['\"]?)" + VALUE_END),
                         m -> m.group(1) != null ? m.group(1) + RedactionRule.REDACTED + m.group(2) : m.group(3) + RedactionRule.REDACTED,
                         m -> true,
-                        Pattern.compile("(?i)(^|[._-])(password|passwd|pwd|passphrase)$")),
+                        Pattern.compile("(?i)(^|[._-])(password|passwd|pwd|passphrase)$"),
+                        t -> containsIgnoreCase(t, "pass") || containsIgnoreCase(t, "pwd")),
                 new RedactionRule("jwt",
                         Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*"),
-                        m -> "[REDACTED_JWT]", m -> true, null),
+                        m -> "[REDACTED_JWT]", m -> true, null,
+                        t -> t.contains("eyJ")),
                 new RedactionRule("bearer_token",
                         Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/-]{8,}=*|(\\bauthorization\\b['\"]?\\s*[:=]\\s*['\"]?basic\\s+)[A-Za-z0-9+/]{4,}=*"),
-                        m -> (m.group(1) != null ? m.group(1) : m.group(2)) + RedactionRule.REDACTED, m -> true, null),
+                        m -> (m.group(1) != null ? m.group(1) : m.group(2)) + RedactionRule.REDACTED, m -> true, null,
+                        t -> containsIgnoreCase(t, "bearer") || containsIgnoreCase(t, "authorization")),
                 new RedactionRule("aws_access_key",
                         Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
-                        m -> "[REDACTED_AWS_KEY]", m -> true, null),
+                        m -> "[REDACTED_AWS_KEY]", m -> true, null,
+                        t -> t.contains("AKIA") || t.contains("ASIA")),
                 new RedactionRule("github_token",
                         Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"),
-                        m -> "[REDACTED_GITHUB_TOKEN]", m -> true, null),
+                        m -> "[REDACTED_GITHUB_TOKEN]", m -> true, null,
+                        t -> t.indexOf('_') >= 0 && (t.contains("gh") || t.contains("github_pat_"))),
                 new RedactionRule("slack_token",
                         Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,250}"),
-                        m -> "[REDACTED_SLACK_TOKEN]", m -> true, null),
+                        m -> "[REDACTED_SLACK_TOKEN]", m -> true, null,
+                        t -> t.contains("xox")),
                 new RedactionRule("stripe_key",
                         Pattern.compile("\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}\\b"),
-                        m -> "[REDACTED_STRIPE_KEY]", m -> true, null),
+                        m -> "[REDACTED_STRIPE_KEY]", m -> true, null,
+                        t -> t.contains("_live_") || t.contains("_test_")),
                 new RedactionRule("api_key",
                         Pattern.compile("(?i)(\\b(?:x-)?(?:api[_-]?key|apikey|api[_-]?token|access[_-]?token|auth[_-]?token|secret[_-]?key"
                                 + "|client[_-]?secret|private[_-]?key|aws[_-]?secret[_-]?access[_-]?key)\\b['\"]?\\s*[=:]\\s*['\"]?)" + VALUE_END),
                         m -> m.group(1) + RedactionRule.REDACTED, m -> true,
                         Pattern.compile("(?i)(^|[._-])(x-)?(api[_-]?key|apikey|api[_-]?token|access[_-]?token|auth[_-]?token|secret[_-]?key"
-                                + "|client[_-]?secret|private[_-]?key|secret|token)$")),
+                                + "|client[_-]?secret|private[_-]?key|secret|token)$"),
+                        t -> containsIgnoreCase(t, "key") || containsIgnoreCase(t, "token") || containsIgnoreCase(t, "secret")),
                 new RedactionRule("card_number",
                         Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])"),
-                        m -> "[REDACTED_CARD]", BuiltInRules::luhn, null),
+                        m -> "[REDACTED_CARD]", BuiltInRules::luhn, null,
+                        BuiltInRules::hasDigitRun),
                 new RedactionRule("email",
                         Pattern.compile("\\b([A-Za-z0-9])[A-Za-z0-9._%+-]{0,63}@((?:[A-Za-z0-9-]{1,63}\\.){1,8}[A-Za-z]{2,24})\\b"),
-                        m -> m.group(1) + "***@" + m.group(2), m -> true, null));
+                        m -> m.group(1) + "***@" + m.group(2), m -> true, null,
+                        t -> t.indexOf('@') >= 0));
+    }
+
+    /**
+     * @return whether {@code text} holds 13 ASCII digits in a row with at most one space or dash
+     *         between two of them: what {@code card_number} needs before its lookarounds and checksum
+     */
+    static boolean hasDigitRun(String text) {
+        int run = 0;
+        boolean afterSeparator = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++run >= 13) {
+                    return true;
+                }
+                afterSeparator = false;
+            } else if ((c == ' ' || c == '-') && run > 0 && !afterSeparator) {
+                afterSeparator = true;
+            } else {
+                run = 0;
+                afterSeparator = false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param text        any text
+     * @param lowerNeedle lower-case ASCII letters
+     * @return whether {@code text} contains {@code lowerNeedle} ignoring ASCII case, as {@code (?i)} matches
+     */
+    static boolean containsIgnoreCase(String text, String lowerNeedle) {
+        int n = lowerNeedle.length();
+        char first = lowerNeedle.charAt(0);
+        for (int i = 0, last = text.length() - n; i <= last; i++) {
+            if (lower(text.charAt(i)) != first) {
+                continue;
+            }
+            int j = 1;
+            while (j < n && lower(text.charAt(i + j)) == lowerNeedle.charAt(j)) {
+                j++;
+            }
+            if (j == n) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** @return whether the digits of the match pass the Luhn checksum */

@@ -17,9 +17,12 @@ import java.util.regex.Pattern;
  * @param replacement the text for one match (may use the match's groups)
  * @param accept      whether a match really is a secret; matches it refuses are left as they are
  * @param secretKey   label names whose values are replaced entirely, or {@code null}
+ * @param mayMatch    a cheap test that is true for every text the pattern can match in (e.g. it
+ *                    contains {@code "://"}); texts it refuses skip the regex. Must never refuse a
+ *                    text with a match: it only saves time
  */
 public record RedactionRule(String name, Pattern pattern, Function<MatchResult, String> replacement,
-                            Predicate<MatchResult> accept, Pattern secretKey) {
+                            Predicate<MatchResult> accept, Pattern secretKey, Predicate<String> mayMatch) {
 
     /** The replacement text for a secret. */
     public static final String REDACTED = "[REDACTED]";
@@ -29,6 +32,21 @@ public record RedactionRule(String name, Pattern pattern, Function<MatchResult, 
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(replacement, "replacement");
         Objects.requireNonNull(accept, "accept");
+        Objects.requireNonNull(mayMatch, "mayMatch");
+    }
+
+    /**
+     * A rule whose pattern runs on every text.
+     *
+     * @param name        the rule name
+     * @param pattern     what to find
+     * @param replacement the text for one match
+     * @param accept      whether a match really is a secret
+     * @param secretKey   label names whose values are replaced entirely, or {@code null}
+     */
+    public RedactionRule(String name, Pattern pattern, Function<MatchResult, String> replacement,
+                         Predicate<MatchResult> accept, Pattern secretKey) {
+        this(name, pattern, replacement, accept, secretKey, text -> true);
     }
 
     /**
@@ -70,6 +88,9 @@ public record RedactionRule(String name, Pattern pattern, Function<MatchResult, 
      * @return the redacted text ({@code text} itself when nothing matched)
      */
     String apply(String text, int[] hits) {
+        if (!mayMatch.test(text)) {
+            return text;
+        }
         Matcher m = pattern.matcher(text);
         StringBuilder out = null;
         int last = 0;

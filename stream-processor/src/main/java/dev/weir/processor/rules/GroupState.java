@@ -47,17 +47,18 @@ final class GroupState {
     }
 
     byte[] toBytes() {
-        int size = 128;
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            size += Varints.maxBytes(e.getKey()) + Varints.maxBytes(e.getValue());
-        }
-        for (String[] x : exemplars) {
-            size += Varints.maxBytes(x[0]) + Varints.maxBytes(x[1]);
-        }
-        for (Ring r : rings) {
-            size += r.maxBytes();
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        return toBytes(null);
+    }
+
+    /**
+     * @param scratch a buffer to encode into when it is large enough (its content is overwritten),
+     *                or {@code null}; lets the caller reuse one buffer instead of allocating the
+     *                worst-case size (kilobytes with several rings) for every event
+     * @return the encoded state, a new array of exactly its length
+     */
+    byte[] toBytes(ByteBuffer scratch) {
+        int size = maxBytes();
+        ByteBuffer out = scratch != null && scratch.capacity() >= size ? scratch.clear() : ByteBuffer.allocate(size);
         out.put(FORMAT);
         out.put((byte) status.ordinal());
         out.putLong(ruleVersion);
@@ -87,6 +88,21 @@ final class GroupState {
         out.flip();
         out.get(bytes);
         return bytes;
+    }
+
+    /** @return an upper bound of the encoded size */
+    int maxBytes() {
+        int size = 128;
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            size += Varints.maxBytes(e.getKey()) + Varints.maxBytes(e.getValue());
+        }
+        for (String[] x : exemplars) {
+            size += Varints.maxBytes(x[0]) + Varints.maxBytes(x[1]);
+        }
+        for (Ring r : rings) {
+            size += r.maxBytes();
+        }
+        return size;
     }
 
     static GroupState fromBytes(byte[] bytes) {

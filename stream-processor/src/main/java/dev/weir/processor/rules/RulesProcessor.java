@@ -3,6 +3,7 @@ package dev.weir.processor.rules;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
 final class RulesProcessor implements Processor<String, RuleInput, String, AlertEvent> {
     private static final Logger log = LoggerFactory.getLogger(RulesProcessor.class);
     static final char SEP = '\u0001';
+    /** Group states kept deserialized per task (at most about 4 kB each: a burn-rate rule's four rings). */
+    private static final int STATE_CACHE_ENTRIES = 4096;
+    /** Latency sketches kept deserialized per task (up to 8 kB each, far less for a typical bucket). */
+    private static final int SKETCH_CACHE_ENTRIES = 2048;
 
     private final RulesSettings settings;
 
@@ -52,6 +57,17 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     private List<Rule> logRules = List.of();
     private final Map<String, Integer> groups = new HashMap<>();
     private final Set<String> capWarned = new HashSet<>();
+    /**
+     * Deserialized group states and latency sketches, by store key: decoding every rule's state
+     * (and re-parsing a sketch protobuf) for every event was most of the rules' cost. Write-through
+     * read caches: every change is still put into the stores, which stay the truth; a cached
+     * object equals what its store holds. Cleared in {@link #init} and on any failure while
+     * changing one.
+     */
+    private final Map<String, GroupState> stateCache = new Lru<>(STATE_CACHE_ENTRIES);
+    private final Map<String, DDSketch> sketchCache = new Lru<>(SKETCH_CACHE_ENTRIES);
+    /** Reused to encode group states; grows to the largest state's worst-case size. */
+    private ByteBuffer scratch = ByteBuffer.allocate(16 * 1024);
 
     RulesProcessor(RulesSettings settings) {
         this.settings = settings;
@@ -64,6 +80,9 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         this.sketches = context.getStateStore(RulesTopology.SKETCH_STORE);
         this.alerts = context.getStateStore(RulesTopology.ALERTS_STORE);
         this.files = context.getStateStore(RulesTopology.RULES_FILES_STORE);
+        // also re-run after a dirty close, with the stores restored from their changelogs
+        stateCache.clear();
+        sketchCache.clear();
         Map<String, String> current = readFiles(files);
         loadedFiles = current;
         use(current.isEmpty() ? settings.rules()
@@ -123,32 +142,45 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         if (in == null) {
             return;
         }
+        try {
+            evaluate(in);
+        } catch (RuntimeException e) {
+            // a cached state may have been changed without being stored
+            stateCache.clear();
+            sketchCache.clear();
+            throw e;
+        }
+    }
+
+    private void evaluate(RuleInput in) {
         long wall = context.currentSystemTimeMs();
         for (Rule rule : in.request() ? requestRules : logRules) {
             if (!RuleEngine.accepts(rule, in)) {
                 continue;
             }
             String key = stateKey(rule, in);
-            byte[] bytes = states.get(key);
-            GroupState s;
-            if (bytes == null) {
-                int n = groups.getOrDefault(rule.name(), 0);
-                if (n >= rule.maxGroups()) {
-                    if (capWarned.add(rule.name())) {
-                        log.warn("Rule {} tracks {} groups in task {}, its max_groups; events of further groups are not evaluated"
-                                + " (first dropped: {})", rule.name(), n, context.taskId(), key.replace(SEP, '/'));
+            GroupState s = stateCache.get(key);
+            if (s == null) {
+                byte[] bytes = states.get(key);
+                if (bytes == null) {
+                    int n = groups.getOrDefault(rule.name(), 0);
+                    if (n >= rule.maxGroups()) {
+                        if (capWarned.add(rule.name())) {
+                            log.warn("Rule {} tracks {} groups in task {}, its max_groups; events of further groups are not evaluated"
+                                    + " (first dropped: {})", rule.name(), n, context.taskId(), key.replace(SEP, '/'));
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                groups.put(rule.name(), n + 1);
-                s = RuleEngine.newState(rule, in);
-            } else {
-                s = GroupState.fromBytes(bytes);
-                if (s.ruleVersion != rule.version()) {
-                    reset(rule, s, key);
+                    groups.put(rule.name(), n + 1);
+                    s = RuleEngine.newState(rule, in);
+                } else {
+                    s = GroupState.fromBytes(bytes);
                 }
             }
-            RuleEngine.record(rule, s, in, bucket -> sketches.delete(sketchKey(key, bucket)));
+            if (s.ruleVersion != rule.version()) {
+                reset(rule, s, key);
+            }
+            RuleEngine.record(rule, s, in, bucket -> deleteSketch(sketchKey(key, bucket)));
             if (rule.signal() == Signal.LATENCY_QUANTILE) {
                 addToSketch(key, s.rings.get(0).bucket(in.timestamp()), in.durationMs());
             }
@@ -159,8 +191,17 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             if (t != RuleEngine.Transition.NONE) {
                 emit(rule, key, s, t, now, wall);
             }
-            states.put(key, s.toBytes());
+            putState(key, s);
         }
+    }
+
+    private void putState(String key, GroupState s) {
+        int max = s.maxBytes();
+        if (scratch.capacity() < max) {
+            scratch = ByteBuffer.allocate(2 * max);
+        }
+        states.put(key, s.toBytes(scratch));
+        stateCache.put(key, s);
     }
 
     private void reset(Rule rule, GroupState s, String key) {
@@ -175,20 +216,40 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void addToSketch(String key, long bucket, double durationMs) {
         String k = sketchKey(key, bucket);
-        byte[] b = sketches.get(k);
-        DDSketch sketch = b == null ? LatencySketches.newSketch() : LatencySketches.fromBytes(b);
+        DDSketch sketch = sketch(k);
+        if (sketch == null) {
+            sketch = LatencySketches.newSketch();
+        }
         sketch.accept(Math.max(durationMs, 1e-3));
         sketches.put(k, LatencySketches.toBytes(sketch));
+        sketchCache.put(k, sketch);
+    }
+
+    /** @return the sketch stored under {@code k} (the cached instance: copy it before changing it other than by a write-through), or null */
+    private DDSketch sketch(String k) {
+        DDSketch sketch = sketchCache.get(k);
+        if (sketch == null) {
+            byte[] b = sketches.get(k);
+            if (b != null) {
+                sketch = LatencySketches.fromBytes(b);
+                sketchCache.put(k, sketch);
+            }
+        }
+        return sketch;
+    }
+
+    private void deleteSketch(String k) {
+        sketches.delete(k);
+        sketchCache.remove(k);
     }
 
     private double latencyValue(Rule rule, GroupState s, String key, long now) {
         DDSketch merged = null;
         for (long bucket : s.rings.get(0).occupied(now)) {
-            byte[] b = sketches.get(sketchKey(key, bucket));
-            if (b != null) {
-                DDSketch sk = LatencySketches.fromBytes(b);
+            DDSketch sk = sketch(sketchKey(key, bucket));
+            if (sk != null) {
                 if (merged == null) {
-                    merged = sk;
+                    merged = sk.copy(); // not the cached instance, which must keep what the store holds
                 } else {
                     merged.mergeWith(sk);
                 }
@@ -202,7 +263,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         try (KeyValueIterator<String, byte[]> it = sketches.prefixScan(key + '\u0000', new StringSerializer())) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
-        keys.forEach(sketches::delete);
+        keys.forEach(this::deleteSketch);
     }
 
     private void punctuate(long wall) {
@@ -243,7 +304,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
                 }
                 forget(key, rule.name());
             } else if (changed || t != RuleEngine.Transition.NONE || s.status != before || s.activeAt != activeBefore) {
-                states.put(key, s.toBytes());
+                putState(key, s);
             }
         }
     }
@@ -258,6 +319,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void forget(String key, String rule) {
         states.delete(key);
+        stateCache.remove(key);
         deleteSketches(key);
         groups.computeIfPresent(rule, (k, n) -> n <= 1 ? null : n - 1);
     }
@@ -345,6 +407,21 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A map that forgets its least recently used entry beyond {@code max} entries. */
+    private static final class Lru<K, V> extends LinkedHashMap<K, V> {
+        private final int max;
+
+        Lru(int max) {
+            super(16, 0.75f, true);
+            this.max = max;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > max;
         }
     }
 }

@@ -116,7 +116,7 @@ public final class RulesTopology implements TopologyPart {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCH_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
-                Serdes.String(), alertSerde));
+                Serdes.String(), alertSerde).withCachingEnabled());
         builder.globalTable(settings.topics().rules(), Consumed.with(Serdes.String(), Serdes.String()).withName("rules-files-source"),
                 Materialized.<String, String>as(Stores.inMemoryKeyValueStore(RULES_FILES_STORE))
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));

@@ -82,20 +82,90 @@ public final class Timestamps {
                     + n.getNodeType().name().toLowerCase() + ".");
         }
         String s = n.textValue().trim();
+        Instant fast = parseCanonicalUtc(s);
+        if (fast != null) {
+            return fast;
+        }
         if (DIGITS.matcher(s).matches()) {
             return epochMillis(f, new BigDecimal(s));
         }
         try {
-            TemporalAccessor parsed = ISO.parse(s);
-            LocalDateTime local = LocalDateTime.from(parsed);
-            ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS)
-                    ? ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)) : ZoneOffset.UTC;
-            return local.toInstant(offset);
+            return parseIso(s);
         } catch (DateTimeException e) {
             String shown = s.length() > 64 ? s.substring(0, 64) + "…" : s;
             throw new Rejection(DeadLetterReason.BAD_TIMESTAMP, f.key(), f.key() + " \"" + shown
                     + "\" is not an ISO-8601 date-time such as 2025-03-14T09:26:53.589Z.");
         }
+    }
+
+    /**
+     * @param s an ISO-8601 date-time, with or without offset (then UTC)
+     * @return the instant
+     * @throws DateTimeException when {@code s} is not one
+     */
+    static Instant parseIso(String s) {
+        TemporalAccessor parsed = ISO.parse(s);
+        LocalDateTime local = LocalDateTime.from(parsed);
+        ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS)
+                ? ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)) : ZoneOffset.UTC;
+        return local.toInstant(offset);
+    }
+
+    /**
+     * The common shape {@code 2025-03-14T09:26:53.589Z} (4-digit year, seconds, 0–9 fraction
+     * digits, {@code Z}) without the general formatter, which costs several times more. Anything
+     * else, including impossible dates, returns {@code null} and takes the formatter's path, so
+     * the results (and rejections) are the formatter's.
+     *
+     * @return the instant, or {@code null} when {@code s} is not exactly of that shape and valid
+     */
+    static Instant parseCanonicalUtc(String s) {
+        int n = s.length();
+        if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        if ((year | month | day | hour | minute | second) < 0) {
+            return null;
+        }
+        int nanos = 0;
+        if (n > 20) {
+            int fraction = n - 21; // between '.' and 'Z'
+            if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+                return null;
+            }
+            nanos = digits(s, 20, n - 1);
+            if (nanos < 0) {
+                return null;
+            }
+            for (int i = fraction; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null; // e.g. February 30: the formatter decides
+        }
+    }
+
+    /** @return the value of the ASCII digits in {@code [from, to)}, or -1 when one is not a digit */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static Instant epochMillis(RawEvent.Field f, BigDecimal millis) {

@@ -3,6 +3,7 @@ package dev.weir.processor.measure.errors;
 import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.Observation;
+import dev.weir.processor.measure.OpenWindows;
 import dev.weir.processor.measure.WindowCloser;
 import dev.weir.schemas.ErrorRateWindow;
 import java.time.Instant;
@@ -29,6 +30,8 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class ErrorRateProcessor implements Processor<String, Observation, String, ErrorRateWindow> {
     /** Separates service and route in store keys and output keys. */
     public static final char SEPARATOR = '|';
+    /** Counts kept deserialized: the services and routes of a few open windows (a few hundred bytes each). */
+    private static final int OPEN_WINDOW_ENTRIES = 4096;
 
     private final MeasureSettings settings;
     private final MeasureListener listener;
@@ -37,6 +40,8 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     private ProcessorContext<String, ErrorRateWindow> context;
     private WindowStore<String, ErrorRateWindow> store;
     private WindowCloser closer;
+    /** The open windows' counts, deserialized (write-through: every change is also put into the store). */
+    private final OpenWindows<ErrorRateWindow> open = new OpenWindows<>(OPEN_WINDOW_ENTRIES);
 
     /**
      * @param settings       window, grace
@@ -57,6 +62,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
         this.store = context.getStateStore(storeName);
         KeyValueStore<String, Long> marks = context.getStateStore(marksStoreName);
         this.closer = new WindowCloser(settings.window(), settings.grace(), marks);
+        open.clear(); // re-initialised after a dirty close: the store was restored, the cache is stale
     }
 
     @Override
@@ -69,7 +75,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
             long current = closer.windowStart(streamTime);
             ErrorRateWindow w = load(o.service(), null, current);
             w.setLateEvents(w.getLateEvents() + 1);
-            store.put(o.service(), w, current);
+            put(o.service(), w, current);
         } else {
             add(o.service(), null, start, o);
             if (o.request() && o.route() != null) {
@@ -94,7 +100,17 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
                 w.setErrorLogs(w.getErrorLogs() + 1);
             }
         }
-        store.put(key(service, route), w, start);
+        put(key(service, route), w, start);
+    }
+
+    private void put(String key, ErrorRateWindow w, long start) {
+        try {
+            store.put(key, w, start);
+        } catch (RuntimeException e) {
+            open.clear(); // w may be cached already, changed but not stored
+            throw e;
+        }
+        open.put(key, start, w);
     }
 
     /** @return the store and output key: {@code service} or {@code service|route} */
@@ -103,7 +119,11 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     }
 
     private ErrorRateWindow load(String service, String route, long start) {
-        ErrorRateWindow w = store.fetch(key(service, route), start);
+        String key = key(service, route);
+        ErrorRateWindow w = open.get(key, start);
+        if (w == null) {
+            w = store.fetch(key, start);
+        }
         if (w != null) {
             return w;
         }
@@ -119,6 +139,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
         if (range == null) {
             return;
         }
+        open.dropStartingUpTo(range[1]);
         try (KeyValueIterator<Windowed<String>, ErrorRateWindow> it = store.fetchAll(range[0], range[1])) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, ErrorRateWindow> kv = it.next();

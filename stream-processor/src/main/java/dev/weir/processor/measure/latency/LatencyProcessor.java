@@ -3,6 +3,7 @@ package dev.weir.processor.measure.latency;
 import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.Observation;
+import dev.weir.processor.measure.OpenWindows;
 import dev.weir.processor.measure.WindowCloser;
 import dev.weir.processor.measure.errors.ErrorRateProcessor;
 import dev.weir.schemas.LatencyWindow;
@@ -23,6 +24,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * thread-safe: one instance per task.
  */
 public final class LatencyProcessor implements Processor<String, Observation, String, LatencyWindow> {
+    /** At most about 5 MB of sketches (2-5 kB each): the services and routes of a few open windows. */
+    private static final int OPEN_WINDOW_ENTRIES = 1024;
+
     private final MeasureSettings settings;
     private final MeasureListener listener;
     private final String storeName;
@@ -30,6 +34,12 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     private ProcessorContext<String, LatencyWindow> context;
     private WindowStore<String, LatencyAggregate> store;
     private WindowCloser closer;
+    /**
+     * The open windows' aggregates, deserialized: reading a 2-5 kB sketch back from the store for
+     * every request (a protobuf parse) was the measure's main cost. Write-through: every change is
+     * still put into the store, which stays the truth.
+     */
+    private final OpenWindows<LatencyAggregate> open = new OpenWindows<>(OPEN_WINDOW_ENTRIES);
 
     /**
      * @param settings       window, grace, relative accuracy
@@ -49,6 +59,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.closer = new WindowCloser(settings.window(), settings.grace(), context.getStateStore(marksStoreName));
+        open.clear(); // re-initialised after a dirty close: the store was restored, the cache is stale
     }
 
     @Override
@@ -70,12 +81,21 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     }
 
     private void add(String key, long start, double ms) {
-        LatencyAggregate a = store.fetch(key, start);
+        LatencyAggregate a = open.get(key, start);
+        if (a == null) {
+            a = store.fetch(key, start);
+        }
         if (a == null) {
             a = LatencyAggregate.empty(settings.relativeAccuracy());
         }
         a.add(ms);
-        store.put(key, a, start);
+        try {
+            store.put(key, a, start);
+        } catch (RuntimeException e) {
+            open.clear(); // a may be cached already, changed but not stored
+            throw e;
+        }
+        open.put(key, start, a);
     }
 
     private void emitClosed(long streamTime) {
@@ -83,6 +103,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
         if (range == null) {
             return;
         }
+        open.dropStartingUpTo(range[1]);
         try (KeyValueIterator<Windowed<String>, LatencyAggregate> it = store.fetchAll(range[0], range[1])) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, LatencyAggregate> kv = it.next();
