@@ -4,6 +4,7 @@ import dev.weir.agent.bench.AgentBenchmark;
 import dev.weir.bench.cpu.Cpu;
 import dev.weir.bench.latency.AlertLatencyBench;
 import dev.weir.bench.latency.AlertLatencyBench.Side;
+import dev.weir.bench.latency.IncidentKind;
 import dev.weir.bench.plot.LatencyPlot;
 import dev.weir.bench.report.Markdown;
 import dev.weir.bench.stats.Summary;
@@ -143,9 +144,11 @@ public final class BenchSuite {
 
     private AlertLatencyBench.Result alertLatency(String bootstrap, ProcessHandle broker) throws Exception {
         AlertLatencyBench.Settings s = quick
-                ? new AlertLatencyBench.Settings(20, Duration.ofMillis(500), false, 200, Duration.ofSeconds(6), Duration.ofSeconds(30))
-                : new AlertLatencyBench.Settings(100, Duration.ofSeconds(1), true, 200, Duration.ofSeconds(20), Duration.ofSeconds(120));
-        OUT.printf("== alert latency: %d incidents%s%n", s.incidents(), s.seedsTimings() ? " (with the seeds' timings)" : "");
+                ? new AlertLatencyBench.Settings(30, Duration.ofMillis(500), false, 200, Duration.ofSeconds(6), Duration.ofSeconds(30))
+                : new AlertLatencyBench.Settings(150, Duration.ofSeconds(1), true, 200, Duration.ofSeconds(20), Duration.ofSeconds(120));
+        int perKind = s.incidents() / IncidentKind.values().length;
+        OUT.printf("== alert latency: %d incidents (%d per kind)%s%n", s.incidents(), perKind,
+                s.seedsTimings() ? " (with the seeds' timings)" : "");
         AlertLatencyBench.Result r = AlertLatencyBench.run(bootstrap, broker, work.resolve("alert-latency"), s, OUT);
         if (!s.seedsTimings()) {
             skipped.add("Prometheus + Alertmanager with the seeds' timings (15 s scrape/evaluation, group_wait 30s): skipped in --quick, "
@@ -158,47 +161,70 @@ public final class BenchSuite {
                 + "All sides see the **same traffic at the same time** and post to the same stub on different paths.").blank();
         m.linef("**Traffic:** %d background requests/s over 10 services (1%% 503) plus %d log lines/s, on `weir.raw.requests` / "
                 + "`weir.raw.logs` (3 partitions, key = service, producer = `KafkaClients.producer`: acks=all, idempotent, lz4, linger 5 ms). "
-                + "%d measured incidents, one starting at a random point of each %d ms slot after %d s of warm-up (2 unmeasured warm-up incidents). An incident is a "
-                + "fresh service (`inc-NNNN`, so every alert is a new group everywhere) sending one `GET /checkout` every 100 ms: "
-                + "%d answered 200, then only 500s, until every side has alerted (or %d s after its crossing event).",
-                s.backgroundRequests(), s.backgroundRequests() / 4, s.incidents(), s.spacing().toMillis(), s.warmup().toSeconds(),
-                AlertLatencyBench.HEALTHY, s.timeout().toSeconds()).blank();
-        m.linef("**Crossing event:** the %d-th 500 (event %d of the incident): the first event after which the service's 5xx share over "
-                + "the last 30 s is above 50%% (51 of 101) with at least 20 events in the window (all of the incident's events are less "
-                + "than 30 s old then). Weir's rule fires exactly on it; Prometheus sees the same ratio through `rate()` over its "
-                + "scrapes.", AlertLatencyBench.HEALTHY + 1, AlertLatencyBench.CROSSING_INDEX + 1).blank();
+                + "%d measured incidents (%s), one starting at a random point of each %d ms slot after %d s of warm-up, the three kinds "
+                + "taking turns (3 unmeasured warm-up incidents, one of each kind). An incident is a fresh service (`inc-NNNN`, so every "
+                + "alert is a new group everywhere) sending one event every 100 ms until every side has alerted (or %d s after its "
+                + "crossing event):", s.backgroundRequests(), s.backgroundRequests() / 4, s.incidents(),
+                java.util.Arrays.stream(IncidentKind.values()).map(k -> r.incidents(k) + " " + k.label() + "s")
+                        .collect(Collectors.joining(", ")), s.spacing().toMillis(), s.warmup().toSeconds(), s.timeout().toSeconds()).blank();
+        m.linef("- **error spike**: `GET /checkout` requests, %d answered 200, then only 500s. *Crossing event:* the %s 500 (event %d "
+                + "of the incident), the first event after which the service's 5xx share over the last 30 s is above %d%% (51 of 101) "
+                + "with at least %d events in the window. Weir: `error_ratio > 50%%` over 30 s, `min_events: %d`; Prometheus: the 5xx share "
+                + "of `rate(http_requests_total[30s])` by service above 0.5.", IncidentKind.HEALTHY,
+                ordinal(IncidentKind.ERROR_SPIKE.crossingIndex() + 1 - IncidentKind.HEALTHY), IncidentKind.ERROR_SPIKE.crossingIndex() + 1,
+                IncidentKind.ERROR_PERCENT, IncidentKind.MIN_EVENTS, IncidentKind.MIN_EVENTS);
+        m.linef("- **latency regression**: `GET /checkout` requests, all answered 200, %d of 20–50 ms, then only %d ms ones. "
+                + "*Crossing event:* the %s slow request (event %d), the first event after which more than 5%% of the window's "
+                + "requests are above %d s (%d of %d) with at least %d events — so the nearest-rank p95 is above %d s. Weir: "
+                + "`latency_quantile` with `quantile: 0.95` over 30 s, `threshold: 2s`, `min_events: %d` (its crossing decision is the "
+                + "exact nearest rank); Prometheus: `histogram_quantile(0.95, sum by (service, le) "
+                + "(rate(http_request_duration_seconds_bucket[30s]))) > 2` over the processor's default buckets (a 3 s request falls "
+                + "in the 2.5–5 s bucket, so the estimate is above 2.5 s as soon as more than 5%% of the rate is there).",
+                IncidentKind.HEALTHY, IncidentKind.SLOW_MS, ordinal(IncidentKind.LATENCY_REGRESSION.crossingIndex() + 1 - IncidentKind.HEALTHY),
+                IncidentKind.LATENCY_REGRESSION.crossingIndex() + 1, IncidentKind.LATENCY_THRESHOLD_SECONDS,
+                IncidentKind.LATENCY_REGRESSION.crossingIndex() + 1 - IncidentKind.HEALTHY, IncidentKind.LATENCY_REGRESSION.crossingIndex() + 1,
+                IncidentKind.MIN_EVENTS, IncidentKind.LATENCY_THRESHOLD_SECONDS, IncidentKind.MIN_EVENTS);
+        m.linef("- **login burst**: only failed logins from one fresh source IP: ECS log events on `weir.raw.logs` with "
+                + "`event.category: authentication`, `event.outcome: failure`, `source.ip`, `user.name` (a few common names) and "
+                + "`service.name`. *Crossing event:* the %s failure (event %d), the first after which more than %d failures lie in the "
+                + "last minute. Weir: `failed_logins > %d` over 1m, `group_by: [service, source_ip]`; Prometheus: "
+                + "`sum by (service) (increase(failed_login_attempts_total[1m])) > 10` (the processor's counter has only a `service` "
+                + "label, which is why the service is fresh too).", ordinal(IncidentKind.LOGIN_BURST.crossingIndex() + 1),
+                IncidentKind.LOGIN_BURST.crossingIndex() + 1, IncidentKind.LOGIN_THRESHOLD, IncidentKind.LOGIN_THRESHOLD).blank();
+        m.line("All of an incident's events up to its crossing event lie within the rule's window of it. Weir's rules fire exactly on "
+                + "the crossing event; Prometheus sees the same condition through `rate()` / `increase()` over its scrapes.").blank();
         m.line("**Group wait:** the headline comparison uses `group_wait: 0s` on both sides (Weir's emitter and the tuned Alertmanager); "
                 + "the seeds'-timings run uses the seeds' `group_wait: 30s` and 15 s scrape/evaluation.").blank();
         List<List<String>> rows = new ArrayList<>();
-        for (Side side : r.sides()) {
-            List<Double> l = r.latenciesMs().get(side);
-            if (l.isEmpty()) {
-                rows.add(List.of(side.label(), "0", "–", "–", "–", "–", "–", Integer.toString(r.missed().get(side))));
-                continue;
+        for (IncidentKind kind : IncidentKind.values()) {
+            for (Side side : r.sides()) {
+                rows.add(latencyRow(kind.label(), side, r.latenciesMs().get(side).get(kind), r.missed().get(side).get(kind)));
             }
-            Summary sum = Summary.of(l);
-            rows.add(List.of(side.label(), Integer.toString(sum.count()), ms(sum.median()), ms(sum.p99()), ms(sum.max()), ms(sum.min()),
-                    Long.toString(l.stream().filter(v -> v <= 0).count()), Integer.toString(r.missed().get(side))));
         }
-        m.table(List.of("side", "alerts", "median", "p99", "max", "min", "arrived before the crossing event", "missed"), rows);
+        for (Side side : r.sides()) {
+            rows.add(latencyRow("**all kinds**", side, r.all(side), r.allMissed(side)));
+        }
+        m.table(List.of("incident", "side", "alerts", "median", "p99", "max", "min", "arrived before the crossing event", "missed"), rows);
         m.line("An alert that arrives before the crossing event has a negative latency and is counted as such (it lowers that side's "
                 + "median). Prometheus can fire early on a fresh service because `rate()` does not count the increments before a "
                 + "series' first scrape, so it sees fewer healthy requests than were sent; Weir's counts are exact.").blank();
-        List<Double> weir = r.latenciesMs().get(Side.WEIR);
-        List<Double> tuned = r.latenciesMs().get(Side.PROMETHEUS_TUNED);
+        List<Double> weir = r.all(Side.WEIR);
+        List<Double> tuned = r.all(Side.PROMETHEUS_TUNED);
         if (!weir.isEmpty() && !tuned.isEmpty()) {
             Summary w = Summary.of(weir);
             Summary t = Summary.of(tuned);
-            m.linef("Weir's median is **%.1f×** faster than tuned Prometheus + Alertmanager (%s vs %s), its p99 %.1f× (%s vs %s).",
+            m.linef("Over all kinds, Weir's median is **%.1f×** faster than tuned Prometheus + Alertmanager (%s vs %s), its p99 %.1f× "
+                    + "(%s vs %s).",
                     t.median() / w.median(), ms(w.median()), ms(t.median()), t.p99() / w.p99(), ms(w.p99()), ms(t.p99()));
             String seedsText = "";
-            if (r.latenciesMs().containsKey(Side.PROMETHEUS_SEEDS) && !r.latenciesMs().get(Side.PROMETHEUS_SEEDS).isEmpty()) {
-                Summary sd = Summary.of(r.latenciesMs().get(Side.PROMETHEUS_SEEDS));
+            if (r.latenciesMs().containsKey(Side.PROMETHEUS_SEEDS) && !r.all(Side.PROMETHEUS_SEEDS).isEmpty()) {
+                Summary sd = Summary.of(r.all(Side.PROMETHEUS_SEEDS));
                 m.linef("Against the seeds' timings: %.0f× (%s).", sd.median() / w.median(), ms(sd.median()));
                 seedsText = "; seeds' timings median " + ms(sd.median());
             }
             m.blank();
-            headline.put(1, List.of("alert latency, event produced → Slack stub (group_wait 0s both sides)",
+            headline.put(1, List.of("alert latency, event produced → Slack stub (group_wait 0s both sides), all " + weir.size()
+                    + " alerts of error spikes, latency regressions and login bursts",
                     "median " + ms(w.median()) + ", p99 " + ms(w.p99()) + ", max " + ms(w.max()),
                     "Prometheus + Alertmanager tuned: median " + ms(t.median()) + ", p99 " + ms(t.p99()) + seedsText,
                     String.format(Locale.ROOT, "%.1f× faster (median)", t.median() / w.median()), "median ≤ 250 ms, p99 ≤ 1 s",
@@ -230,22 +256,46 @@ public final class BenchSuite {
         return r;
     }
 
+    static String ordinal(int n) {
+        int mod100 = n % 100;
+        String suffix = mod100 >= 11 && mod100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return n + suffix;
+    }
+
+    private static List<String> latencyRow(String incident, Side side, List<Double> l, int missed) {
+        if (l.isEmpty()) {
+            return List.of(incident, side.label(), "0", "–", "–", "–", "–", "–", Integer.toString(missed));
+        }
+        Summary sum = Summary.of(l);
+        return List.of(incident, side.label(), Integer.toString(sum.count()), ms(sum.median()), ms(sum.p99()), ms(sum.max()),
+                ms(sum.min()), Long.toString(l.stream().filter(v -> v <= 0).count()), Integer.toString(missed));
+    }
+
     private void plot(AlertLatencyBench.Result r) throws IOException {
         List<LatencyPlot.Series> series = new ArrayList<>();
         Map<Side, Color> colors = Map.of(Side.WEIR, new Color(0, 114, 178), Side.PROMETHEUS_TUNED, new Color(230, 159, 0),
                 Side.PROMETHEUS_SEEDS, new Color(213, 94, 0));
-        Map<Side, String> names = Map.of(Side.WEIR, "Weir", Side.PROMETHEUS_TUNED, "Prometheus+AM tuned",
-                Side.PROMETHEUS_SEEDS, "Prometheus+AM seeds' timings");
-        for (Side side : r.sides()) {
-            if (!r.latenciesMs().get(side).isEmpty()) {
-                series.add(new LatencyPlot.Series(names.get(side), r.latenciesMs().get(side), colors.get(side)));
+        Map<Side, String> names = Map.of(Side.WEIR, "Weir", Side.PROMETHEUS_TUNED, "Prom+AM tuned",
+                Side.PROMETHEUS_SEEDS, "Prom+AM seeds' timings");
+        // rows grouped by incident kind, one colour per side
+        for (IncidentKind kind : IncidentKind.values()) {
+            for (Side side : r.sides()) {
+                List<Double> l = r.latenciesMs().get(side).get(kind);
+                if (!l.isEmpty()) {
+                    series.add(new LatencyPlot.Series(kind.label() + " · " + names.get(side), l, colors.get(side)));
+                }
             }
         }
         if (series.isEmpty()) {
             return;
         }
         Path png = out.resolveSibling("bench").resolve("alert-latency.png");
-        new LatencyPlot(1100, 120 + 130 * series.size(), "Alert latency, crossing event produced → Slack stub ("
+        new LatencyPlot(1300, 120 + 80 * series.size(), "Alert latency, crossing event produced → Slack stub ("
                 + (quick ? "--quick, " : "") + r.settings().incidents() + " incidents, group_wait 0s except seeds' timings 30s)")
                 .write(png, series);
         OUT.printf("plot: %s%n", png);
@@ -539,7 +589,7 @@ public final class BenchSuite {
             m.blank();
         }
         m.line("Not yet measured by the suite (issue 8): scale (1 → 2 processor instances, 3 → 12 partitions, state size against "
-                + "cardinality), latency-regression and login-burst incidents (only error spikes are injected), the 5M-event processor "
+                + "cardinality), the 5M-event processor "
                 + "workload (the suite uses 200k to stay under 20 minutes).").blank();
         sections.values().forEach(sec -> m.line(sec.toString()));
         Files.createDirectories(out.getParent());

@@ -38,17 +38,25 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code weir.raw.requests} / {@code weir.raw.logs}: steady background traffic of ten services,
  * plus incidents, one starting at a random point of each {@code spacing} slot (so crossing events fall on
  * every phase of Prometheus's scrape and evaluation clocks). An incident is a fresh service ({@code inc-NNNN}, so every alert is a new
- * group on every side) sending one request every 100 ms: {@value #HEALTHY} answered 200, then
- * only 500s. Its <b>crossing event</b> is the {@value #HEALTHY}+1-th 500 (event index
- * {@value #CROSSING_INDEX}): the first event after which more than half of the service's
- * requests in the last 30 s are 5xx (51 of 101) and the window holds at least 20 events — every
- * event of the incident lies within 30 s of it. The time is taken just before
- * {@code KafkaProducer.send} of that event.
+ * group on every side) sending one event every 100 ms; the kinds ({@link IncidentKind}) take turns:
+ * <ul>
+ *   <li>error spike: 50 requests answered 200, then only 500s; crossing event the 51st 500 (event index 100): the first
+ *       event after which more than half of the service's requests in the last 30 s are 5xx (51 of 101), with at least
+ *       20 events in the window;</li>
+ *   <li>latency regression: 50 requests of 20–50 ms, then only 3 s ones (all 200); crossing event the 3rd slow one
+ *       (event index 52): the first event after which more than 5% of the window's requests are above 2 s (3 of 53),
+ *       i.e. the nearest-rank p95 is above 2 s, with at least 20 events;</li>
+ *   <li>login burst: only failed logins (ECS authentication log events, outcome failure) from one fresh source IP;
+ *       crossing event the 11th (event index 10): the first after which more than 10 failures lie in the last minute.</li>
+ * </ul>
+ * Every event of an incident up to its crossing event lies within the rule's window of it ({@link Crossings}). The
+ * time is taken just before {@code KafkaProducer.send} of the crossing event.
  *
  * <p>Three paths see that traffic and post to one {@link SlackStub}, each on its own path:
  * <ul>
- *   <li>{@code /weir}: {@link ProcessorApp} (rule {@code error_ratio > 50%} over 30 s,
- *       {@code min_events: 20}, {@code for: 0s}; exactly_once_v2, 100 ms commit interval) →
+ *   <li>{@code /weir}: {@link ProcessorApp} (rules {@code error_ratio > 50%} and {@code latency_quantile} p95
+ *       {@code > 2s} over 30 s with {@code min_events: 20}, {@code failed_logins > 10} over 1 m by service and
+ *       source IP, all {@code for: 0s}; exactly_once_v2, 100 ms commit interval) →
  *       {@code weir.alerts} → {@link EmitterApp} ({@code group_wait: 0s}) → Slack;</li>
  *   <li>{@code /prom-tuned}: a real Prometheus scraping the processor's {@code /metrics} every
  *       1 s and evaluating the equivalent PromQL rule every 1 s → a real Alertmanager
@@ -60,16 +68,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * its crossing event.
  */
 public final class AlertLatencyBench {
-    /** Healthy requests before an incident turns to 5xx. */
-    public static final int HEALTHY = 50;
-    /** Index (0-based) of the crossing event within an incident. */
-    public static final int CROSSING_INDEX = 2 * HEALTHY;
     /** Gap between two requests of one incident. */
     public static final Duration INCIDENT_INTERVAL = Duration.ofMillis(100);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SERVICE = Pattern.compile("(inc|wrm)-\\d{4}");
     private static final int BACKGROUND_SERVICES = 10;
+    private static final String[] USERS = {"admin", "root", "alice", "bob", "test", "oracle", "support", "guest"};
 
     /** The alert paths measured. */
     public enum Side {
@@ -116,15 +121,36 @@ public final class AlertLatencyBench {
      *
      * @param settings     the settings
      * @param sides        sides measured
-     * @param latenciesMs  per side, latency of each incident that arrived, milliseconds, incident order
-     * @param missed       per side, incidents with no request within the timeout
+     * @param latenciesMs  per side and incident kind, latency of each incident that arrived, milliseconds, incident order
+     * @param missed       per side and incident kind, incidents with no request within the timeout
      * @param eventsSent   raw events produced (background + incidents + warm-up)
      * @param seconds      wall time of the traffic
      * @param cpuSeconds   CPU seconds per process during the traffic (label → seconds)
      * @param configs      the configuration files used (name → content)
      */
-    public record Result(Settings settings, List<Side> sides, Map<Side, List<Double>> latenciesMs, Map<Side, Integer> missed,
-                         long eventsSent, double seconds, Map<String, Double> cpuSeconds, Map<String, String> configs) {
+    public record Result(Settings settings, List<Side> sides, Map<Side, Map<IncidentKind, List<Double>>> latenciesMs,
+                         Map<Side, Map<IncidentKind, Integer>> missed, long eventsSent, double seconds, Map<String, Double> cpuSeconds,
+                         Map<String, String> configs) {
+        /** @return a side's latencies over all incident kinds, milliseconds */
+        public List<Double> all(Side side) {
+            return latenciesMs.get(side).values().stream().flatMap(List::stream).toList();
+        }
+
+        /** @return a side's missed incidents over all kinds */
+        public int allMissed(Side side) {
+            return missed.get(side).values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** @return measured incidents of a kind */
+        public int incidents(IncidentKind kind) {
+            int n = 0;
+            for (int k = 0; k < settings.incidents(); k++) {
+                if (IncidentKind.of(k) == kind) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     private AlertLatencyBench() {
@@ -163,6 +189,28 @@ public final class AlertLatencyBench {
                         severity: critical
                         annotations:
                           summary: "High error rate on {{ $labels.service }}"
+                      - alert: HighLatencyP95
+                        signal: latency_quantile
+                        quantile: 0.95
+                        group_by: [service]
+                        window: 30s
+                        op: ">"
+                        threshold: 2s
+                        min_events: 20
+                        for: 0s
+                        severity: critical
+                        annotations:
+                          summary: "High latency on {{ $labels.service }}"
+                      - alert: FailedLoginBurst
+                        signal: failed_logins
+                        group_by: [service, source_ip]
+                        window: 1m
+                        op: ">"
+                        threshold: 10
+                        for: 0s
+                        severity: critical
+                        annotations:
+                          summary: "Failed-login burst from {{ $labels.source_ip }} on {{ $labels.service }}"
                     """;
             Path rulesFile = dir.resolve("weir-rules.yml");
             Files.writeString(rulesFile, weirRules);
@@ -198,17 +246,21 @@ public final class AlertLatencyBench {
                     for (ExternalProcess e : externals) {
                         cpu.put(e.name(), e.cpuSeconds());
                     }
-                    Map<Side, List<Double>> latencies = new EnumMap<>(Side.class);
-                    Map<Side, Integer> missed = new EnumMap<>(Side.class);
+                    Map<Side, Map<IncidentKind, List<Double>>> latencies = new EnumMap<>(Side.class);
+                    Map<Side, Map<IncidentKind, Integer>> missed = new EnumMap<>(Side.class);
                     for (Side side : sides) {
-                        List<Double> l = new ArrayList<>();
-                        int m = 0;
+                        Map<IncidentKind, List<Double>> l = new EnumMap<>(IncidentKind.class);
+                        Map<IncidentKind, Integer> m = new EnumMap<>(IncidentKind.class);
+                        for (IncidentKind kind : IncidentKind.values()) {
+                            l.put(kind, new ArrayList<>());
+                            m.put(kind, 0);
+                        }
                         for (Traffic.Incident inc : traffic.measured()) {
                             Long arrival = traffic.arrivals.get(side.path + " " + inc.service);
                             if (arrival == null || inc.crossingNanos == 0) {
-                                m++;
+                                m.merge(inc.kind, 1, Integer::sum);
                             } else {
-                                l.add((arrival - inc.crossingNanos) / 1e6);
+                                l.get(inc.kind).add((arrival - inc.crossingNanos) / 1e6);
                             }
                         }
                         latencies.put(side, l);
@@ -247,6 +299,20 @@ public final class AlertLatencyBench {
                               severity: critical
                             annotations:
                               summary: "High error rate on {{ $labels.service }}"
+                          - alert: HighLatencyP95
+                            expr: histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[30s]))) > 2
+                            for: 0s
+                            labels:
+                              severity: critical
+                            annotations:
+                              summary: "High latency on {{ $labels.service }}"
+                          - alert: FailedLoginBurst
+                            expr: sum by (service) (increase(failed_login_attempts_total[1m])) > 10
+                            for: 0s
+                            labels:
+                              severity: critical
+                            annotations:
+                              summary: "Failed-login burst on {{ $labels.service }}"
                     """;
             Files.writeString(dir.resolve("rules.yml"), rules);
             configs.put("Prometheus rules.yml (both Prometheus runs)", rules);
@@ -300,16 +366,21 @@ public final class AlertLatencyBench {
     static final class Traffic {
         static final class Incident {
             final String service;
+            final IncidentKind kind;
             final long startNanos;
             final boolean measured;
+            /** source IP of a login burst: fresh per incident */
+            final String sourceIp;
             int next;
             long crossingNanos;
             boolean done;
 
-            Incident(String service, long startNanos, boolean measured) {
+            Incident(String service, IncidentKind kind, int number, long startNanos, boolean measured) {
                 this.service = service;
+                this.kind = kind;
                 this.startNanos = startNanos;
                 this.measured = measured;
+                this.sourceIp = String.format("10.%d.%d.%d", measured ? 77 : 78, (number / 250) % 250 + 1, number % 250 + 1);
             }
         }
 
@@ -339,14 +410,17 @@ public final class AlertLatencyBench {
 
         void run() throws InterruptedException {
             long t0 = System.nanoTime();
-            incidents.add(new Incident("wrm-0000", t0, false));
-            incidents.add(new Incident("wrm-0001", t0 + settings.warmup().toNanos() / 3, false));
+            // one unmeasured warm-up incident of each kind
+            for (IncidentKind kind : IncidentKind.values()) {
+                incidents.add(new Incident(String.format("wrm-%04d", kind.ordinal()), kind, kind.ordinal(),
+                        t0 + kind.ordinal() * settings.warmup().toNanos() / 4, false));
+            }
             // A random offset within each slot: crossings must not keep one phase of Prometheus's scrape and evaluation clocks.
             Random phase = new Random(7);
             for (int k = 0; k < settings.incidents(); k++) {
                 long offset = (long) (phase.nextDouble() * settings.spacing().toNanos());
-                incidents.add(new Incident(String.format("inc-%04d", k), t0 + settings.warmup().toNanos() + k * settings.spacing().toNanos()
-                        + offset, true));
+                incidents.add(new Incident(String.format("inc-%04d", k), IncidentKind.of(k), k,
+                        t0 + settings.warmup().toNanos() + k * settings.spacing().toNanos() + offset, true));
             }
             long bgSent = 0;
             long logsSent = 0;
@@ -376,11 +450,22 @@ public final class AlertLatencyBench {
                         }
                         allDone = false;
                         while (inc.startNanos + inc.next * INCIDENT_INTERVAL.toNanos() <= now) {
-                            int status = inc.next < HEALTHY ? 200 : 500;
-                            if (inc.next == CROSSING_INDEX) {
+                            boolean bad = inc.kind.bad(inc.next);
+                            String topic = Topics.RAW_REQUESTS;
+                            ObjectNode event = switch (inc.kind) {
+                                case ERROR_SPIKE -> request(inc.service, "/checkout", bad ? 500 : 200, 20 + rnd.nextInt(30));
+                                case LATENCY_REGRESSION -> request(inc.service, "/checkout", 200,
+                                        bad ? IncidentKind.SLOW_MS : 20 + rnd.nextInt(30));
+                                case LOGIN_BURST -> {
+                                    topic = Topics.RAW_LOGS;
+                                    yield failedLogin(inc.service, inc.sourceIp, USERS[rnd.nextInt(USERS.length)]);
+                                }
+                            };
+                            byte[] value = bytes(event);
+                            if (inc.next == inc.kind.crossingIndex()) {
                                 inc.crossingNanos = System.nanoTime();
                             }
-                            send(producer, Topics.RAW_REQUESTS, inc.service, request(inc.service, "/checkout", status, 20 + rnd.nextInt(30)));
+                            send(producer, topic, inc.service, value);
                             inc.next++;
                         }
                         if (inc.crossingNanos != 0 && (arrivedEverywhere(inc) || now - inc.crossingNanos > settings.timeout().toNanos())) {
@@ -443,18 +528,35 @@ public final class AlertLatencyBench {
             send(producer, Topics.RAW_LOGS, service, n);
         }
 
+        private static ObjectNode failedLogin(String service, String sourceIp, String user) {
+            ObjectNode n = JSON.createObjectNode().put("@timestamp", Instant.now().toString()).put("service.name", service)
+                    .put("log.level", "WARN").put("message", "Login failed for user " + user)
+                    .put("log.logger", "dev.shop.AuthController").put("event.category", "authentication")
+                    .put("event.action", "user-login").put("event.outcome", "failure").put("source.ip", sourceIp)
+                    .put("user.name", user);
+            return n;
+        }
+
         private static ObjectNode request(String service, String path, int status, double durationMs) {
             return JSON.createObjectNode().put("@timestamp", Instant.now().toString()).put("service", service).put("method", "GET")
                     .put("path", path).put("status", status).put("duration_ms", durationMs);
         }
 
         private void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, ObjectNode value) {
+            send(producer, topic, key, bytes(value));
+        }
+
+        private void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+            sent++;
+        }
+
+        private static byte[] bytes(ObjectNode value) {
             try {
-                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(value)));
+                return JSON.writeValueAsBytes(value);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("Cannot serialise a generated event", e);
             }
-            sent++;
         }
     }
 }

@@ -41,7 +41,7 @@ public final class LatencyPlot {
         }
     }
 
-    private static final int LEFT = 250;
+    private static final int LEFT = 370;
     private static final int RIGHT = 40;
     private static final int TOP = 60;
     private static final int BOTTOM = 60;
