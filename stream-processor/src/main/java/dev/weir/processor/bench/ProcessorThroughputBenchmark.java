@@ -156,7 +156,7 @@ public final class ProcessorThroughputBenchmark {
         long stepMicros = Duration.ofMinutes(30).toNanos() / 1000 / Math.max(1, events);
         String[] routes = {"/orders/%d", "/cart/%d/items", "/products/%d", "/api/v1/users/%d/profile", "/search", "/health", "/checkout"};
         String[] methods = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "bench-loader"),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(loaderProducerConfig(bootstrap),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < events; i++) {
                 Instant t = start.plusNanos(stepMicros * 1000 * i);
@@ -199,6 +199,20 @@ public final class ProcessorThroughputBenchmark {
             }
             producer.flush();
         }
+    }
+
+    /**
+     * The input loader's producer: not part of what is measured, so it trades idempotence for
+     * never hanging. Under heavy load an idempotent producer here was seen stuck in
+     * {@code flush()} retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever (with Weir's unbounded
+     * delivery timeout), which stalled the whole benchmark suite.
+     */
+    private static java.util.Map<String, Object> loaderProducerConfig(String bootstrap) {
+        java.util.Map<String, Object> props = KafkaClients.producer(bootstrap, "bench-loader");
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        return props;
     }
 
     private static byte[] bytes(JsonNode n) {
