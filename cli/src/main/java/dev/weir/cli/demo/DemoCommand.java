@@ -19,24 +19,19 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Ticks per second; about six events each (default ${DEFAULT-VALUE}).")
-    int rate;
-
-    @Option(names = "--cycle", defaultValue = "PT2M", description = "Length of one steady → incidents cycle, ISO-8601 (default ${DEFAULT-VALUE}).")
-    Duration cycle;
-
-    @Option(names = "--duration", defaultValue = "PT0S", description = "How long to run, ISO-8601; PT0S runs until Ctrl-C.")
-    Duration duration;
+    @picocli.CommandLine.Mixin
+    DemoOptions demo;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public void run() {
+        demo.validate();
         Map<String, Object> props = KafkaClients.producer(bootstrapServers, "weir-demo");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            DemoTraffic traffic = new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(), new Random(seed), cycle);
-            DemoRunner runner = new DemoRunner(traffic, producer, rate, duration);
+            DemoTraffic traffic = new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(), new Random(seed), demo.cycle());
+            DemoRunner runner = new DemoRunner(traffic, producer, demo.rate(), demo.duration());
             Thread hook = new Thread(() -> runner.stopAndWait(Duration.ofSeconds(10)), "weir-demo-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.run();

@@ -2,6 +2,7 @@ package dev.weir.cli.up;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
+import dev.weir.cli.demo.DemoOptions;
 import dev.weir.cli.demo.DemoRunner;
 import dev.weir.cli.demo.DemoTraffic;
 import dev.weir.common.kafka.KafkaClients;
@@ -46,14 +47,8 @@ public final class UpCommand implements Runnable {
     @Option(names = "--dir", defaultValue = ".weir", description = "Where data and logs go (default ${DEFAULT-VALUE}); emptied at start.")
     Path dir;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Demo ticks per second, about six events each (default ${DEFAULT-VALUE}).")
-    int rate;
-
-    @Option(names = "--cycle", defaultValue = "PT2M", description = "Demo cycle: steady, error spike, latency regression, login burst (default ${DEFAULT-VALUE}).")
-    Duration cycle;
-
-    @Option(names = "--duration", defaultValue = "PT0S", description = "Stop by itself after this long, ISO-8601; PT0S runs until Ctrl-C.")
-    Duration duration;
+    @CommandLine.Mixin
+    DemoOptions demo;
 
     @Option(names = "--no-elasticsearch", description = "Start without Elasticsearch (faster; nothing is indexed).")
     boolean noElasticsearch;
@@ -93,15 +88,7 @@ public final class UpCommand implements Runnable {
 
     /** Checks every option before anything starts. */
     private void validate() {
-        if (rate < 1 || rate > 100_000) {
-            throw new IllegalArgumentException("Invalid value " + rate + " for --rate: must be between 1 and 100000");
-        }
-        if (cycle.toSeconds() < 4) {
-            throw new IllegalArgumentException("Invalid value " + cycle + " for --cycle: must be at least PT4S");
-        }
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("Invalid value " + duration + " for --duration: must not be negative");
-        }
+        demo.validate();
         if (statusInterval.toMillis() < 100) {
             throw new IllegalArgumentException("Invalid value " + statusInterval + " for --status-interval: must be at least PT0.1S");
         }
@@ -140,10 +127,10 @@ public final class UpCommand implements Runnable {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "weir-demo"),
                 new StringSerializer(), new ByteArraySerializer());
         running.add(producer);
-        DemoRunner demo = new DemoRunner(new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(),
-                new Random(), cycle), producer, rate, Duration.ZERO);
-        running.add(() -> demo.stopAndWait(Duration.ofSeconds(10)));
-        Thread demoThread = new Thread(demo, "weir-demo");
+        DemoRunner runner = new DemoRunner(new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(),
+                new Random(), demo.cycle()), producer, demo.rate(), Duration.ZERO);
+        running.add(() -> runner.stopAndWait(Duration.ofSeconds(10)));
+        Thread demoThread = new Thread(runner, "weir-demo");
         demoThread.setDaemon(true);
         demoThread.start();
 
@@ -155,28 +142,28 @@ public final class UpCommand implements Runnable {
         }
         where.forEach(line -> out.println("  " + line));
         out.println("  weir's logs    " + logFile);
-        out.println("Press Ctrl-C to stop." + (duration.isZero() ? "" : " Stops by itself after " + duration + "."));
+        out.println("Press Ctrl-C to stop." + (demo.duration().isZero() ? "" : " Stops by itself after " + demo.duration() + "."));
         out.println();
         out.flush();
         StackStatus status = new StackStatus(admin, bootstrap, esUrl);
         running.add(status);
-        statusLoop(out, status, demo);
+        statusLoop(out, status, runner);
     }
 
-    private void statusLoop(PrintWriter out, StackStatus status, DemoRunner demo) {
+    private void statusLoop(PrintWriter out, StackStatus status, DemoRunner runner) {
         statusLoopRunning = new CountDownLatch(1);
         try {
             if (!stopping.get()) {
-                runStatusLoop(out, status, demo);
+                runStatusLoop(out, status, runner);
             }
         } finally {
             statusLoopRunning.countDown();
         }
     }
 
-    private void runStatusLoop(PrintWriter out, StackStatus status, DemoRunner demo) {
+    private void runStatusLoop(PrintWriter out, StackStatus status, DemoRunner runner) {
         boolean terminal = System.console() != null;
-        long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        long deadline = demo.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + demo.duration().toNanos();
         StackStatus.Snapshot previous = status.read();
         while (!stopping.get() && System.nanoTime() < deadline) {
             try {
@@ -188,7 +175,7 @@ public final class UpCommand implements Runnable {
                 break;
             }
             StackStatus.Snapshot now = status.read();
-            String line = StackStatus.line(previous, now) + " · demo: " + demo.phase().name().toLowerCase().replace('_', ' ');
+            String line = StackStatus.line(previous, now) + " · demo: " + runner.phase().name().toLowerCase().replace('_', ' ');
             if (terminal) {
                 out.print("\r" + line + "   ");
             } else {
