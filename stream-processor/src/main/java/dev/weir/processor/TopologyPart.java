@@ -1,6 +1,7 @@
 package dev.weir.processor;
 
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 
 /**
  * A piece of the processor's one Kafka Streams application. {@code ProcessorApp} builds a single
@@ -19,4 +20,11 @@ public interface TopologyPart {
      * @param builder the application's builder; parts are added in a fixed order
      */
     void addTo(StreamsBuilder builder);
+
+    /** @return this part alone as a topology, e.g. for {@code TopologyTestDriver} */
+    default Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder);
+        return builder.build();
+    }
 }

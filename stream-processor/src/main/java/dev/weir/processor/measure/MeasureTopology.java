@@ -18,7 +18,6 @@ import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -111,13 +110,6 @@ public final class MeasureTopology implements TopologyPart {
     /** @return the settings this topology was built with */
     public MeasureSettings settings() {
         return settings;
-    }
-
-    /** @return this part alone as a topology, e.g. for {@code TopologyTestDriver} */
-    public Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder);
-        return builder.build();
     }
 
     @Override

@@ -20,7 +20,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -104,13 +103,6 @@ public final class NormalizeTopology implements TopologyPart {
         for (String topic : List.of(logs.name(), requests.name(), deadLetterTopic)) {
             recordsOut(topic);
         }
-    }
-
-    /** @return a topology of this stage alone (for tests) */
-    public Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder);
-        return builder.build();
     }
 
     @Override
