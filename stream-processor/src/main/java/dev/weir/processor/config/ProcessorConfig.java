@@ -187,6 +187,12 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
+    /** @return a copy with another number of stream threads */
+    public ProcessorConfig withStreamThreads(int threads) {
+        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, threads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+    }
+
     /** @return a copy with another commit interval */
     public ProcessorConfig withCommitInterval(Duration interval) {
         return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, interval, startupTimeout,

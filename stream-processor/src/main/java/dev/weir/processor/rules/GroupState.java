@@ -47,18 +47,18 @@ final class GroupState {
     }
 
     byte[] toBytes() {
-        return toBytes(null);
+        return toBytes(ByteBuffer.allocate(maxBytes()));
     }
 
     /**
-     * @param scratch a buffer to encode into when it is large enough (its content is overwritten),
-     *                or {@code null}; lets the caller reuse one buffer instead of allocating the
-     *                worst-case size (kilobytes with several rings) for every event
+     * @param scratch a buffer to encode into (its content is overwritten); lets the caller reuse one
+     *                buffer instead of allocating the worst-case size (kilobytes with several rings)
+     *                for every event
      * @return the encoded state, a new array of exactly its length
+     * @throws java.nio.BufferOverflowException when {@code scratch} is too small: retry with a larger one
      */
     byte[] toBytes(ByteBuffer scratch) {
-        int size = maxBytes();
-        ByteBuffer out = scratch != null && scratch.capacity() >= size ? scratch.clear() : ByteBuffer.allocate(size);
+        ByteBuffer out = scratch.clear();
         out.put(FORMAT);
         out.put((byte) status.ordinal());
         out.putLong(ruleVersion);

@@ -15,6 +15,13 @@ final class Ring {
     private final long width;
     private final int n;
     private final long[][] counts; // [field][slot]
+    /**
+     * Per field, the sum over every slot: all slots lie in {@code (head - n, head]}, so this is the
+     * sum of the window ending at {@code head}, which makes the usual {@link #sum} (at the newest
+     * bucket) O(1) instead of a loop over {@code n} buckets for every event and rule. Not stored:
+     * {@link #read} recomputes it.
+     */
+    private final long[] totals;
     private long head = Long.MIN_VALUE; // newest bucket index, MIN_VALUE when empty
 
     Ring(long width, int n, int fields) {
@@ -24,6 +31,7 @@ final class Ring {
         this.width = width;
         this.n = n;
         this.counts = new long[fields][n];
+        this.totals = new long[fields];
     }
 
     /** A ring of {@value #BUCKETS} buckets spanning {@code windowMs} (a 5m window has 5 s buckets). */
@@ -52,9 +60,10 @@ final class Ring {
             return false;
         }
         advance(b, evicted);
-        int slot = (int) Math.floorMod(b, (long) n);
+        int slot = slot(b);
         for (int f = 0; f < deltas.length; f++) {
             counts[f][slot] += deltas[f];
+            totals[f] += deltas[f];
         }
         return true;
     }
@@ -68,17 +77,21 @@ final class Ring {
             return;
         }
         long steps = Math.min(b - head, n);
-        for (long i = 1; i <= steps; i++) {
-            long index = b - steps + i; // the bucket that will occupy the slot
-            int slot = (int) Math.floorMod(index, (long) n);
+        // the slots of the oldest buckets head - n + 1 … head - n + steps are taken by the newest ones
+        long oldest = head - n + 1;
+        int slot = slot(oldest);
+        for (long index = oldest; index < oldest + steps; index++) {
             boolean nonEmpty = false;
-            for (long[] field : counts) {
-                nonEmpty |= field[slot] != 0;
-                field[slot] = 0;
+            for (int f = 0; f < counts.length; f++) {
+                long c = counts[f][slot];
+                nonEmpty |= c != 0;
+                totals[f] -= c;
+                counts[f][slot] = 0;
             }
             if (nonEmpty && evicted != null) {
-                evicted.accept(index - n);
+                evicted.accept(index);
             }
+            slot = slot + 1 == n ? 0 : slot + 1;
         }
         head = b;
     }
@@ -89,13 +102,33 @@ final class Ring {
             return 0;
         }
         long bt = bucket(t);
-        long lo = Math.max(bt - n + 1, head - n + 1);
-        long hi = Math.min(bt, head);
+        if (bt == head) {
+            return totals[field];
+        }
+        if (bt > head) {
+            // the window (bt - n, bt] keeps the newest buckets: the total minus the oldest (bt - head) buckets
+            if (bt - head >= n) {
+                return 0;
+            }
+            return totals[field] - sumOf(field, head - n + 1, bt - n);
+        }
+        return sumOf(field, Math.max(bt - n + 1, head - n + 1), bt);
+    }
+
+    /** @return the sum of {@code field} over the buckets {@code lo..hi}, which must lie in {@code (head - n, head]} */
+    private long sumOf(int field, long lo, long hi) {
         long sum = 0;
+        long[] c = counts[field];
+        int slot = slot(lo);
         for (long i = lo; i <= hi; i++) {
-            sum += counts[field][(int) Math.floorMod(i, (long) n)];
+            sum += c[slot];
+            slot = slot + 1 == n ? 0 : slot + 1;
         }
         return sum;
+    }
+
+    private int slot(long bucket) {
+        return (int) Math.floorMod(bucket, (long) n);
     }
 
     /** @return bucket indexes in the window ending at {@code t} that hold events */
@@ -107,7 +140,7 @@ final class Ring {
         long lo = Math.max(bt - n + 1, head - n + 1);
         long hi = Math.min(bt, head);
         return java.util.stream.LongStream.rangeClosed(lo, hi)
-                .filter(i -> counts[0][(int) Math.floorMod(i, (long) n)] != 0).toArray();
+                .filter(i -> counts[0][slot(i)] != 0).toArray();
     }
 
     void write(ByteBuffer out) {
@@ -116,9 +149,7 @@ final class Ring {
         Varints.writeLong(out, counts.length);
         out.putLong(head);
         for (long[] field : counts) {
-            for (long c : field) {
-                Varints.writeLong(out, c);
-            }
+            Varints.writeLongs(out, field);
         }
     }
 
@@ -128,9 +159,10 @@ final class Ring {
         int fields = (int) Varints.readLong(in);
         Ring r = new Ring(width, n, fields);
         r.head = in.getLong();
-        for (long[] field : r.counts) {
+        for (int f = 0; f < fields; f++) {
             for (int i = 0; i < n; i++) {
-                field[i] = Varints.readLong(in);
+                r.counts[f][i] = Varints.readLong(in);
+                r.totals[f] += r.counts[f][i];
             }
         }
         return r;

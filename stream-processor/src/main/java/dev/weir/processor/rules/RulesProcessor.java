@@ -196,11 +196,15 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     }
 
     private void putState(String key, GroupState s) {
-        int max = s.maxBytes();
-        if (scratch.capacity() < max) {
-            scratch = ByteBuffer.allocate(2 * max);
+        byte[] bytes;
+        try {
+            bytes = s.toBytes(scratch);
+        } catch (java.nio.BufferOverflowException e) {
+            // rare (the buffer only grows): size it from the worst case rather than computing that for every event
+            scratch = ByteBuffer.allocate(2 * s.maxBytes());
+            bytes = s.toBytes(scratch);
         }
-        states.put(key, s.toBytes(scratch));
+        states.put(key, bytes);
         stateCache.put(key, s);
     }
 

@@ -17,6 +17,31 @@ final class Varints {
         out.put((byte) z);
     }
 
+    /**
+     * Writes every value as {@link #writeLong} does, straight into the buffer's array when it has
+     * room for the worst case: a ring is 60 × fields counters, encoded for every event and rule.
+     */
+    static void writeLongs(ByteBuffer out, long[] values) {
+        if (!out.hasArray() || out.remaining() < values.length * 10) {
+            for (long v : values) {
+                writeLong(out, v);
+            }
+            return;
+        }
+        byte[] a = out.array();
+        int start = out.arrayOffset();
+        int p = start + out.position();
+        for (long v : values) {
+            long z = (v << 1) ^ (v >> 63);
+            while ((z & ~0x7FL) != 0) {
+                a[p++] = (byte) ((z & 0x7F) | 0x80);
+                z >>>= 7;
+            }
+            a[p++] = (byte) z;
+        }
+        out.position(p - start);
+    }
+
     static long readLong(ByteBuffer in) {
         long z = 0;
         int shift = 0;
