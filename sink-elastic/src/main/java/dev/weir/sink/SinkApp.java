@@ -9,7 +9,9 @@ import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
 import dev.weir.sink.bulk.Backoff;
+import dev.weir.sink.bulk.BulkEndpoint;
 import dev.weir.sink.bulk.BulkIndexer;
+import dev.weir.sink.bulk.EarlierCopies;
 import dev.weir.sink.consume.SinkLoop;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
 import dev.weir.sink.document.DataStreams;
@@ -122,9 +124,10 @@ public final class SinkApp implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         SinkConfig.Bulk bulk = config.bulk();
-        BulkIndexer indexer = new BulkIndexer(client, new DeadLetterPublisher(producer, config.kafka().deadLetterTopic()),
-                metrics, cluster, new Backoff(bulk.initialBackoff(), bulk.maxBackoff(), new SecureRandom()),
-                bulk.maxItemRetries(), clock);
+        EarlierCopies copies = new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW);
+        BulkIndexer indexer = new BulkIndexer(new BulkEndpoint(restClient), copies,
+                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic()), metrics, cluster,
+                new Backoff(bulk.initialBackoff(), bulk.maxBackoff(), new SecureRandom()), bulk.maxItemRetries(), clock);
         bulkExecutor = Executors.newFixedThreadPool(bulk.concurrency(), named("weir-sink-bulk"));
         DataStreams streams = new DataStreams(config.elasticsearch().defaultNamespace(),
                 config.elasticsearch().securityCategories());
@@ -134,7 +137,7 @@ public final class SinkApp implements AutoCloseable {
         loopThread.start();
 
         if (config.retention().enabled()) {
-            RetentionJob retention = new RetentionJob(client, config.retention(), clock);
+            RetentionJob retention = new RetentionJob(client, config.retention(), clock, copies::rolledOver);
             retentionExecutor = Executors.newSingleThreadScheduledExecutor(named("weir-sink-retention"));
             long interval = config.retention().checkInterval().toMillis();
             retentionExecutor.scheduleWithFixedDelay(() -> {

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,6 +72,43 @@ class SinkExactlyOnceIT {
         assertThat(duplicates).isGreaterThanOrEqualTo(1500 + 100 + 20);
     }
 
+    // A create only sees a data stream's write index: after a rollover, the documents in the
+    // older backing indices must still not be created twice.
+
+    @Test
+    void shouldStillHoldExactlyNDocumentsWhenConsumingAgainFromOffsetZeroAfterARollover() {
+        String ns = SinkFixtures.namespace("rollreplay");
+        Stack.send(bootstrap, SinkFixtures.events(ns, 1500, 200, 0));
+        consumeAll("g1-" + ns);
+        rollOver("logs-svc-" + ns);
+        rollOver("logs-svc.access-" + ns);
+
+        double skipped = consumeAll("g2-" + ns); // a new group starts at offset 0
+
+        assertThat(Stack.count(esUrl, "logs-svc-" + ns)).isEqualTo(1500);
+        assertThat(Stack.count(esUrl, "logs-svc.access-" + ns)).isEqualTo(200);
+        assertThat(skipped).as("found in the older backing indices (the group reads other tests' records too)")
+                .isGreaterThanOrEqualTo(1700);
+    }
+
+    @Test
+    void shouldNotDuplicateEventsThatArriveAgainAfterARolloverTheSinkDidNotMake() {
+        String ns = SinkFixtures.namespace("rollagain");
+        List<ProducerRecord<byte[], byte[]>> events = SinkFixtures.events(ns, 1000, 0, 0);
+        String group = "g-" + ns;
+        try (SinkApp sink = new SinkApp(SinkFixtures.config(bootstrap, esUrl, group), Clock.systemUTC())) {
+            sink.start();
+            Stack.send(bootstrap, events);
+            Poll.until(CATCH_UP, () -> Stack.count(esUrl, "logs-svc-" + ns) == 1000, () -> "the first 1000 documents");
+            rollOver("logs-svc-" + ns); // by someone else: the running sink still knows the old write index
+
+            Stack.send(bootstrap, events); // the same events again, e.g. an upstream replay
+            Stack.awaitCaughtUp(bootstrap, group, SinkConfig.SUPPORTED_TOPICS, CATCH_UP);
+            assertThat(Stack.count(esUrl, "logs-svc-" + ns)).isEqualTo(1000);
+            assertThat(sink.metrics().count("weir.sink.duplicates.skipped")).isGreaterThanOrEqualTo(1000);
+        }
+    }
+
     @Test
     void shouldIndexEveryEventWhenElasticsearchIsDownForThirtySeconds() throws Exception {
         String ns = SinkFixtures.namespace("outage");
@@ -117,6 +156,20 @@ class SinkExactlyOnceIT {
             Stack.awaitCaughtUp(bootstrap, group, SinkConfig.SUPPORTED_TOPICS, CATCH_UP);
         }
         assertThat(Stack.count(esUrl, "logs-svc-" + ns)).isEqualTo(300);
+    }
+
+    /** @return documents the sink found in older backing indices */
+    private double consumeAll(String group) {
+        try (SinkApp sink = new SinkApp(SinkFixtures.config(bootstrap, esUrl, group), Clock.systemUTC())) {
+            sink.start();
+            Stack.awaitCaughtUp(bootstrap, group, SinkConfig.SUPPORTED_TOPICS, CATCH_UP);
+            return sink.metrics().count("weir.sink.duplicates.skipped");
+        }
+    }
+
+    private void rollOver(String dataStream) {
+        assertThat(Stack.send(esUrl, "POST", "/" + dataStream + "/_rollover", null).path("rolled_over").asBoolean())
+                .as("rollover of " + dataStream).isTrue();
     }
 
     /** Second-batch events with ids of their own but in the first batch's data stream. */

@@ -1,22 +1,18 @@
 package dev.weir.sink.bulk;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ErrorCause;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.util.BinaryData;
-import co.elastic.clients.util.ContentType;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
 import dev.weir.sink.document.DeadLetterDocuments;
 import dev.weir.sink.document.IndexDoc;
 import dev.weir.sink.ops.ClusterStatus;
 import dev.weir.sink.ops.SinkMetrics;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code create} operations with the record's deterministic {@code _id}; 409 (already
  *       there) counts as success, so replays never duplicate;</li>
+ *   <li>a {@code create} only sees the data stream's write index: documents old enough to have been
+ *       indexed before its last rollover are first looked up in the whole data stream
+ *       ({@link EarlierCopies}) and, when found, count as already there (not sent). A document that
+ *       is created in another write index than the batch expected (a rollover while it was in
+ *       flight) is checked afterwards, and its new copy removed when an older backing index holds
+ *       one;</li>
  *   <li>a whole request that fails (cluster unreachable, timeout, whole-request 429 or 5xx) is
  *       sent again after a backoff, without limit: the caller's slots fill up and it stops
  *       consuming until the cluster is back;</li>
@@ -51,7 +53,8 @@ public final class BulkIndexer {
             "strict_dynamic_mapping_exception", "illegal_argument_exception", "mapper_exception", "parse_exception",
             "x_content_parse_exception");
 
-    private final ElasticsearchClient client;
+    private final BulkEndpoint bulk;
+    private final EarlierCopies copies;
     private final DeadLetterPublisher deadLetters;
     private final SinkMetrics metrics;
     private final ClusterStatus cluster;
@@ -60,7 +63,8 @@ public final class BulkIndexer {
     private final Clock clock;
 
     /**
-     * @param client         the cluster
+     * @param bulk           the cluster's _bulk API
+     * @param copies         finds documents already in an older backing index
      * @param deadLetters    where rejected records go on Kafka
      * @param metrics        counters
      * @param cluster        reachability, for readiness
@@ -68,9 +72,10 @@ public final class BulkIndexer {
      * @param maxItemRetries attempts for documents answered 5xx
      * @param clock          for dead-letter times
      */
-    public BulkIndexer(ElasticsearchClient client, DeadLetterPublisher deadLetters, SinkMetrics metrics,
+    public BulkIndexer(BulkEndpoint bulk, EarlierCopies copies, DeadLetterPublisher deadLetters, SinkMetrics metrics,
                        ClusterStatus cluster, Backoff backoff, int maxItemRetries, Clock clock) {
-        this.client = Objects.requireNonNull(client, "client");
+        this.bulk = Objects.requireNonNull(bulk, "bulk");
+        this.copies = Objects.requireNonNull(copies, "copies");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -95,11 +100,17 @@ public final class BulkIndexer {
         final IndexDoc doc;
         final boolean deadLetterDoc;
         int serverErrors;
+        boolean checked; // looked up in older backing indices if it needed to be
 
         Pending(ConsumerRecord<byte[], byte[]> record, IndexDoc doc, boolean deadLetterDoc) {
             this.record = record;
             this.doc = doc;
             this.deadLetterDoc = deadLetterDoc;
+        }
+
+        /** The earlier of the document's {@code @timestamp} and its record's timestamp: bounds when it was first indexed. */
+        long earliest() {
+            return Math.min(doc.timestamp(), record.timestamp());
         }
     }
 
@@ -121,26 +132,27 @@ public final class BulkIndexer {
                 counts[2]++;
             }
         }
+        // per data stream, the write index this batch's decisions were based on
+        Map<String, WriteIndex> expected = new HashMap<>(4);
+        List<Suspect> suspects = new ArrayList<>();
         int requestAttempt = 0;
         int itemAttempt = 0;
         while (!pending.isEmpty()) {
-            BulkResponse response;
-            long started = System.nanoTime();
+            List<BulkEndpoint.Item> items;
+            long started = 0;
             try {
-                response = client.bulk(request(pending));
+                pending = skipEarlierCopies(pending, expected, counts);
+                if (pending.isEmpty()) {
+                    break;
+                }
+                started = System.nanoTime();
+                items = bulk.create(docs(pending));
                 metrics.bulkLatency().record(Duration.ofNanos(System.nanoTime() - started));
             } catch (Exception e) {
-                metrics.bulkLatency().record(Duration.ofNanos(System.nanoTime() - started));
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException("Interrupted during a bulk request");
+                if (started != 0) {
+                    metrics.bulkLatency().record(Duration.ofNanos(System.nanoTime() - started));
                 }
-                Duration wait = backoff.delay(requestAttempt++);
-                String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-                cluster.down(why);
-                metrics.retried("request", 1);
-                log.warn("Bulk request of {} documents failed ({}); retrying in {} ms (attempt {})", pending.size(), why,
-                        wait.toMillis(), requestAttempt);
-                Thread.sleep(wait.toMillis());
+                requestFailed(e, requestAttempt++, pending.size());
                 continue;
             }
             cluster.up();
@@ -148,15 +160,15 @@ public final class BulkIndexer {
             List<Pending> next = new ArrayList<>();
             int retriable = 0;
             Map<String, int[]> indexedByTopic = new HashMap<>(4);
-            List<BulkResponseItem> items = response.items();
-            if (items.size() != pending.size()) {
-                throw new IllegalStateException("Elasticsearch answered " + items.size() + " items for a bulk of " + pending.size());
-            }
             for (int i = 0; i < items.size(); i++) {
-                BulkResponseItem item = items.get(i);
+                BulkEndpoint.Item item = items.get(i);
                 Pending p = pending.get(i);
                 int status = item.status();
-                if ((status >= 200 && status < 300) || status == 409) {
+                if (status >= 200 && status < 300 && !inExpectedIndex(expected, p, item)) {
+                    // created in a write index this batch did not know: a rollover happened meanwhile
+                    suspects.add(new Suspect(p, new BulkEndpoint.Version(item.index(), p.doc.id(), item.seqNo(),
+                            item.primaryTerm())));
+                } else if ((status >= 200 && status < 300) || status == 409) {
                     if (!p.deadLetterDoc) {
                         indexedByTopic.computeIfAbsent(p.record.topic(), t -> new int[2])[status == 409 ? 1 : 0]++;
                         counts[status == 409 ? 1 : 0]++;
@@ -170,10 +182,9 @@ public final class BulkIndexer {
                     retriable++;
                     metrics.retried("5xx", 1);
                 } else {
-                    ErrorCause error = item.error();
-                    String type = error == null ? "http_" + status : error.type();
+                    String type = item.errorType() == null ? "http_" + status : item.errorType();
                     String detail = "Elasticsearch rejected the document for " + p.doc.target() + " (status " + status
-                            + ", " + type + "): " + (error == null ? "no reason given" : describe(error));
+                            + ", " + type + "): " + (item.errorReason() == null ? "no reason given" : item.errorReason());
                     if (p.deadLetterDoc) {
                         metrics.deadLetterRejected();
                         log.error("Dead-letter document {} for {}-{}@{} was rejected too; it stays on the dead-letter topic only: {}",
@@ -188,14 +199,7 @@ public final class BulkIndexer {
                     }
                 }
             }
-            indexedByTopic.forEach((topic, n) -> {
-                if (n[0] > 0) {
-                    metrics.indexed(topic, false, n[0]);
-                }
-                if (n[1] > 0) {
-                    metrics.indexed(topic, true, n[1]);
-                }
-            });
+            countIndexed(indexedByTopic);
             if (retriable > 0) {
                 Duration wait = backoff.delay(itemAttempt++);
                 log.info("{} of {} documents were refused for now (429/5xx); retrying them in {} ms", retriable,
@@ -204,8 +208,163 @@ public final class BulkIndexer {
             }
             pending = next;
         }
+        resolveSuspects(suspects, counts);
         awaitPublished(published);
         return new Outcome(counts[0], counts[1], counts[2]);
+    }
+
+    /** A document created in another index than the batch expected, until it is known not to have a twin. */
+    private record Suspect(Pending pending, BulkEndpoint.Version created) {
+    }
+
+    private void requestFailed(Exception e, int attempt, int docs) throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("Interrupted during a request to Elasticsearch");
+        }
+        Duration wait = backoff.delay(attempt);
+        String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        cluster.down(why);
+        metrics.retried("request", 1);
+        log.warn("Request for {} documents failed ({}); retrying in {} ms (attempt {})", docs, why, wait.toMillis(),
+                attempt + 1);
+        Thread.sleep(wait.toMillis());
+    }
+
+    private static boolean inExpectedIndex(Map<String, WriteIndex> expected, Pending p, BulkEndpoint.Item item) {
+        WriteIndex w = expected.get(p.doc.target());
+        return w != null && w.name() != null && w.name().equals(item.index());
+    }
+
+    /**
+     * Leaves out of {@code pending} the documents whose copy is in an older backing index (a
+     * {@code create} would not see it): they count as already indexed. Looks up only documents
+     * old enough to have been indexed before their data stream's last rollover, once each.
+     */
+    private List<Pending> skipEarlierCopies(List<Pending> pending, Map<String, WriteIndex> expected, int[] counts)
+            throws IOException {
+        Map<String, List<Pending>> candidates = null;
+        for (Pending p : pending) {
+            if (p.checked) {
+                continue;
+            }
+            String target = p.doc.target();
+            WriteIndex w = expected.get(target);
+            if (w == null) {
+                w = copies.writeIndex(target);
+                expected.put(target, w);
+            }
+            if (w.mayHoldEarlierCopy(p.earliest(), copies.skew())) {
+                if (candidates == null) {
+                    candidates = new HashMap<>(2);
+                }
+                candidates.computeIfAbsent(target, t -> new ArrayList<>()).add(p);
+            }
+        }
+        Set<Pending> found = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (candidates != null) {
+            for (Map.Entry<String, List<Pending>> c : candidates.entrySet()) {
+                metrics.earlierCopyLookup();
+                Map<String, List<String>> hits = copies.find(c.getKey(), c.getValue().stream().map(p -> p.doc.id()).toList());
+                c.getValue().stream().filter(p -> hits.containsKey(p.doc.id())).forEach(found::add);
+            }
+        }
+        pending.forEach(p -> p.checked = true);
+        if (found.isEmpty()) {
+            return pending;
+        }
+        List<Pending> rest = new ArrayList<>(pending.size() - found.size());
+        Map<String, int[]> skippedByTopic = new HashMap<>(4);
+        for (Pending p : pending) {
+            if (!found.contains(p)) {
+                rest.add(p);
+            } else if (!p.deadLetterDoc) {
+                skippedByTopic.computeIfAbsent(p.record.topic(), t -> new int[2])[1]++;
+                counts[1]++;
+            }
+        }
+        countIndexed(skippedByTopic);
+        skippedByTopic.forEach((topic, n) -> metrics.earlierCopiesFound(topic, n[1]));
+        return rest;
+    }
+
+    /**
+     * For documents created in an unexpected write index: looks for a copy in an older backing
+     * index, and where there is one removes the copy just created (only that version of it, and
+     * only when the other copy's index is older, so two instances never both remove theirs).
+     */
+    private void resolveSuspects(List<Suspect> suspects, int[] counts) throws InterruptedException {
+        if (suspects.isEmpty()) {
+            return;
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Set<Suspect> twins = twinned(suspects);
+                removeOwnCopies(twins);
+                Map<String, int[]> byTopic = new HashMap<>(4);
+                for (Suspect s : suspects) {
+                    if (!s.pending().deadLetterDoc) {
+                        int result = twins.contains(s) ? 1 : 0;
+                        byTopic.computeIfAbsent(s.pending().record.topic(), t -> new int[2])[result]++;
+                        counts[result]++;
+                    }
+                }
+                countIndexed(byTopic);
+                byTopic.forEach((topic, n) -> metrics.earlierCopiesFound(topic, n[1]));
+                return;
+            } catch (Exception e) {
+                requestFailed(e, attempt, suspects.size());
+            }
+        }
+    }
+
+    private Set<Suspect> twinned(List<Suspect> suspects) throws IOException {
+        Map<String, List<Suspect>> byStream = new HashMap<>(2);
+        suspects.forEach(s -> byStream.computeIfAbsent(s.pending().doc.target(), t -> new ArrayList<>()).add(s));
+        Set<Suspect> twins = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Map.Entry<String, List<Suspect>> e : byStream.entrySet()) {
+            WriteIndex now = copies.refresh(e.getKey());
+            List<Suspect> candidates = e.getValue().stream()
+                    .filter(s -> now.mayHoldEarlierCopy(s.pending().earliest(), copies.skew())).toList();
+            if (candidates.isEmpty()) {
+                continue;
+            }
+            metrics.earlierCopyLookup();
+            Map<String, List<String>> hits = copies.find(e.getKey(), candidates.stream().map(s -> s.pending().doc.id()).toList());
+            for (Suspect s : candidates) {
+                List<String> at = hits.getOrDefault(s.pending().doc.id(), List.of());
+                BulkEndpoint.Version v = s.created();
+                if (v.index() != null && v.seqNo() >= 0 && v.primaryTerm() > 0
+                        && at.stream().anyMatch(i -> EarlierCopies.older(i, v.index()))) {
+                    twins.add(s);
+                }
+            }
+        }
+        return twins;
+    }
+
+    private void removeOwnCopies(Set<Suspect> twins) throws IOException {
+        if (twins.isEmpty()) {
+            return;
+        }
+        for (BulkEndpoint.Item item : bulk.delete(twins.stream().map(Suspect::created).toList())) {
+            // 200: removed; 404: gone already; 409: changed since, not ours to remove
+            if (item.status() == 429 || item.status() >= 500) {
+                throw new IOException("Removing a second copy from " + item.index() + " answered " + item.status());
+            }
+        }
+        log.info("Removed {} documents just created that were already in an older backing index (a rollover happened "
+                + "while they were indexed)", twins.size());
+    }
+
+    private void countIndexed(Map<String, int[]> byTopic) {
+        byTopic.forEach((topic, n) -> {
+            if (n[0] > 0) {
+                metrics.indexed(topic, false, n[0]);
+            }
+            if (n[1] > 0) {
+                metrics.indexed(topic, true, n[1]);
+            }
+        });
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String stage, String errorType,
@@ -230,22 +389,11 @@ public final class BulkIndexer {
         }
     }
 
-    private static BulkRequest request(List<Pending> pending) {
-        BulkRequest.Builder b = new BulkRequest.Builder();
+    private static List<IndexDoc> docs(List<Pending> pending) {
+        List<IndexDoc> docs = new ArrayList<>(pending.size());
         for (Pending p : pending) {
-            IndexDoc d = p.doc;
-            b.operations(op -> op.create(c -> c.index(d.target()).id(d.id())
-                    .document(BinaryData.of(d.json(), ContentType.APPLICATION_JSON))));
+            docs.add(p.doc);
         }
-        return b.build();
-    }
-
-    private static String describe(ErrorCause e) {
-        StringBuilder s = new StringBuilder(String.valueOf(e.reason()));
-        ErrorCause cause = e.causedBy();
-        for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.causedBy()) {
-            s.append("; caused by ").append(cause.type()).append(": ").append(cause.reason());
-        }
-        return s.toString();
+        return docs;
     }
 }

@@ -50,10 +50,10 @@ public final class DeadLetterDocuments {
         }
         Original original = Original.of(r.value());
         return new IndexDoc(DataStreams.DEADLETTER, id, EcsDocuments.write(g -> {
-            g.writeStringField("@timestamp", time.toString());
-            g.writeStringField("message", original.text());
-            g.writeStringField("event.id", id);
-            g.writeStringField("event.kind", "pipeline_error");
+            EcsDocuments.time(g, "@timestamp", time);
+            EcsDocuments.field(g, "message", original.text());
+            EcsDocuments.field(g, "event.id", id);
+            EcsDocuments.field(g, "event.kind", "pipeline_error");
             EcsDocuments.str(g, "error.type", v.reason() == null ? "unknown" : v.reason());
             EcsDocuments.str(g, "error.message", v.detail());
             EcsDocuments.str(g, "weir.dlq.reason", v.reason() == null ? "unknown" : v.reason());
@@ -62,17 +62,17 @@ public final class DeadLetterDocuments {
             EcsDocuments.str(g, "weir.dlq.detail", v.detail());
             EcsDocuments.str(g, "weir.dlq.source_topic", v.sourceTopic());
             if (v.sourcePartition() != null) {
-                g.writeNumberField("weir.dlq.source_partition", v.sourcePartition());
+                EcsDocuments.number(g, "weir.dlq.source_partition", v.sourcePartition());
             }
             EcsDocuments.num(g, "weir.dlq.source_offset", v.sourceOffset());
-            g.writeStringField("weir.dlq.encoding", original.encoding());
-            g.writeNumberField("weir.dlq.size", r.value() == null ? 0 : r.value().length);
+            EcsDocuments.field(g, "weir.dlq.encoding", original.encoding());
+            EcsDocuments.number(g, "weir.dlq.size", r.value() == null ? 0 : r.value().length);
             EcsDocuments.str(g, "weir.dlq.key", r.key() == null ? null : text(r.key()));
-            g.writeStringField("weir.dlq.topic", r.topic());
-            g.writeNumberField("weir.dlq.partition", r.partition());
-            g.writeNumberField("weir.dlq.offset", r.offset());
+            EcsDocuments.field(g, "weir.dlq.topic", r.topic());
+            EcsDocuments.number(g, "weir.dlq.partition", r.partition());
+            EcsDocuments.number(g, "weir.dlq.offset", r.offset());
             EcsDocuments.labels(g, "weir.dlq.headers", others);
-        }));
+        }), time.toEpochMilli());
     }
 
     /**
@@ -93,22 +93,22 @@ public final class DeadLetterDocuments {
         Original original = attempted != null ? new Original(new String(attempted, StandardCharsets.UTF_8), "json")
                 : Original.of(r.value());
         return new IndexDoc(DataStreams.DEADLETTER, id, EcsDocuments.write(g -> {
-            g.writeStringField("@timestamp", time.toString());
-            g.writeStringField("message", original.text());
-            g.writeStringField("event.id", id);
-            g.writeStringField("event.kind", "pipeline_error");
-            g.writeStringField("error.type", errorType);
-            g.writeStringField("error.message", detail);
-            g.writeStringField("weir.dlq.reason", reason);
-            g.writeStringField("weir.dlq.stage", stage);
-            g.writeStringField("weir.dlq.detail", detail);
-            g.writeStringField("weir.dlq.source_topic", r.topic());
-            g.writeNumberField("weir.dlq.source_partition", r.partition());
-            g.writeNumberField("weir.dlq.source_offset", r.offset());
-            g.writeStringField("weir.dlq.encoding", original.encoding());
-            g.writeNumberField("weir.dlq.size", r.value() == null ? 0 : r.value().length);
+            EcsDocuments.time(g, "@timestamp", time);
+            EcsDocuments.field(g, "message", original.text());
+            EcsDocuments.field(g, "event.id", id);
+            EcsDocuments.field(g, "event.kind", "pipeline_error");
+            EcsDocuments.field(g, "error.type", errorType);
+            EcsDocuments.field(g, "error.message", detail);
+            EcsDocuments.field(g, "weir.dlq.reason", reason);
+            EcsDocuments.field(g, "weir.dlq.stage", stage);
+            EcsDocuments.field(g, "weir.dlq.detail", detail);
+            EcsDocuments.field(g, "weir.dlq.source_topic", r.topic());
+            EcsDocuments.number(g, "weir.dlq.source_partition", r.partition());
+            EcsDocuments.number(g, "weir.dlq.source_offset", r.offset());
+            EcsDocuments.field(g, "weir.dlq.encoding", original.encoding());
+            EcsDocuments.number(g, "weir.dlq.size", r.value() == null ? 0 : r.value().length);
             EcsDocuments.str(g, "weir.dlq.key", r.key() == null ? null : text(r.key()));
-        }));
+        }), time.toEpochMilli());
     }
 
     /** The original bytes for the {@code message} field. */

@@ -3,6 +3,7 @@ package dev.weir.sink.document;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.ErrorInfo;
 import dev.weir.schemas.EventInfo;
@@ -10,14 +11,16 @@ import dev.weir.schemas.HttpInfo;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.SourceInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns Weir's Avro events into ECS documents. Fields are written with dotted names
@@ -27,6 +30,8 @@ import java.util.Objects;
  */
 public final class EcsDocuments {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final Map<String, SerializedString> NAMES = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final DataStreams streams;
@@ -46,17 +51,17 @@ public final class EcsDocuments {
         String namespace = streams.namespace(e.getEnvironment());
         String target = DataStreams.logs(dataset, namespace);
         return new IndexDoc(target, e.getId(), write(g -> {
-            g.writeStringField("@timestamp", e.getTimestamp().toString());
-            g.writeStringField("message", e.getMessage());
-            g.writeStringField("log.level", e.getLevel().name().toLowerCase(Locale.ROOT));
+            time(g, "@timestamp", e.getTimestamp());
+            field(g, "message", e.getMessage());
+            field(g, "log.level", e.getLevel().name().toLowerCase(Locale.ROOT));
             str(g, "log.logger", e.getLogger());
             dataStream(g, "logs", dataset, namespace);
-            g.writeStringField("ecs.version", "8.11.0");
-            g.writeStringField("event.id", e.getId());
-            g.writeStringField("event.kind", "event");
-            g.writeStringField("event.dataset", dataset);
-            g.writeStringField("event.ingested", e.getReceivedAt().toString());
-            g.writeStringField("service.name", e.getService());
+            field(g, "ecs.version", "8.11.0");
+            field(g, "event.id", e.getId());
+            field(g, "event.kind", "event");
+            field(g, "event.dataset", dataset);
+            time(g, "event.ingested", e.getReceivedAt());
+            field(g, "service.name", e.getService());
             str(g, "service.environment", e.getEnvironment());
             str(g, "host.name", e.getHost());
             str(g, "process.thread.name", e.getThread());
@@ -92,17 +97,17 @@ public final class EcsDocuments {
             }
             SourceInfo src = e.getSource();
             if (src != null) {
-                g.writeStringField("weir.format", src.getFormat());
+                field(g, "weir.format", src.getFormat());
                 str(g, "weir.input", src.getInput());
                 str(g, "log.file.path", src.getFile());
                 num(g, "log.offset", src.getOffset());
             }
             if (e.getRedactions() > 0) {
-                g.writeNumberField("weir.redactions", e.getRedactions());
+                number(g, "weir.redactions", e.getRedactions());
             }
             tags(g, e.getTags());
             labels(g, "labels", e.getLabels());
-        }));
+        }), e.getTimestamp().toEpochMilli());
     }
 
     /**
@@ -114,35 +119,35 @@ public final class EcsDocuments {
         String namespace = streams.namespace(e.getEnvironment());
         String target = DataStreams.logs(dataset, namespace);
         return new IndexDoc(target, e.getId(), write(g -> {
-            g.writeStringField("@timestamp", e.getTimestamp().toString());
-            g.writeStringField("message", e.getMethod() + " " + e.getPath() + " " + e.getStatus());
+            time(g, "@timestamp", e.getTimestamp());
+            field(g, "message", e.getMethod() + " " + e.getPath() + " " + e.getStatus());
             dataStream(g, "logs", dataset, namespace);
-            g.writeStringField("ecs.version", "8.11.0");
-            g.writeStringField("event.id", e.getId());
-            g.writeStringField("event.kind", "event");
-            g.writeStringField("event.category", "web");
-            g.writeStringField("event.dataset", dataset);
-            g.writeStringField("event.outcome", e.getStatus() >= 400 ? "failure" : "success");
-            g.writeStringField("event.ingested", e.getReceivedAt().toString());
+            field(g, "ecs.version", "8.11.0");
+            field(g, "event.id", e.getId());
+            field(g, "event.kind", "event");
+            field(g, "event.category", "web");
+            field(g, "event.dataset", dataset);
+            field(g, "event.outcome", e.getStatus() >= 400 ? "failure" : "success");
+            time(g, "event.ingested", e.getReceivedAt());
             if (e.getDurationMs() != null) {
-                g.writeNumberField("event.duration", Math.round(e.getDurationMs() * NANOS_PER_MILLI));
+                number(g, "event.duration", Math.round(e.getDurationMs() * NANOS_PER_MILLI));
             }
-            g.writeStringField("service.name", e.getService());
+            field(g, "service.name", e.getService());
             str(g, "service.environment", e.getEnvironment());
             str(g, "host.name", e.getHost());
-            g.writeStringField("http.request.method", e.getMethod());
-            g.writeNumberField("http.response.status_code", e.getStatus());
+            field(g, "http.request.method", e.getMethod());
+            number(g, "http.response.status_code", e.getStatus());
             num(g, "http.response.body.bytes", e.getBytes());
-            g.writeStringField("url.path", e.getPath());
-            g.writeStringField("weir.route", e.getRoute());
+            field(g, "url.path", e.getPath());
+            field(g, "weir.route", e.getRoute());
             str(g, "client.ip", e.getClientIp());
             str(g, "source.ip", e.getClientIp());
             str(g, "user_agent.original", e.getUserAgent());
             str(g, "user.name", e.getUserName());
             str(g, "trace.id", e.getTraceId());
-            g.writeBooleanField("weir.login_attempt", e.getLoginAttempt());
+            bool(g, "weir.login_attempt", e.getLoginAttempt());
             labels(g, "labels", e.getLabels());
-        }));
+        }), e.getTimestamp().toEpochMilli());
     }
 
     /**
@@ -154,29 +159,31 @@ public final class EcsDocuments {
         String id = alertId(a);
         String status = a.getStatus().name().toLowerCase(Locale.ROOT);
         return new IndexDoc(DataStreams.ALERTS, id, write(g -> {
-            g.writeStringField("@timestamp", a.getUpdatedAt().toString());
+            time(g, "@timestamp", a.getUpdatedAt());
             String summary = a.getAnnotations().get("summary");
-            g.writeStringField("message", summary != null ? summary : a.getRule() + " " + status);
-            g.writeStringField("event.id", id);
-            g.writeStringField("event.kind", "alert");
-            g.writeStringField("event.action", status);
-            g.writeStringField("rule.name", a.getRule());
+            field(g, "message", summary != null ? summary : a.getRule() + " " + status);
+            field(g, "event.id", id);
+            field(g, "event.kind", "alert");
+            field(g, "event.action", status);
+            field(g, "rule.name", a.getRule());
             str(g, "service.name", a.getLabels().get("service"));
-            g.writeStringField("weir.alert.fingerprint", a.getFingerprint());
-            g.writeStringField("weir.alert.status", status);
-            g.writeStringField("weir.alert.severity", a.getSeverity());
-            g.writeNumberField("weir.alert.value", finite(a.getValue()));
-            g.writeNumberField("weir.alert.threshold", finite(a.getThreshold()));
-            g.writeStringField("weir.alert.starts_at", a.getStartsAt().toString());
+            field(g, "weir.alert.fingerprint", a.getFingerprint());
+            field(g, "weir.alert.status", status);
+            field(g, "weir.alert.severity", a.getSeverity());
+            number(g, "weir.alert.value", finite(a.getValue()));
+            number(g, "weir.alert.threshold", finite(a.getThreshold()));
+            time(g, "weir.alert.starts_at", a.getStartsAt());
             Instant ends = a.getEndsAt();
-            str(g, "weir.alert.ends_at", ends == null ? null : ends.toString());
+            if (ends != null) {
+                time(g, "weir.alert.ends_at", ends);
+            }
             str(g, "weir.alert.kibana_url", a.getKibanaUrl());
-            g.writeStringField("weir.alert.generator", a.getGenerator());
+            field(g, "weir.alert.generator", a.getGenerator());
             array(g, "weir.alert.exemplar_event_ids", a.getExemplarEventIds());
             array(g, "weir.alert.exemplar_trace_ids", a.getExemplarTraceIds());
             labels(g, "weir.alert.annotations", a.getAnnotations());
             labels(g, "labels", a.getLabels());
-        }));
+        }), a.getUpdatedAt().toEpochMilli());
     }
 
     /** @return {@code <fingerprint>-<status>-<starts_at ms>-<updated_at ms>} */
@@ -197,7 +204,8 @@ public final class EcsDocuments {
     }
 
     static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        Buffer out = BUFFER.get();
+        out.length = 0;
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             body.write(g);
@@ -205,24 +213,150 @@ public final class EcsDocuments {
         } catch (IOException e) {
             throw new UncheckedIOException("Writing JSON to memory failed", e);
         }
-        return out.toByteArray();
+        return Arrays.copyOf(out.bytes, out.length);
+    }
+
+    /**
+     * A field with a name from this code: its quoted UTF-8 form is encoded once and kept. Never
+     * for names taken from data (label keys), which would grow the cache without bound.
+     */
+    static void field(JsonGenerator g, String name, String value) throws IOException {
+        g.writeFieldName(NAMES.computeIfAbsent(name, SerializedString::new));
+        g.writeString(value);
+    }
+
+    static void number(JsonGenerator g, String name, long value) throws IOException {
+        g.writeFieldName(NAMES.computeIfAbsent(name, SerializedString::new));
+        g.writeNumber(value);
+    }
+
+    static void number(JsonGenerator g, String name, double value) throws IOException {
+        number(g, name, Double.toString(value));
+    }
+
+    static void bool(JsonGenerator g, String name, boolean value) throws IOException {
+        number(g, name, value ? "true" : "false");
+    }
+
+    /** A field whose value is {@code literal} as it stands: a number or a boolean. */
+    private static void number(JsonGenerator g, String name, String literal) throws IOException {
+        g.writeFieldName(NAMES.computeIfAbsent(name, SerializedString::new));
+        g.writeRawValue(literal);
+    }
+
+    /** An instant as {@link Instant#toString()} writes it, without its formatter's cost. */
+    static void time(JsonGenerator g, String name, Instant t) throws IOException {
+        g.writeFieldName(NAMES.computeIfAbsent(name, SerializedString::new));
+        char[] c = new char[30];
+        int n = iso(t, c);
+        if (n < 0) {
+            g.writeString(t.toString());
+        } else {
+            g.writeString(c, 0, n);
+        }
+    }
+
+    /**
+     * Writes {@code t} as {@code yyyy-MM-ddTHH:mm:ss[.SSS[SSS[SSS]]]Z}, exactly like
+     * {@link Instant#toString()} (fraction in groups of three digits, as many as needed).
+     *
+     * @param c at least 30 chars
+     * @return chars written, or -1 for a year outside 0..9999 (left to {@link Instant#toString()})
+     */
+    static int iso(Instant t, char[] c) {
+        long secs = t.getEpochSecond();
+        long days = Math.floorDiv(secs, 86_400L);
+        int sod = (int) Math.floorMod(secs, 86_400L);
+        // civil date from days since 1970-01-01 (H. Hinnant, "chrono-compatible low-level date algorithms")
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long doe = z - era * 146_097L;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return -1;
+        }
+        digits(c, 0, (int) year, 4);
+        c[4] = '-';
+        digits(c, 5, month, 2);
+        c[7] = '-';
+        digits(c, 8, day, 2);
+        c[10] = 'T';
+        digits(c, 11, sod / 3600, 2);
+        c[13] = ':';
+        digits(c, 14, sod / 60 % 60, 2);
+        c[16] = ':';
+        digits(c, 17, sod % 60, 2);
+        int n = 19;
+        int nano = t.getNano();
+        if (nano != 0) {
+            c[n++] = '.';
+            if (nano % 1_000_000 == 0) {
+                digits(c, n, nano / 1_000_000, 3);
+                n += 3;
+            } else if (nano % 1000 == 0) {
+                digits(c, n, nano / 1000, 6);
+                n += 6;
+            } else {
+                digits(c, n, nano, 9);
+                n += 9;
+            }
+        }
+        c[n++] = 'Z';
+        return n;
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** A reusable, unsynchronised output for one thread's documents. */
+    private static final class Buffer extends OutputStream {
+        byte[] bytes = new byte[2048];
+        int length;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[length++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, length, len);
+            length += len;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 
     static void dataStream(JsonGenerator g, String type, String dataset, String namespace) throws IOException {
-        g.writeStringField("data_stream.type", type);
-        g.writeStringField("data_stream.dataset", dataset);
-        g.writeStringField("data_stream.namespace", namespace);
+        field(g, "data_stream.type", type);
+        field(g, "data_stream.dataset", dataset);
+        field(g, "data_stream.namespace", namespace);
     }
 
     static void str(JsonGenerator g, String name, String value) throws IOException {
         if (value != null) {
-            g.writeStringField(name, value);
+            field(g, name, value);
         }
     }
 
     static void num(JsonGenerator g, String name, Long value) throws IOException {
         if (value != null) {
-            g.writeNumberField(name, value);
+            number(g, name, value.longValue());
         }
     }
 
@@ -246,7 +380,7 @@ public final class EcsDocuments {
         }
         g.writeObjectFieldStart(name);
         for (Map.Entry<String, String> l : labels.entrySet()) {
-            g.writeStringField(l.getKey(), l.getValue());
+            g.writeStringField(l.getKey(), l.getValue()); // user keys: not cached
         }
         g.writeEndObject();
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The sink's meters (Prometheus names in the README):
  * {@code weir_sink_indexed_total{topic,result}}, {@code weir_sink_retried_total{cause}},
  * {@code weir_sink_dead_lettered_total{reason}}, {@code weir_sink_bulk_latency_seconds},
- * {@code weir_sink_consumer_lag{topic}}, {@code weir_sink_paused}, {@code weir_sink_batches_in_flight}.
+ * {@code weir_sink_consumer_lag{topic}}, {@code weir_sink_paused}, {@code weir_sink_batches_in_flight},
+ * {@code weir_sink_duplicates_skipped_total{topic}}, {@code weir_sink_earlier_copy_lookups_total}.
  * Thread-safe.
  */
 public final class SinkMetrics {
@@ -52,6 +53,22 @@ public final class SinkMetrics {
     public void indexed(String topic, boolean duplicate, int n) {
         counter("weir.sink.indexed", "Documents now in Elasticsearch, by source topic; result=duplicate means it was there already",
                 "topic", topic, "result", duplicate ? "duplicate" : "created").increment(n);
+    }
+
+    /**
+     * {@code n} documents of {@code topic} were found in an older backing index of their data
+     * stream (indexed before a rollover; a {@code create} would have duplicated them). They are
+     * counted as duplicates in {@code weir.sink.indexed} too.
+     */
+    public void earlierCopiesFound(String topic, int n) {
+        counter("weir.sink.duplicates.skipped", "Documents found in an older backing index of their data stream, so not "
+                + "created again (a replay across a rollover)", "topic", topic, null, null).increment(n);
+    }
+
+    /** One search for documents in older backing indices was made. */
+    public void earlierCopyLookup() {
+        counter("weir.sink.earlier.copy.lookups", "Searches for documents indexed before their data stream's last rollover",
+                null, null, null, null).increment();
     }
 
     /** A request or document is retried; cause is {@code request}, {@code 429} or {@code 5xx}. */

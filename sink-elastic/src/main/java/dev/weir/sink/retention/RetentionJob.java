@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +39,20 @@ public final class RetentionJob {
     private final ElasticsearchClient client;
     private final SinkConfig.Retention settings;
     private final Clock clock;
+    private final Consumer<String> rolledOver;
 
     /**
-     * @param client   the cluster
-     * @param settings classes and rollover age
-     * @param clock    "now" for the age of documents
+     * @param client     the cluster
+     * @param settings   classes and rollover age
+     * @param clock      "now" for the age of documents
+     * @param rolledOver told the name of each data stream it rolled over (the indexer's view of
+     *                   the write index is stale then)
      */
-    public RetentionJob(ElasticsearchClient client, SinkConfig.Retention settings, Clock clock) {
+    public RetentionJob(ElasticsearchClient client, SinkConfig.Retention settings, Clock clock, Consumer<String> rolledOver) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.rolledOver = Objects.requireNonNull(rolledOver, "rolledOver");
     }
 
     /**
@@ -115,6 +120,7 @@ public final class RetentionJob {
         boolean rolled = client.indices().rollover(r -> r.alias(dataStream)
                 .conditions(c -> c.maxAge(Time.of(t -> t.time(age))).minDocs(1L))).rolledOver();
         if (rolled) {
+            rolledOver.accept(dataStream);
             log.info("Rolled over data stream {} (write index older than {})", dataStream, settings.rolloverAfter());
         }
         return rolled;

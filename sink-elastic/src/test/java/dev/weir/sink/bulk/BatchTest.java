@@ -14,7 +14,7 @@ class BatchTest {
 
     private static Batch.Entry entry(int partition, long offset, int bytes) {
         return new Batch.Entry(new ConsumerRecord<>("weir.logs", partition, offset, null, new byte[1]),
-                new IndexDoc("logs-a-b", "id" + offset, new byte[bytes]), null);
+                new IndexDoc("logs-a-b", "id" + offset, new byte[bytes], 0L), null);
     }
 
     @Test

@@ -71,7 +71,8 @@ class BulkIndexerTest {
 
     private BulkIndexer indexer(int maxItemRetries) {
         ElasticsearchClient client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
-        return new BulkIndexer(client, new DeadLetterPublisher(producer, "weir.deadletter"), metrics, cluster,
+        return new BulkIndexer(new BulkEndpoint(rest), new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW),
+                new DeadLetterPublisher(producer, "weir.deadletter"), metrics, cluster,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(4), new SplittableRandom(1)), maxItemRetries,
                 Clock.fixed(Instant.parse("2025-03-14T09:26:53Z"), ZoneOffset.UTC));
     }
@@ -80,7 +81,7 @@ class BulkIndexerTest {
         Batch b = new Batch(Instant.EPOCH);
         for (int i = 0; i < n; i++) {
             b.add(new Batch.Entry(new ConsumerRecord<>("weir.logs", 0, i, "k".getBytes(), ("avro" + i).getBytes()),
-                    new IndexDoc("logs-svc-default", "id" + i, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), null));
+                    new IndexDoc("logs-svc-default", "id" + i, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), 0L), null));
         }
         return b;
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An HTTP server that answers {@code _bulk} as a test scripts it, in Elasticsearch's wire format
  * (the real client parses the answers), and records the {@code _id}s of every call. Per-item
- * 429/5xx/400 answers inside a 200 cannot be provoked on demand on a real node.
+ * 429/5xx/400 answers inside a 200 cannot be provoked on demand on a real node. Any other request
+ * finds no index: {@code _settings} answers {@code {}}, a search no hits.
  */
 public final class FakeBulkEndpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +80,19 @@ public final class FakeBulkEndpoint implements AutoCloseable {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
             exchange.sendResponseHeaders(a.httpStatus(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = (exchange.getRequestURI().getPath().endsWith("/_search")
+                    ? "{\"took\":1,\"timed_out\":false,\"_shards\":{\"total\":0,\"successful\":0,\"skipped\":0,\"failed\":0},"
+                            + "\"hits\":{\"hits\":[]}}"
+                    : "{}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+            exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }

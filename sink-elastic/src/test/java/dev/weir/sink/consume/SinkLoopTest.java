@@ -10,7 +10,9 @@ import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.sink.Events;
 import dev.weir.sink.SinkConfig;
 import dev.weir.sink.bulk.Backoff;
+import dev.weir.sink.bulk.BulkEndpoint;
 import dev.weir.sink.bulk.BulkIndexer;
+import dev.weir.sink.bulk.EarlierCopies;
 import dev.weir.sink.bulk.FakeBulkEndpoint;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
 import dev.weir.sink.document.DataStreams;
@@ -72,8 +74,9 @@ class SinkLoopTest {
 
     private void start(int maxDocs, int concurrency, Duration flush) {
         ElasticsearchClient client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
-        BulkIndexer indexer = new BulkIndexer(client, new DeadLetterPublisher(new MockProducer<>(true, null,
-                new ByteArraySerializer(), new ByteArraySerializer()), Topics.DEADLETTER), metrics,
+        BulkIndexer indexer = new BulkIndexer(new BulkEndpoint(rest), new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW),
+                new DeadLetterPublisher(new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                        Topics.DEADLETTER), metrics,
                 new ClusterStatus(Clock.systemUTC()), new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), new SplittableRandom(3)),
                 3, Clock.systemUTC());
         executor = Executors.newFixedThreadPool(concurrency);

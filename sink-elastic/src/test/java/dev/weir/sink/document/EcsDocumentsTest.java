@@ -123,4 +123,22 @@ class EcsDocumentsTest {
         a.setValue(Double.NaN);
         assertThat(json(ecs.alert(a)).path("weir.alert.value").asDouble()).isZero();
     }
+
+    @Test
+    void shouldWriteTimestampsExactlyAsInstantToStringDoes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        List<Instant> samples = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2000-02-29T23:59:59.999999999Z"),
+                Instant.parse("1969-12-31T23:59:59.5Z"), Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.000001Z"), Instant.parse("2026-03-01T00:00:00.120Z")));
+        for (int i = 0; i < 10_000; i++) {
+            long nanos = i % 3 == 0 ? random.nextInt(1000) * 1_000_000L : i % 3 == 1 ? random.nextInt(1_000_000) * 1000L
+                    : random.nextInt(1_000_000_000);
+            samples.add(Instant.ofEpochSecond(random.nextLong(-62_167_219_200L, 253_402_300_799L), nanos));
+        }
+        char[] c = new char[30];
+        for (Instant t : samples) {
+            assertThat(new String(c, 0, EcsDocuments.iso(t, c))).isEqualTo(t.toString());
+        }
+        assertThat(EcsDocuments.iso(Instant.parse("+10000-01-01T00:00:00Z"), c)).isEqualTo(-1);
+    }
 }

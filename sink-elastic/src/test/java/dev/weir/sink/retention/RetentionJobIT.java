@@ -57,7 +57,7 @@ class RetentionJobIT {
         classes.add(new SinkConfig.RetentionClass("security", List.of("logs-*.security-" + ns), Duration.ofDays(365)));
         classes.add(new SinkConfig.RetentionClass("application", List.of("logs-*-" + ns), Duration.ofDays(30)));
         return new RetentionJob(client, new SinkConfig.Retention(true, Duration.ofHours(1), Duration.ofMillis(1), classes),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), ds -> { });
     }
 
     private void index(String stream, Instant at) {
