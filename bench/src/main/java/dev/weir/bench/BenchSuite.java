@@ -7,6 +7,11 @@ import dev.weir.bench.latency.AlertLatencyBench.Side;
 import dev.weir.bench.latency.IncidentKind;
 import dev.weir.bench.plot.LatencyPlot;
 import dev.weir.bench.report.Markdown;
+import dev.weir.bench.scale.Cluster;
+import dev.weir.bench.scale.DistinctKeys;
+import dev.weir.bench.scale.ScaleReport;
+import dev.weir.bench.scale.StateSize;
+import dev.weir.bench.scale.ThroughputScale;
 import dev.weir.bench.stats.Summary;
 import dev.weir.processor.bench.ProcessorThroughputBenchmark;
 import dev.weir.processor.bench.QuantileAccuracyBenchmark;
@@ -35,14 +40,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Runs Weir's benchmark suite on this machine and writes BENCHMARKS.md (and the alert-latency
  * plot beside it, {@code bench/alert-latency.png}). Every figure is a ratio against a baseline
  * measured in the same run.
  *
- * <pre>bench/run [--quick] [--out BENCHMARKS.md]</pre>
+ * <pre>bench/run [--quick] [--out BENCHMARKS.md] [--only scale|scale-throughput|scale-state]</pre>
+ *
+ * <p>{@code --only PART} runs one part of section 6 (or all of it, {@code scale}) and nothing
+ * else, to try it without running the whole suite; the report then holds only that part and goes
+ * to {@code bench/target/BENCHMARKS-PART.md} unless {@code --out} says otherwise.
  *
  * <p>Other arguments, given by {@code bench/run}: {@code --sink-classpath CP} (the test
  * classpath of sink-elastic, whose benchmark lives in its tests; without it the sink is not
@@ -52,6 +60,7 @@ public final class BenchSuite {
     private static final PrintStream OUT = System.out;
 
     private final boolean quick;
+    private final String only; // null: everything
     private final Path out;
     private final String sinkClasspath;
     private final String command;
@@ -61,9 +70,10 @@ public final class BenchSuite {
     private final Map<Integer, Markdown> sections = new java.util.TreeMap<>();
     private final Map<Integer, List<String>> headline = new java.util.TreeMap<>();
 
-    private BenchSuite(boolean quick, Path out, String sinkClasspath, String command, String revision, Path work) {
+    private BenchSuite(boolean quick, String only, Path out, String sinkClasspath, String command, String revision, Path work) {
         this.revision = revision;
         this.quick = quick;
+        this.only = only;
         this.out = out;
         this.sinkClasspath = sinkClasspath;
         this.command = command;
@@ -71,11 +81,12 @@ public final class BenchSuite {
     }
 
     /**
-     * @param args {@code --quick}, {@code --out FILE}, {@code --sink-classpath CP}, {@code --command TEXT}
+     * @param args {@code --quick}, {@code --out FILE}, {@code --only PART}, {@code --sink-classpath CP}, {@code --command TEXT}
      */
     public static void main(String[] args) {
         boolean quick = false;
-        Path out = Path.of("BENCHMARKS.md");
+        Path out = null;
+        String only = null;
         String sinkCp = null;
         String command = null;
         String revision = "unknown";
@@ -83,21 +94,30 @@ public final class BenchSuite {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--only" -> only = value(args, ++i, "--only");
                 case "--sink-classpath" -> sinkCp = value(args, ++i, "--sink-classpath");
                 case "--command" -> command = value(args, ++i, "--command");
                 case "--revision" -> revision = value(args, ++i, "--revision");
                 default -> {
-                    System.err.println("Unknown argument " + args[i] + "; usage: BenchSuite [--quick] [--out BENCHMARKS.md]");
+                    System.err.println("Unknown argument " + args[i] + "; usage: BenchSuite [--quick] [--out BENCHMARKS.md] "
+                            + "[--only scale|scale-throughput|scale-state]");
                     System.exit(2);
                 }
             }
+        }
+        if (only != null && !List.of("scale", "scale-throughput", "scale-state").contains(only)) {
+            System.err.println("Invalid value " + only + " for --only: use scale, scale-throughput or scale-state");
+            System.exit(2);
+        }
+        if (out == null) {
+            out = only == null ? Path.of("BENCHMARKS.md") : Path.of("bench", "target", "BENCHMARKS-" + only + ".md");
         }
         if (command == null) {
             command = "java dev.weir.bench.BenchSuite " + String.join(" ", args);
         }
         try {
             Path work = Files.createTempDirectory("weir-bench-");
-            new BenchSuite(quick, out.toAbsolutePath(), sinkCp, command, revision, work).run();
+            new BenchSuite(quick, only, out.toAbsolutePath(), sinkCp, command, revision, work).run();
             System.exit(0);
         } catch (Exception e) {
             e.printStackTrace();
@@ -123,20 +143,26 @@ public final class BenchSuite {
         double load0 = Cpu.loadAverage();
         OUT.printf("Weir bench suite (%s), work dir %s%n", quick ? "quick" : "full", work);
 
-        quantiles();
-        AlertLatencyBench.Result latency;
+        if (only == null) {
+            quantiles();
+        }
         Set<Long> before = Cpu.childPids();
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"))) {
             ProcessHandle brokerProcess = Cpu.childrenSince(before).stream().findFirst().orElse(null);
             OUT.printf("broker %s%n", broker.bootstrapServers());
-            latency = alertLatency(broker.bootstrapServers(), brokerProcess);
-            deleteAllTopics(broker.bootstrapServers());
-            processorThroughput(broker.bootstrapServers(), brokerProcess);
-            agentThroughput(broker.bootstrapServers(), brokerProcess);
+            if (only == null) {
+                alertLatency(broker.bootstrapServers(), brokerProcess);
+                deleteAllTopics(broker.bootstrapServers());
+                processorThroughput(broker.bootstrapServers(), brokerProcess);
+                agentThroughput(broker.bootstrapServers(), brokerProcess);
+            }
+            scale(broker.bootstrapServers(), brokerProcess);
         }
-        sinkThroughput();
+        if (only == null) {
+            sinkThroughput();
+        }
         double minutes = (System.nanoTime() - started) / 60e9;
-        write(startedAt, minutes, load0, Cpu.loadAverage(), latency);
+        write(startedAt, minutes, load0, Cpu.loadAverage());
         OUT.printf("wrote %s in %.1f min%n", out, minutes);
     }
 
@@ -570,17 +596,59 @@ public final class BenchSuite {
         }
     }
 
+    // ---------------------------------------------------------------- scale
+
+    private void scale(String bootstrap, ProcessHandle broker) throws Exception {
+        Markdown m = section(6);
+        m.line("## 6. Scale").blank();
+        m.line("How throughput changes with processor instances and partitions on this machine, and how the processor's state grows "
+                + "with distinct services, routes, users and IPs. See stream-processor/BENCHMARKS.md, \"Login detector state size\", "
+                + "for what the figures mean for the login detector.").blank();
+        String mode = quick ? " in --quick" : "";
+        if (only == null || !only.equals("scale-state")) {
+            ThroughputScale.Settings s = quick
+                    ? new ThroughputScale.Settings(50_000, 1, List.of(3, 12), List.of(1, 2))
+                    : new ThroughputScale.Settings(200_000, 3, List.of(3, 6, 12), List.of(1, 2));
+            OUT.printf("== scale: throughput, %d events, %d repeats, partitions %s, instances %s%n", s.events(), s.repeats(),
+                    s.partitions(), s.instances());
+            ThroughputScale.Result r = ThroughputScale.run(bootstrap, broker, s, work.resolve("scale"), lines(line -> OUT.println("  " + line)));
+            headline.put(6, ScaleReport.throughput(m, r, "`ThroughputScale.run` (bench module, package `dev.weir.bench.scale`)" + mode));
+        }
+        if (only == null || !only.equals("scale-throughput")) {
+            Map<DistinctKeys, List<Integer>> plan = new LinkedHashMap<>();
+            plan.put(DistinctKeys.SERVICES, quick ? List.of(1_000, 10_000) : List.of(1_000, 10_000, 100_000));
+            plan.put(DistinctKeys.ROUTES, quick ? List.of(1_000, 10_000) : List.of(1_000, 10_000, 100_000));
+            plan.put(DistinctKeys.LOGINS, quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000));
+            List<StateSize.Point> points = new ArrayList<>();
+            for (Map.Entry<DistinctKeys, List<Integer>> e : plan.entrySet()) {
+                for (int n : e.getValue()) {
+                    OUT.printf("== scale: state size, %,d %s%n", n, e.getKey().label());
+                    points.add(StateSize.measure(bootstrap, broker, e.getKey(), n, work.resolve("state"), lines(line -> OUT.println("  " + line))));
+                }
+            }
+            if (!plan.get(DistinctKeys.LOGINS).contains(1_000_000)) {
+                skipped.add("state size with 1M distinct users and IPs: measured only in the full run (--quick stops at 100k)");
+            }
+            List<String> row = ScaleReport.state(m, points, "`StateSize.measure` for " + plan.entrySet().stream()
+                    .map(e -> e.getKey().label() + " " + e.getValue().stream().map(n -> String.format(Locale.ROOT, "%,d", n))
+                            .collect(Collectors.joining(", "))).collect(Collectors.joining("; ")) + mode);
+            if (row != null) {
+                headline.put(7, row); // the second row of section 6
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- report
 
-    private void write(Instant startedAt, double minutes, double load0, double load1, AlertLatencyBench.Result latency) throws IOException {
+    private void write(Instant startedAt, double minutes, double load0, double load1) throws IOException {
         Markdown m = new Markdown();
         m.line("# Weir benchmarks").blank();
         m.line("Regenerated by the suite; do not edit by hand. Command (from the repository root):").blank();
         m.code("", command);
         m.blank();
-        m.linef("Code: %s. Run %s (%s mode, %.1f minutes). Machine: %s. Load average (1 min) %.2f at the start, %.2f at the end — the box is "
+        m.linef("Code: %s. Run %s (%s mode%s, %.1f minutes). Machine: %s. Load average (1 min) %.2f at the start, %.2f at the end — the box is "
                 + "shared with other engineers' builds, so every figure is a ratio against a baseline measured in the same run.",
-                revision, startedAt, quick ? "--quick" : "full", minutes, machine(), load0, load1).blank();
+                revision, startedAt, quick ? "--quick" : "full", only == null ? "" : ", only " + only, minutes, machine(), load0, load1).blank();
         m.line("## Numbers to beat").blank();
         m.table(List.of("what", "Weir", "baseline measured beside it", "ratio", "goal", "met"), new ArrayList<>(headline.values()));
         if (!skipped.isEmpty()) {
@@ -588,9 +656,8 @@ public final class BenchSuite {
             skipped.forEach(s -> m.line("- " + s));
             m.blank();
         }
-        m.line("Not yet measured by the suite (issue 8): scale (1 → 2 processor instances, 3 → 12 partitions, state size against "
-                + "cardinality), the 5M-event processor "
-                + "workload (the suite uses 200k to stay under 20 minutes).").blank();
+        m.line("Not yet measured by the suite (issue 8): the 5M-event processor workload (the suite uses 200k to stay under 20 "
+                + "minutes).").blank();
         sections.values().forEach(sec -> m.line(sec.toString()));
         Files.createDirectories(out.getParent());
         Files.writeString(out, m.toString());
@@ -614,11 +681,8 @@ public final class BenchSuite {
     // ---------------------------------------------------------------- helpers
 
     private static void deleteAllTopics(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
-            dev.weir.stack.Poll.until(Duration.ofSeconds(60), () -> admin.listTopics().names().get(10, TimeUnit.SECONDS).isEmpty(),
-                    () -> "the alert-latency topics to be deleted");
+        try (Admin admin = Cluster.admin(bootstrap)) {
+            Cluster.deleteAllTopics(admin);
         }
     }
 

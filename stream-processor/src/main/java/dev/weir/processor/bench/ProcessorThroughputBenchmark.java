@@ -125,10 +125,33 @@ public final class ProcessorThroughputBenchmark {
      * @throws Exception when Kafka fails
      */
     public static Result run(String bootstrap, int events, int repeats, Path dir, PrintStream out) throws Exception {
+        return run(bootstrap, events, repeats, repeats, dir, out);
+    }
+
+    /**
+     * Like {@link #run(String, int, int, Path, PrintStream)}, with fewer at_least_once runs (the
+     * first {@code atLeastOnceRepeats} rounds have one), for large workloads where every processor
+     * run takes minutes.
+     *
+     * @param bootstrap          Kafka bootstrap servers
+     * @param events             raw events to append to the raw topics
+     * @param repeats            rounds; each has a bare loop run and an exactly_once_v2 run
+     * @param atLeastOnceRepeats at_least_once runs, at most {@code repeats}
+     * @param dir                for the processors' state directories
+     * @param out                progress lines
+     * @return the figures
+     * @throws Exception when Kafka fails
+     */
+    public static Result run(String bootstrap, int events, int repeats, int atLeastOnceRepeats, Path dir, PrintStream out)
+            throws Exception {
+        if (atLeastOnceRepeats < 0 || atLeastOnceRepeats > repeats) {
+            throw new IllegalArgumentException("atLeastOnceRepeats must be 0.." + repeats + ", was " + atLeastOnceRepeats);
+        }
         long total;
         try (Admin admin = admin(bootstrap)) {
             TopicSetup.ensure(admin, 3, (short) 1);
             createIfMissing(admin, BARE_OUT);
+            out.printf("loading %d raw events%n", events);
             load(bootstrap, events);
             total = endOffsets(bootstrap, List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
             out.printf("raw events: %d%n", total);
@@ -138,7 +161,7 @@ public final class ProcessorThroughputBenchmark {
             for (int i = 0; i < repeats; i++) {
                 bare.add(bare(bootstrap, total));
                 out.printf("bare loop run %d: %.0f events/s%n", i + 1, bare.get(i));
-                for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+                for (String guarantee : i < atLeastOnceRepeats ? List.of("exactly_once_v2", "at_least_once") : List.of("exactly_once_v2")) {
                     resetOutputs(admin);
                     double rate = processor(bootstrap, guarantee, total, dir.resolve(guarantee + "-" + i));
                     (guarantee.startsWith("exactly") ? eos : alos).add(rate);
@@ -147,6 +170,68 @@ public final class ProcessorThroughputBenchmark {
             }
             return new Result(total, bare, eos, alos);
         }
+    }
+
+    /**
+     * Prepares the workload of one run on a broker holding no other data in Weir's topics: creates
+     * Weir's topics (when missing) and the bare loop's output topic with {@code partitions}
+     * partitions, and appends {@code events} realistic raw events to the raw topics.
+     *
+     * @param bootstrap  Kafka bootstrap servers
+     * @param partitions partitions of the topics created now (existing topics keep theirs)
+     * @param events     raw events to append
+     * @return the events now in the raw topics
+     * @throws Exception when Kafka fails
+     */
+    public static long prepare(String bootstrap, int partitions, int events) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            TopicSetup.ensure(admin, partitions, (short) 1);
+            createIfMissing(admin, BARE_OUT, partitions);
+        }
+        load(bootstrap, events);
+        return endOffsets(bootstrap, List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
+    }
+
+    /**
+     * One run of the bare consume → Jackson parse → re-serialise → produce loop over the raw topics.
+     *
+     * @param bootstrap Kafka bootstrap servers
+     * @param total     events in the raw topics (from {@link #prepare})
+     * @return events per second, from the first record to the producer's last acknowledgement
+     * @throws Exception when Kafka fails or the loop does not finish within 10 minutes
+     */
+    public static double bareRate(String bootstrap, long total) throws Exception {
+        return bare(bootstrap, total);
+    }
+
+    /**
+     * Deletes the processor's output topics and re-creates them (with Weir's other missing topics),
+     * so that the next processor run starts on empty outputs.
+     *
+     * @param bootstrap  Kafka bootstrap servers
+     * @param partitions partitions of the re-created topics
+     * @throws Exception when Kafka fails or the topics are not re-created within 60 s
+     */
+    public static void resetOutputs(String bootstrap, int partitions) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            resetOutputs(admin, partitions);
+        }
+    }
+
+    /**
+     * @param bootstrap Kafka bootstrap servers
+     * @return the configuration of the benchmark's input loader (not idempotent, so that it never hangs; see below)
+     */
+    public static Map<String, Object> loaderConfig(String bootstrap) {
+        return loaderProducerConfig(bootstrap);
+    }
+
+    /**
+     * @param app a started processor
+     * @return the events it has finished with: counted by its measuring stage, or dead-lettered by its normaliser
+     */
+    public static double measuredEvents(ProcessorApp app) {
+        return measured(app);
     }
 
     /** Realistic raw traffic of 20 services over the last 30 minutes: access logs (nginx-like and JSON), app logs, logins. */
@@ -255,7 +340,7 @@ public final class ProcessorThroughputBenchmark {
     static double processor(String bootstrap, String guarantee, long total, Path stateDir) throws InterruptedException {
         ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
                 .withApplicationId("bench-" + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .withProcessingGuarantee(guarantee);
+                .withProcessingGuarantee(guarantee).withStreamThreads(Integer.getInteger("weir.bench.stream-threads", 1));
         try (ProcessorApp app = new ProcessorApp(config, Clock.systemUTC())) {
             app.start();
             long started = System.nanoTime();
@@ -281,13 +366,17 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static void resetOutputs(Admin admin) throws Exception {
+        resetOutputs(admin, 3);
+    }
+
+    private static void resetOutputs(Admin admin, int partitions) throws Exception {
         admin.deleteTopics(OUTPUTS).all().get(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             if (OUTPUTS.stream().noneMatch(names::contains)) {
                 try {
-                    TopicSetup.ensure(admin, 3, (short) 1);
+                    TopicSetup.ensure(admin, partitions, (short) 1);
                     return;
                 } catch (RuntimeException e) {
                     // a topic still being deleted on the broker: try again below
@@ -301,9 +390,13 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static void createIfMissing(Admin admin, String topic) throws Exception {
+        createIfMissing(admin, topic, 3);
+    }
+
+    private static void createIfMissing(Admin admin, String topic, int partitions) throws Exception {
         if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                     throw e;
@@ -331,6 +424,9 @@ public final class ProcessorThroughputBenchmark {
     static double median(List<Double> xs) {
         List<Double> s = xs.stream().sorted().toList();
         int n = s.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 }
