@@ -67,11 +67,17 @@ public final class ProcessorThroughputBenchmark {
      * Figures of one benchmark run, events per second.
      *
      * @param events    events in the raw topics (each run processes all of them)
-     * @param bare      bare loop runs
+     * @param consumeOnly runs of a bare consumer that only reads the bytes
+     * @param bare      bare loop runs (consume → Jackson parse → produce)
      * @param exactlyOnce processor runs under exactly_once_v2
      * @param atLeastOnce processor runs under at_least_once
      */
-    public record Result(long events, List<Double> bare, List<Double> exactlyOnce, List<Double> atLeastOnce) {
+    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> exactlyOnce, List<Double> atLeastOnce) {
+        /** @return median events/s of the bare consumer that only reads the bytes */
+        public double consumeOnlyMedian() {
+            return median(consumeOnly);
+        }
+
         /** @return median events/s of the bare loop */
         public double bareMedian() {
             return median(bare);
@@ -89,8 +95,8 @@ public final class ProcessorThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format("events=%d bare=%.0f/s exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx) runs: bare=%s eos=%s alos=%s",
-                    events, bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
+            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx) runs: bare=%s eos=%s alos=%s",
+                    events, consumeOnlyMedian(), bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
                     atLeastOnceMedian() / bareMedian(), rounded(bare), rounded(exactlyOnce), rounded(atLeastOnce));
         }
 
@@ -155,10 +161,13 @@ public final class ProcessorThroughputBenchmark {
             load(bootstrap, events);
             total = endOffsets(bootstrap, List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
             out.printf("raw events: %d%n", total);
+            List<Double> consumeOnly = new ArrayList<>();
             List<Double> bare = new ArrayList<>();
             List<Double> eos = new ArrayList<>();
             List<Double> alos = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
+                consumeOnly.add(consumeOnly(bootstrap, total));
+                out.printf("consume-only run %d: %.0f events/s%n", i + 1, consumeOnly.get(i));
                 bare.add(bare(bootstrap, total));
                 out.printf("bare loop run %d: %.0f events/s%n", i + 1, bare.get(i));
                 for (String guarantee : i < atLeastOnceRepeats ? List.of("exactly_once_v2", "at_least_once") : List.of("exactly_once_v2")) {
@@ -168,7 +177,7 @@ public final class ProcessorThroughputBenchmark {
                     out.printf("processor %s run %d: %.0f events/s%n", guarantee, i + 1, rate);
                 }
             }
-            return new Result(total, bare, eos, alos);
+            return new Result(total, consumeOnly, bare, eos, alos);
         }
     }
 
@@ -333,6 +342,35 @@ public final class ProcessorThroughputBenchmark {
                 }
             }
             producer.flush();
+            return total / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** A consumer that reads every raw record's bytes and does nothing else: what Kafka alone costs. */
+    static double consumeOnly(String bootstrap, long total) {
+        Map<String, Object> c = KafkaClients.consumer(bootstrap, "bench-consume-" + UUID.randomUUID());
+        c.put("max.poll.records", 2000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
+            long seen = 0;
+            long bytes = 0;
+            long started = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The bare consumer read " + seen + " of " + total + " events in 10 minutes");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (started == 0) {
+                        started = System.nanoTime();
+                    }
+                    bytes += r.value() == null ? 0 : r.value().length;
+                    seen++;
+                }
+            }
+            if (bytes == 0) {
+                throw new IllegalStateException("The raw events were empty");
+            }
             return total / ((System.nanoTime() - started) / 1e9);
         }
     }
