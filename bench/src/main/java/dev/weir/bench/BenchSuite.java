@@ -144,19 +144,19 @@ public final class BenchSuite {
         OUT.printf("Weir bench suite (%s), work dir %s%n", quick ? "quick" : "full", work);
 
         if (only == null) {
-            quantiles();
+            attempt("Quantile accuracy", 5, this::quantiles);
         }
         Set<Long> before = Cpu.childPids();
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"))) {
             ProcessHandle brokerProcess = Cpu.childrenSince(before).stream().findFirst().orElse(null);
             OUT.printf("broker %s%n", broker.bootstrapServers());
             if (only == null) {
-                alertLatency(broker.bootstrapServers(), brokerProcess);
+                attempt("Alert latency, end to end", 1, () -> alertLatency(broker.bootstrapServers(), brokerProcess));
                 deleteAllTopics(broker.bootstrapServers());
-                processorThroughput(broker.bootstrapServers(), brokerProcess);
-                agentThroughput(broker.bootstrapServers(), brokerProcess);
+                attempt("Processor throughput", 2, () -> processorThroughput(broker.bootstrapServers(), brokerProcess));
+                attempt("Agent throughput", 4, () -> agentThroughput(broker.bootstrapServers(), brokerProcess));
             }
-            scale(broker.bootstrapServers(), brokerProcess);
+            attempt("Scale", 6, () -> scale(broker.bootstrapServers(), brokerProcess));
         }
         if (only == null) {
             sinkThroughput();
@@ -164,6 +164,27 @@ public final class BenchSuite {
         double minutes = (System.nanoTime() - started) / 60e9;
         write(startedAt, minutes, load0, Cpu.loadAverage());
         OUT.printf("wrote %s in %.1f min%n", out, minutes);
+    }
+
+    /** One part of the suite. */
+    @FunctionalInterface
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a part; when it fails, the report says so and the suite goes on with the next part
+     * (one stuck or broken measurement must not cost the whole run's figures).
+     */
+    private void attempt(String name, int number, Part part) {
+        try {
+            part.run();
+        } catch (Exception e) {
+            OUT.printf("%s FAILED: %s%n", name, e);
+            e.printStackTrace(OUT);
+            skipped.add(name.toLowerCase(Locale.ROOT) + ": failed in this run (" + e + "); the suite's output has the stack trace");
+            section(number).linef("## %d. %s", number, name).blank().linef("**Failed in this run:** `%s`", e).blank();
+        }
     }
 
     // ---------------------------------------------------------------- alert latency
