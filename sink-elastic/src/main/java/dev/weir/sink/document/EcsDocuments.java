@@ -32,13 +32,21 @@ public final class EcsDocuments {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Map<String, SerializedString> NAMES = new ConcurrentHashMap<>();
     private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
-    private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** Nanoseconds per millisecond, for durations given in milliseconds. */
+    static final long NANOS_PER_MILLI = 1_000_000L;
+    /** Longest text {@link #iso} writes. */
+    static final int ISO_MAX = 30;
 
     private final DataStreams streams;
 
     /** @param streams decides each document's data stream */
     public EcsDocuments(DataStreams streams) {
         this.streams = Objects.requireNonNull(streams, "streams");
+    }
+
+    /** @return the data stream rules these documents follow */
+    DataStreams streams() {
+        return streams;
     }
 
     /**
@@ -247,24 +255,26 @@ public final class EcsDocuments {
     /** An instant as {@link Instant#toString()} writes it, without its formatter's cost. */
     static void time(JsonGenerator g, String name, Instant t) throws IOException {
         g.writeFieldName(NAMES.computeIfAbsent(name, SerializedString::new));
-        char[] c = new char[30];
-        int n = iso(t, c);
+        byte[] b = new byte[ISO_MAX];
+        int n = iso(t.getEpochSecond(), t.getNano(), b, 0);
         if (n < 0) {
             g.writeString(t.toString());
         } else {
-            g.writeString(c, 0, n);
+            g.writeRawUTF8String(b, 0, n); // ASCII digits and separators: nothing to escape
         }
     }
 
     /**
-     * Writes {@code t} as {@code yyyy-MM-ddTHH:mm:ss[.SSS[SSS[SSS]]]Z}, exactly like
+     * Writes an instant as {@code yyyy-MM-ddTHH:mm:ss[.SSS[SSS[SSS]]]Z} in ASCII, exactly like
      * {@link Instant#toString()} (fraction in groups of three digits, as many as needed).
      *
-     * @param c at least 30 chars
-     * @return chars written, or -1 for a year outside 0..9999 (left to {@link Instant#toString()})
+     * @param secs seconds since the epoch
+     * @param nano nanoseconds within the second, 0..999 999 999
+     * @param c    receives the text; at least {@value #ISO_MAX} bytes from {@code at}
+     * @param at   where to start writing
+     * @return bytes written, or -1 for a year outside 0..9999 (left to {@link Instant#toString()})
      */
-    static int iso(Instant t, char[] c) {
-        long secs = t.getEpochSecond();
+    static int iso(long secs, int nano, byte[] c, int at) {
         long days = Math.floorDiv(secs, 86_400L);
         int sod = (int) Math.floorMod(secs, 86_400L);
         // civil date from days since 1970-01-01 (H. Hinnant, "chrono-compatible low-level date algorithms")
@@ -280,19 +290,18 @@ public final class EcsDocuments {
         if (year < 0 || year > 9999) {
             return -1;
         }
-        digits(c, 0, (int) year, 4);
-        c[4] = '-';
-        digits(c, 5, month, 2);
-        c[7] = '-';
-        digits(c, 8, day, 2);
-        c[10] = 'T';
-        digits(c, 11, sod / 3600, 2);
-        c[13] = ':';
-        digits(c, 14, sod / 60 % 60, 2);
-        c[16] = ':';
-        digits(c, 17, sod % 60, 2);
-        int n = 19;
-        int nano = t.getNano();
+        digits(c, at, (int) year, 4);
+        c[at + 4] = '-';
+        digits(c, at + 5, month, 2);
+        c[at + 7] = '-';
+        digits(c, at + 8, day, 2);
+        c[at + 10] = 'T';
+        digits(c, at + 11, sod / 3600, 2);
+        c[at + 13] = ':';
+        digits(c, at + 14, sod / 60 % 60, 2);
+        c[at + 16] = ':';
+        digits(c, at + 17, sod % 60, 2);
+        int n = at + 19;
         if (nano != 0) {
             c[n++] = '.';
             if (nano % 1_000_000 == 0) {
@@ -307,12 +316,12 @@ public final class EcsDocuments {
             }
         }
         c[n++] = 'Z';
-        return n;
+        return n - at;
     }
 
-    private static void digits(char[] c, int at, int value, int width) {
+    private static void digits(byte[] c, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
+            c[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

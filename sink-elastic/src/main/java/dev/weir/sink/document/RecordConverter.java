@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class RecordConverter {
     private final EcsDocuments ecs;
+    private final EcsTranscoder transcoder;
     private final AvroSerde<LogEvent> logs = WeirSerdes.logEvent();
     private final AvroSerde<RequestEvent> requests = WeirSerdes.requestEvent();
     private final AvroSerde<AlertEvent> alerts = WeirSerdes.alertEvent();
@@ -22,6 +23,7 @@ public final class RecordConverter {
     /** @param ecs builds the documents */
     public RecordConverter(EcsDocuments ecs) {
         this.ecs = Objects.requireNonNull(ecs, "ecs");
+        this.transcoder = new EcsTranscoder(ecs.streams());
     }
 
     /**
@@ -35,8 +37,17 @@ public final class RecordConverter {
         }
         try {
             return switch (r.topic()) {
-                case Topics.LOGS -> ecs.log(logs.deserialize(r.topic(), r.value()));
-                case Topics.REQUESTS -> ecs.request(requests.deserialize(r.topic(), r.value()));
+                // The transcoder writes current-schema records straight from their bytes; it returns null
+                // for anything else (older writer schemas, malformed bodies), which the decoder then reads
+                // or rejects with a reason.
+                case Topics.LOGS -> {
+                    IndexDoc doc = transcoder.log(r.value());
+                    yield doc != null ? doc : ecs.log(logs.deserialize(r.topic(), r.value()));
+                }
+                case Topics.REQUESTS -> {
+                    IndexDoc doc = transcoder.request(r.value());
+                    yield doc != null ? doc : ecs.request(requests.deserialize(r.topic(), r.value()));
+                }
                 case Topics.ALERTS -> ecs.alert(alerts.deserialize(r.topic(), r.value()));
                 case Topics.DEADLETTER -> DeadLetterDocuments.fromTopic(r);
                 default -> throw new IllegalArgumentException("The sink does not index topic " + r.topic());

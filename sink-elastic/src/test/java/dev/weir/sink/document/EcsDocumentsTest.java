@@ -135,10 +135,11 @@ class EcsDocumentsTest {
                     : random.nextInt(1_000_000_000);
             samples.add(Instant.ofEpochSecond(random.nextLong(-62_167_219_200L, 253_402_300_799L), nanos));
         }
-        char[] c = new char[30];
+        byte[] c = new byte[EcsDocuments.ISO_MAX + 3];
         for (Instant t : samples) {
-            assertThat(new String(c, 0, EcsDocuments.iso(t, c))).isEqualTo(t.toString());
+            int n = EcsDocuments.iso(t.getEpochSecond(), t.getNano(), c, 3);
+            assertThat(new String(c, 3, n, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(t.toString());
         }
-        assertThat(EcsDocuments.iso(Instant.parse("+10000-01-01T00:00:00Z"), c)).isEqualTo(-1);
+        assertThat(EcsDocuments.iso(Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond(), 0, c, 0)).isEqualTo(-1);
     }
 }
