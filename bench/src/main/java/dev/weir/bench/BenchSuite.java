@@ -474,7 +474,7 @@ public final class BenchSuite {
     // ---------------------------------------------------------------- agent
 
     private void agentThroughput(String bootstrap, ProcessHandle broker) throws Exception {
-        int lines = quick ? 100_000 : 500_000;
+        int lines = quick ? 100_000 : 2_000_000; // 500k made rounds of ~0.4 s per side, the noisiest figure of the suite
         OUT.printf("== agent throughput: %d lines%n", lines);
         double jvm0 = Cpu.jvmSeconds();
         double broker0 = brokerCpu(broker);
