@@ -15,6 +15,8 @@ import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the ECS document of a single-object encoded {@link LogEvent} or {@link RequestEvent}
@@ -42,6 +44,9 @@ import org.apache.avro.specific.SpecificData;
  * every document).
  */
 final class EcsTranscoder {
+    private static final Logger logger = LoggerFactory.getLogger(EcsTranscoder.class);
+    private static volatile boolean warnedOfBug;
+
     /** CRC-64-AVRO of the parsing canonical form of the {@link LogEvent} schema this class reads. */
     static final long LOG_EVENT_FINGERPRINT = 0x3e5e60a59f93cbe0L;
     /** CRC-64-AVRO of the parsing canonical form of the {@link RequestEvent} schema this class reads. */
@@ -170,6 +175,13 @@ final class EcsTranscoder {
         try {
             return log ? w.log(streams) : w.request(streams);
         } catch (Unreadable e) {
+            return null;
+        } catch (RuntimeException bug) {
+            // a bug here must not stop the sink: the decode-and-map path indexes or dead-letters the record
+            if (!warnedOfBug) {
+                warnedOfBug = true;
+                logger.warn("EcsTranscoder failed on a record; using the decoder for it (logged once)", bug);
+            }
             return null;
         } finally {
             w.in = null; // do not keep the record alive
