@@ -38,10 +38,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Events per second through the whole processor ({@link ProcessorApp} with normalise, measures
- * and rules; exactly_once_v2, then at_least_once) against a bare consume → Jackson parse →
- * produce loop over the same raw topics in the same run. Each figure is the median of
- * {@code repeats} runs; each processor run has a new application id and starts on empty output
- * topics (deleted and re-created), so every run does the same work.
+ * and rules; exactly_once_v2, then at_least_once) against two baselines over the same raw topics
+ * in the same run: a bare consumer that only reads the bytes, and a bare consume → Jackson parse →
+ * produce loop (the goal's baseline). Each figure is the median of {@code repeats} runs (at_least_once
+ * may run fewer times, see {@link #run(String, int, int, int, Path, PrintStream)}); each processor run
+ * has a new application id and starts on empty output topics (deleted and re-created), so every run
+ * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default 1).
  *
  * <pre>java -cp "stream-processor/target/classes:stream-processor/target/lib/*" \
  *     dev.weir.processor.bench.ProcessorThroughputBenchmark HOST:PORT [EVENTS=200000] [REPEATS=3]</pre>
