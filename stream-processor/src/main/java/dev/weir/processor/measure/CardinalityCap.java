@@ -32,6 +32,12 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
     private final MeasureListener listener;
     private ProcessorContext<String, Observation> context;
     private KeyValueStore<String, Long> seen;
+    /**
+     * What {@code seen} holds, in memory: it is read twice per event and written at most once a
+     * minute per key, and a hash lookup costs far less than a store read (key serialization, the
+     * record cache's sorted map). Bounded by the caps, like the store. Rebuilt in {@link #init}.
+     */
+    private final Map<String, Long> lastSeen = new HashMap<>();
     private final Map<String, Integer> routesPerService = new HashMap<>();
     private int services;
 
@@ -44,9 +50,14 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
     public void init(ProcessorContext<String, Observation> context) {
         this.context = context;
         this.seen = context.getStateStore(MeasureTopology.CARDINALITY_STORE);
+        lastSeen.clear();
+        routesPerService.clear();
+        services = 0;
         try (KeyValueIterator<String, Long> it = seen.all()) {
             while (it.hasNext()) {
-                count(it.next().key, +1);
+                KeyValue<String, Long> kv = it.next();
+                lastSeen.put(kv.key, kv.value);
+                count(kv.key, +1);
             }
         }
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::expire);
@@ -82,10 +93,11 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
 
     /** Whether {@code key} is tracked (touching it), or was admitted now because there is room. */
     private boolean admit(String key, boolean room, long ts) {
-        Long last = seen.get(key);
+        Long last = lastSeen.get(key);
         if (last != null) {
             if (ts - last >= TOUCH_EVERY_MS) {
                 seen.put(key, ts);
+                lastSeen.put(key, ts);
             }
             return true;
         }
@@ -93,6 +105,7 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
             return false;
         }
         seen.put(key, ts);
+        lastSeen.put(key, ts);
         count(key, +1);
         return true;
     }
@@ -119,6 +132,7 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
         }
         for (String key : idle) {
             seen.delete(key);
+            lastSeen.remove(key);
             count(key, -1);
         }
     }

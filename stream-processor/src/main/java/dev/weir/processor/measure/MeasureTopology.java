@@ -8,6 +8,7 @@ import dev.weir.processor.measure.latency.LatencyProcessor;
 import dev.weir.processor.measure.logins.LoginAttempt;
 import dev.weir.processor.measure.logins.LoginBurstProcessor;
 import dev.weir.processor.measure.logins.LoginWindowState;
+import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.ErrorRateWindow;
 import dev.weir.schemas.LatencyWindow;
 import dev.weir.schemas.LogEvent;
@@ -49,7 +50,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>State stores (names are part of the deployed state: renaming one orphans it, a breaking change):
  * {@value #CARDINALITY_STORE}, {@value #ERRORS_STORE}, {@value #LATENCY_STORE}, {@value #LOGINS_BY_SOURCE_STORE},
- * {@value #LOGINS_BY_USER_STORE} and one {@code *-emitted-store} each for the emission marks.
+ * {@value #LOGINS_BY_USER_STORE} and one {@code *-emitted-store} each for the emission marks; plus
+ * {@value #COMMIT_HOOK}, which holds nothing (see {@link CommitHook}).
  */
 public final class MeasureTopology implements TopologyPart {
     /** Key-value store: tracked services and routes → last seen. */
@@ -63,6 +65,8 @@ public final class MeasureTopology implements TopologyPart {
     /** Window store: user name → {@link LoginWindowState} per login window. */
     public static final String LOGINS_BY_USER_STORE = "logins-by-user-store";
 
+    /** The measures' {@link CommitHook}: errors and latency write their open windows to their stores before each commit. */
+    public static final String COMMIT_HOOK = "measure-commit-hook";
     private static final String ERRORS_MARKS = "errors-emitted-store";
     private static final String LATENCY_MARKS = "latency-emitted-store";
     private static final String LOGINS_BY_SOURCE_MARKS = "logins-by-source-emitted-store";
@@ -114,16 +118,21 @@ public final class MeasureTopology implements TopologyPart {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        // Record caching on every store: a key written many times within one commit interval costs one
-        // RocksDB write and one changelog record at the commit, not one per event (a latency aggregate is
-        // 2-5 kB). Under exactly_once_v2 the cache is flushed before the transaction commits, so nothing changes
-        // for the guarantee, and interactive queries read through the cache.
+        // Record caching on the stores written per event: a key written many times within one commit interval
+        // costs one RocksDB write and one changelog record at the commit, not one per event. Under
+        // exactly_once_v2 the cache is flushed before the transaction commits, so nothing changes for the
+        // guarantee, and interactive queries read through the cache.
+        // The errors and latency stores go further: their processors keep the open windows deserialized and
+        // write each changed one once per commit through the CommitHook (write-behind), so that an event costs
+        // no serialization at all (a latency aggregate is 2-5 kB). Those two stores have caching disabled: the
+        // hook's puts must reach the changelog within the commit that runs it (see CommitHook).
+        builder.addStateStore(CommitHook.builder(COMMIT_HOOK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDINALITY_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ERRORS_STORE,
-                settings.retention(), settings.window(), false), Serdes.String(), errorSerde).withCachingEnabled());
+                settings.retention(), settings.window(), false), Serdes.String(), errorSerde).withCachingDisabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LATENCY_STORE,
-                settings.retention(), settings.window(), false), Serdes.String(), LatencyAggregate.serde()).withCachingEnabled());
+                settings.retention(), settings.window(), false), Serdes.String(), LatencyAggregate.serde()).withCachingDisabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LOGINS_BY_SOURCE_STORE,
                 settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LOGINS_BY_USER_STORE,
@@ -147,12 +156,12 @@ public final class MeasureTopology implements TopologyPart {
                 .merge(logs.mapValues(Observation::of, Named.as("measure-log-observation")), Named.as("measure-observations"))
                 .process(() -> new CardinalityCap(settings, listener), Named.as("measure-cardinality-cap"), CARDINALITY_STORE);
 
-        observed.process(() -> new ErrorRateProcessor(settings, listener, ERRORS_STORE, ERRORS_MARKS),
-                        Named.as("errors-window"), ERRORS_STORE, ERRORS_MARKS)
+        observed.process(() -> new ErrorRateProcessor(settings, listener, ERRORS_STORE, ERRORS_MARKS, COMMIT_HOOK),
+                        Named.as("errors-window"), ERRORS_STORE, ERRORS_MARKS, COMMIT_HOOK)
                 .to(Topics.STATS_ERRORS, Produced.with(Serdes.String(), errorSerde).withName("errors-sink"));
         observed.filter((k, o) -> o.request() && o.durationMs() != null, Named.as("latency-has-duration"))
-                .process(() -> new LatencyProcessor(settings, listener, LATENCY_STORE, LATENCY_MARKS),
-                        Named.as("latency-window"), LATENCY_STORE, LATENCY_MARKS)
+                .process(() -> new LatencyProcessor(settings, listener, LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK),
+                        Named.as("latency-window"), LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK)
                 .to(Topics.STATS_LATENCY, Produced.with(Serdes.String(), latencySerde).withName("latency-sink"));
 
         KStream<String, LoginAttempt> attempts = requests

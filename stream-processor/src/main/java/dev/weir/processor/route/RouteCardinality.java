@@ -2,7 +2,9 @@ package dev.weir.processor.route;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -26,6 +28,13 @@ public final class RouteCardinality {
     private final KeyValueStore<String, Long> store;
     private final int max;
     private final Counter overflows;
+    /**
+     * Route keys known to be in the store, so that a known route (nearly every request) costs a hash
+     * lookup instead of a store read. Routes are never removed from the store, so this cannot go
+     * stale; it forgets everything when it reaches {@link #KNOWN_MAX} entries.
+     */
+    private final Set<String> known = new HashSet<>();
+    private static final int KNOWN_MAX = 100_000;
 
     /**
      * @param store    the task's route store
@@ -48,7 +57,11 @@ public final class RouteCardinality {
      */
     public String admit(String service, String route, long nowMillis) {
         String routeKey = "route|" + service + "|" + route;
+        if (known.contains(routeKey)) {
+            return route;
+        }
         if (store.get(routeKey) != null) {
+            remember(routeKey);
             return route;
         }
         String countKey = "count|" + service;
@@ -60,6 +73,14 @@ public final class RouteCardinality {
         }
         store.put(routeKey, nowMillis);
         store.put(countKey, n + 1);
+        remember(routeKey);
         return route;
+    }
+
+    private void remember(String routeKey) {
+        if (known.size() >= KNOWN_MAX) {
+            known.clear();
+        }
+        known.add(routeKey);
     }
 }

@@ -1,6 +1,8 @@
 package dev.weir.processor.rules;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import dev.weir.processor.state.CommitHook;
+import dev.weir.processor.state.WriteBehindMap;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
 import java.nio.ByteBuffer;
@@ -59,13 +61,15 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     private final Set<String> capWarned = new HashSet<>();
     /**
      * Deserialized group states and latency sketches, by store key: decoding every rule's state
-     * (and re-parsing a sketch protobuf) for every event was most of the rules' cost. Write-through
-     * read caches: every change is still put into the stores, which stay the truth; a cached
-     * object equals what its store holds. Cleared in {@link #init} and on any failure while
-     * changing one.
+     * (and re-parsing a sketch protobuf) for every event was most of the rules' cost, and encoding
+     * them back for every event the next largest. Write-behind: each changed one is encoded and
+     * put into its store once, before the commit (through the task's {@link CommitHook}), or when
+     * it leaves the map. Forgotten in {@link #init}.
      */
-    private final Map<String, GroupState> stateCache = new Lru<>(STATE_CACHE_ENTRIES);
-    private final Map<String, DDSketch> sketchCache = new Lru<>(SKETCH_CACHE_ENTRIES);
+    private final WriteBehindMap<GroupState> stateCache =
+            new WriteBehindMap<>(STATE_CACHE_ENTRIES, GroupState::fromBytes, this::encode);
+    private final WriteBehindMap<DDSketch> sketchCache =
+            new WriteBehindMap<>(SKETCH_CACHE_ENTRIES, LatencySketches::fromBytes, LatencySketches::toBytes);
     /** Reused to encode group states; grows to the largest state's worst-case size. */
     private ByteBuffer scratch = ByteBuffer.allocate(16 * 1024);
 
@@ -81,8 +85,10 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         this.alerts = context.getStateStore(RulesTopology.ALERTS_STORE);
         this.files = context.getStateStore(RulesTopology.RULES_FILES_STORE);
         // also re-run after a dirty close, with the stores restored from their changelogs
-        stateCache.clear();
-        sketchCache.clear();
+        stateCache.attach(states);
+        sketchCache.attach(sketches);
+        CommitHook.register(context, RulesTopology.COMMIT_HOOK, stateCache);
+        CommitHook.register(context, RulesTopology.COMMIT_HOOK, sketchCache);
         Map<String, String> current = readFiles(files);
         loadedFiles = current;
         use(current.isEmpty() ? settings.rules()
@@ -142,14 +148,9 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         if (in == null) {
             return;
         }
-        try {
-            evaluate(in);
-        } catch (RuntimeException e) {
-            // a cached state may have been changed without being stored
-            stateCache.clear();
-            sketchCache.clear();
-            throw e;
-        }
+        // When this throws, the event goes to the dead-letter topic and the stream goes on: states it had
+        // already changed keep the change (they are not rolled back; they also hold the earlier events' changes).
+        evaluate(in);
     }
 
     private void evaluate(RuleInput in) {
@@ -161,21 +162,16 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             String key = stateKey(rule, in);
             GroupState s = stateCache.get(key);
             if (s == null) {
-                byte[] bytes = states.get(key);
-                if (bytes == null) {
-                    int n = groups.getOrDefault(rule.name(), 0);
-                    if (n >= rule.maxGroups()) {
-                        if (capWarned.add(rule.name())) {
-                            log.warn("Rule {} tracks {} groups in task {}, its max_groups; events of further groups are not evaluated"
-                                    + " (first dropped: {})", rule.name(), n, context.taskId(), key.replace(SEP, '/'));
-                        }
-                        continue;
+                int n = groups.getOrDefault(rule.name(), 0);
+                if (n >= rule.maxGroups()) {
+                    if (capWarned.add(rule.name())) {
+                        log.warn("Rule {} tracks {} groups in task {}, its max_groups; events of further groups are not evaluated"
+                                + " (first dropped: {})", rule.name(), n, context.taskId(), key.replace(SEP, '/'));
                     }
-                    groups.put(rule.name(), n + 1);
-                    s = RuleEngine.newState(rule, in);
-                } else {
-                    s = GroupState.fromBytes(bytes);
+                    continue;
                 }
+                groups.put(rule.name(), n + 1);
+                s = RuleEngine.newState(rule, in);
             }
             if (s.ruleVersion != rule.version()) {
                 reset(rule, s, key);
@@ -196,16 +192,17 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     }
 
     private void putState(String key, GroupState s) {
-        byte[] bytes;
-        try {
-            bytes = s.toBytes(scratch);
-        } catch (java.nio.BufferOverflowException e) {
-            // rare (the buffer only grows): size it from the worst case rather than computing that for every event
-            scratch = ByteBuffer.allocate(2 * s.maxBytes());
-            bytes = s.toBytes(scratch);
-        }
-        states.put(key, bytes);
         stateCache.put(key, s);
+    }
+
+    private byte[] encode(GroupState s) {
+        try {
+            return s.toBytes(scratch);
+        } catch (java.nio.BufferOverflowException e) {
+            // rare (the buffer only grows): size it from the worst case rather than computing that for every state
+            scratch = ByteBuffer.allocate(2 * s.maxBytes());
+            return s.toBytes(scratch);
+        }
     }
 
     private void reset(Rule rule, GroupState s, String key) {
@@ -225,26 +222,16 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             sketch = LatencySketches.newSketch();
         }
         sketch.accept(Math.max(durationMs, 1e-3));
-        sketches.put(k, LatencySketches.toBytes(sketch));
         sketchCache.put(k, sketch);
     }
 
-    /** @return the sketch stored under {@code k} (the cached instance: copy it before changing it other than by a write-through), or null */
+    /** @return the sketch under {@code k} (the live instance: copy it before changing it other than through {@link #addToSketch}), or null */
     private DDSketch sketch(String k) {
-        DDSketch sketch = sketchCache.get(k);
-        if (sketch == null) {
-            byte[] b = sketches.get(k);
-            if (b != null) {
-                sketch = LatencySketches.fromBytes(b);
-                sketchCache.put(k, sketch);
-            }
-        }
-        return sketch;
+        return sketchCache.get(k);
     }
 
     private void deleteSketch(String k) {
-        sketches.delete(k);
-        sketchCache.remove(k);
+        sketchCache.delete(k);
     }
 
     private double latencyValue(Rule rule, GroupState s, String key, long now) {
@@ -264,6 +251,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void deleteSketches(String key) {
         List<String> keys = new ArrayList<>();
+        sketchCache.flushDirty(); // the store must hold every sketch of the group before it is scanned
         try (KeyValueIterator<String, byte[]> it = sketches.prefixScan(key + '\u0000', new StringSerializer())) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
@@ -272,6 +260,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void punctuate(long wall) {
         reloadIfChanged();
+        stateCache.flushDirty(); // the store must hold every state before it is iterated
         List<KeyValue<String, byte[]>> all = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = states.all()) {
             it.forEachRemaining(all::add);
@@ -322,8 +311,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     }
 
     private void forget(String key, String rule) {
-        states.delete(key);
-        stateCache.remove(key);
+        stateCache.delete(key);
         deleteSketches(key);
         groups.computeIfPresent(rule, (k, n) -> n <= 1 ? null : n - 1);
     }
@@ -395,7 +383,8 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     }
 
     private static String sketchKey(String stateKey, long bucket) {
-        return stateKey + '\u0000' + String.format("%016x", bucket);
+        String hex = Long.toHexString(bucket); // 16 hex digits, zero-padded, as String.format("%016x") wrote them (hot: no Formatter)
+        return stateKey + '\u0000' + "0000000000000000".substring(hex.length()) + hex;
     }
 
     /**
@@ -411,21 +400,6 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A map that forgets its least recently used entry beyond {@code max} entries. */
-    private static final class Lru<K, V> extends LinkedHashMap<K, V> {
-        private final int max;
-
-        Lru(int max) {
-            super(16, 0.75f, true);
-            this.max = max;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-            return size() > max;
         }
     }
 }

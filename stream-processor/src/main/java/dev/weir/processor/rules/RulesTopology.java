@@ -1,6 +1,7 @@
 package dev.weir.processor.rules;
 
 import dev.weir.processor.TopologyPart;
+import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
@@ -38,7 +39,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>State stores (names are deployed state: renaming one orphans it, a breaking change):
  * {@value #STATE_STORE} (rule + group → alert status and window counters), {@value #SKETCH_STORE}
  * (latency sketch per rule, group and bucket), {@value #ALERTS_STORE} (fingerprint → firing
- * AlertEvent, for {@code GET /api/v1/alerts}); all logged to changelogs and cached.
+ * AlertEvent, for {@code GET /api/v1/alerts}); all logged to changelogs. The first two are written
+ * through {@value #COMMIT_HOOK} (write-behind, see {@link CommitHook}); the alerts store is cached.
  */
 public final class RulesTopology implements TopologyPart {
     /** Key-value store: {@code rule␁group values} → rule state (binary, see GroupState). */
@@ -47,6 +49,8 @@ public final class RulesTopology implements TopologyPart {
     public static final String SKETCH_STORE = "rules-sketch-store";
     /** Key-value store: fingerprint → the FIRING AlertEvent, deleted on resolve. */
     public static final String ALERTS_STORE = "rules-alerts-store";
+    /** Holds nothing: writes the rules' group states and sketches to their stores before each commit (see {@link CommitHook}). */
+    public static final String COMMIT_HOOK = "rules-commit-hook";
     /** Global in-memory store of the rules topic: file name → YAML text. */
     public static final String RULES_FILES_STORE = "rules-files-store";
 
@@ -103,10 +107,14 @@ public final class RulesTopology implements TopologyPart {
      * @param logs     the stream of {@code weir.logs}
      */
     public void addTo(StreamsBuilder builder, KStream<String, RequestEvent> requests, KStream<String, LogEvent> logs) {
+        // The processor keeps group states and sketches deserialized and writes each changed one once per commit
+        // through the hook (write-behind): these two stores have caching disabled, so that the hook's puts reach the
+        // changelog within the commit that runs it.
+        builder.addStateStore(CommitHook.builder(COMMIT_HOOK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCH_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
                 Serdes.String(), alertSerde).withCachingEnabled());
         builder.globalTable(settings.topics().rules(), Consumed.with(Serdes.String(), Serdes.String()).withName("rules-files-source"),
@@ -118,7 +126,8 @@ public final class RulesTopology implements TopologyPart {
                 .mapValues(RuleInput::of, Named.as("rules-request-input"))
                 .merge(logs.filter((k, v) -> v != null, Named.as("rules-logs-present"))
                         .mapValues(RuleInput::of, Named.as("rules-log-input")), Named.as("rules-inputs"));
-        inputs.process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE)
+        inputs.process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE,
+                        COMMIT_HOOK)
                 .to(settings.topics().alerts(), Produced.with(Serdes.String(), alertSerde).withName("rules-alerts-sink"));
     }
 

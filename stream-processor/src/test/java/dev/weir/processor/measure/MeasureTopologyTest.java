@@ -102,6 +102,28 @@ class MeasureTopologyTest {
 
     @Nested
     class ErrorRates {
+        /**
+         * The processors keep open windows in memory and write them through the commit hook: after
+         * each commit (the test driver commits after every record) the stores hold every event so
+         * far, which is what interactive queries and a restarted task read.
+         */
+        @Test
+        void shouldHoldEveryEventInTheStoresAfterEachCommitWhileTheWindowIsOpen() {
+            ReadOnlyWindowStore<String, ErrorRateWindow> counts = driver.getWindowStore(MeasureTopology.ERRORS_STORE);
+            ReadOnlyWindowStore<String, dev.weir.processor.measure.latency.LatencyAggregate> sketches =
+                    driver.getWindowStore(MeasureTopology.LATENCY_STORE);
+            long start = T0.toEpochMilli();
+            for (int i = 1; i <= 3; i++) {
+                pipe(Events.request("shop", "/cart", 500, 10.0 * i, T0.plusSeconds(i)));
+
+                assertThat(counts.fetch("shop", start).getRequests()).isEqualTo(i);
+                assertThat(counts.fetch("shop", start).getErrors5xx()).isEqualTo(i);
+                assertThat(counts.fetch("shop|/cart", start).getRequests()).isEqualTo(i);
+                assertThat(sketches.fetch("shop", start).count()).isEqualTo(i);
+                assertThat(sketches.fetch("shop|/cart", start).max()).isEqualTo(10.0 * i);
+            }
+        }
+
         @Test
         void shouldEmitFinalCountsPerServiceWhenWindowCloses() {
             pipe(Events.request("shop", "/cart", 200, 5.0, T0.plusSeconds(1)));

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,14 @@ class RulesTopologyTest {
 
     static Instant at(long seconds) {
         return T0.plusSeconds(seconds);
+    }
+
+    static List<KeyValue<String, byte[]>> all(KeyValueStore<String, byte[]> store) {
+        List<KeyValue<String, byte[]>> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
     }
 
     /** Sends the request and returns the alerts it produced. */
@@ -261,6 +272,26 @@ class RulesTopologyTest {
             }
             assertThat(send(RuleEvents.request("shop", 200, 100, at(58)))).singleElement()
                     .satisfies(a -> assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED));
+        }
+
+        /**
+         * Group states and sketches live in memory and reach their stores through the commit hook;
+         * the test driver commits after every record, so the stores must hold every event so far.
+         */
+        @Test
+        void shouldHoldEveryEventInTheStoresAfterEachCommit() {
+            start(LATENCY);
+            KeyValueStore<String, byte[]> sketches = d.driver.getKeyValueStore(RulesTopology.SKETCH_STORE);
+            KeyValueStore<String, byte[]> states = d.driver.getKeyValueStore(RulesTopology.STATE_STORE);
+            for (int i = 1; i <= 3; i++) {
+                send(RuleEvents.request("shop", 200, 100 * i, at(i)));
+
+                long expected = i;
+                assertThat(all(sketches)).singleElement().satisfies(kv ->
+                        assertThat(LatencySketches.fromBytes(kv.value).getCount()).isEqualTo((double) expected));
+                assertThat(all(states)).singleElement().satisfies(kv ->
+                        assertThat(GroupState.fromBytes(kv.value).lastEventTime).isEqualTo(at(expected).toEpochMilli()));
+            }
         }
 
         @Test

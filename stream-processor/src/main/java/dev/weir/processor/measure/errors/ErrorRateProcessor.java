@@ -4,6 +4,7 @@ import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.Observation;
 import dev.weir.processor.measure.OpenWindows;
+import dev.weir.processor.state.CommitHook;
 import dev.weir.processor.measure.WindowCloser;
 import dev.weir.schemas.ErrorRateWindow;
 import java.time.Instant;
@@ -37,10 +38,11 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     private final MeasureListener listener;
     private final String storeName;
     private final String marksStoreName;
+    private final String hookName;
     private ProcessorContext<String, ErrorRateWindow> context;
     private WindowStore<String, ErrorRateWindow> store;
     private WindowCloser closer;
-    /** The open windows' counts, deserialized (write-through: every change is also put into the store). */
+    /** The open windows' counts, deserialized; written to the store before each commit (write-behind). */
     private final OpenWindows<ErrorRateWindow> open = new OpenWindows<>(OPEN_WINDOW_ENTRIES);
 
     /**
@@ -48,12 +50,15 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
      * @param listener       told about late events
      * @param storeName      the window store of counts
      * @param marksStoreName the key-value store of the emission mark
+     * @param hookName       the task's {@link CommitHook}, which writes the counts to the store before each commit
      */
-    public ErrorRateProcessor(MeasureSettings settings, MeasureListener listener, String storeName, String marksStoreName) {
+    public ErrorRateProcessor(MeasureSettings settings, MeasureListener listener, String storeName, String marksStoreName,
+                              String hookName) {
         this.settings = settings;
         this.listener = listener;
         this.storeName = storeName;
         this.marksStoreName = marksStoreName;
+        this.hookName = hookName;
     }
 
     @Override
@@ -62,7 +67,8 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
         this.store = context.getStateStore(storeName);
         KeyValueStore<String, Long> marks = context.getStateStore(marksStoreName);
         this.closer = new WindowCloser(settings.window(), settings.grace(), marks);
-        open.clear(); // re-initialised after a dirty close: the store was restored, the cache is stale
+        open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
+        CommitHook.register(context, hookName, open);
     }
 
     @Override
@@ -104,12 +110,6 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     }
 
     private void put(String key, ErrorRateWindow w, long start) {
-        try {
-            store.put(key, w, start);
-        } catch (RuntimeException e) {
-            open.clear(); // w may be cached already, changed but not stored
-            throw e;
-        }
         open.put(key, start, w);
     }
 
@@ -121,9 +121,6 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     private ErrorRateWindow load(String service, String route, long start) {
         String key = key(service, route);
         ErrorRateWindow w = open.get(key, start);
-        if (w == null) {
-            w = store.fetch(key, start);
-        }
         if (w != null) {
             return w;
         }
@@ -139,7 +136,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
         if (range == null) {
             return;
         }
-        open.dropStartingUpTo(range[1]);
+        open.dropStartingUpTo(range[1]); // writes the dirty counts first, so the store holds every closed window
         try (KeyValueIterator<Windowed<String>, ErrorRateWindow> it = store.fetchAll(range[0], range[1])) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, ErrorRateWindow> kv = it.next();

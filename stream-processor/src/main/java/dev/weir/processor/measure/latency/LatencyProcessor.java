@@ -4,6 +4,7 @@ import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.Observation;
 import dev.weir.processor.measure.OpenWindows;
+import dev.weir.processor.state.CommitHook;
 import dev.weir.processor.measure.WindowCloser;
 import dev.weir.processor.measure.errors.ErrorRateProcessor;
 import dev.weir.schemas.LatencyWindow;
@@ -31,6 +32,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     private final MeasureListener listener;
     private final String storeName;
     private final String marksStoreName;
+    private final String hookName;
     private ProcessorContext<String, LatencyWindow> context;
     private WindowStore<String, LatencyAggregate> store;
     private WindowCloser closer;
@@ -46,12 +48,15 @@ public final class LatencyProcessor implements Processor<String, Observation, St
      * @param listener       told about late events
      * @param storeName      the window store of aggregates
      * @param marksStoreName the key-value store of the emission mark
+     * @param hookName       the task's {@link CommitHook}, which writes the aggregates to the store before each commit
      */
-    public LatencyProcessor(MeasureSettings settings, MeasureListener listener, String storeName, String marksStoreName) {
+    public LatencyProcessor(MeasureSettings settings, MeasureListener listener, String storeName, String marksStoreName,
+                            String hookName) {
         this.settings = settings;
         this.listener = listener;
         this.storeName = storeName;
         this.marksStoreName = marksStoreName;
+        this.hookName = hookName;
     }
 
     @Override
@@ -59,7 +64,8 @@ public final class LatencyProcessor implements Processor<String, Observation, St
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.closer = new WindowCloser(settings.window(), settings.grace(), context.getStateStore(marksStoreName));
-        open.clear(); // re-initialised after a dirty close: the store was restored, the cache is stale
+        open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
+        CommitHook.register(context, hookName, open);
     }
 
     @Override
@@ -83,18 +89,9 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     private void add(String key, long start, double ms) {
         LatencyAggregate a = open.get(key, start);
         if (a == null) {
-            a = store.fetch(key, start);
-        }
-        if (a == null) {
             a = LatencyAggregate.empty(settings.relativeAccuracy());
         }
         a.add(ms);
-        try {
-            store.put(key, a, start);
-        } catch (RuntimeException e) {
-            open.clear(); // a may be cached already, changed but not stored
-            throw e;
-        }
         open.put(key, start, a);
     }
 
@@ -103,7 +100,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
         if (range == null) {
             return;
         }
-        open.dropStartingUpTo(range[1]);
+        open.dropStartingUpTo(range[1]); // writes the dirty aggregates first, so the store holds every closed window
         try (KeyValueIterator<Windowed<String>, LatencyAggregate> it = store.fetchAll(range[0], range[1])) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, LatencyAggregate> kv = it.next();
