@@ -26,7 +26,7 @@ public final class RawEvent {
 
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
     private final Set<String> dotted = new HashSet<>();
-    private final Set<String> consumed = new HashSet<>();
+    private final Set<String> consumed = new HashSet<>(32); // the keys an event has that readers took: no resize for a typical event
 
     RawEvent() {
     }
@@ -79,10 +79,13 @@ public final class RawEvent {
     public Field first(String... keys) {
         Field found = null;
         for (String k : keys) {
-            consumed.add(k);
             JsonNode n = values.get(k);
-            if (found == null && n != null && !n.isNull()) {
-                found = new Field(k, n);
+            if (n != null) {
+                // only keys the event has matter to unconsumed(); most candidates are absent (hot path)
+                consumed.add(k);
+                if (found == null && !n.isNull()) {
+                    found = new Field(k, n);
+                }
             }
         }
         return found;
@@ -91,7 +94,9 @@ public final class RawEvent {
     /** Marks keys as used without reading them (e.g. {@code @version}). */
     public void ignore(String... keys) {
         for (String k : keys) {
-            consumed.add(k);
+            if (values.containsKey(k)) {
+                consumed.add(k);
+            }
         }
     }
 
@@ -161,6 +166,19 @@ public final class RawEvent {
         if (f == null) {
             return null;
         }
+        JsonNode n = f.node();
+        if (n.isInt() || n.isLong()) {
+            // the common case, without the BigDecimal below: same checks, same messages
+            long v = n.longValue();
+            if (v < 0 && min >= 0) {
+                throw new Rejection(DeadLetterReason.NEGATIVE_VALUE, f.key(), f.key() + " must not be negative, got " + shorten(n) + ".");
+            }
+            if (v < min || v > max) {
+                throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " must be between " + min + " and " + max
+                        + ", got " + shorten(n) + ".");
+            }
+            return v;
+        }
         BigDecimal whole = decimal(f).stripTrailingZeros();
         if (whole.scale() > 0) {
             throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " must be a whole number, not " + shorten(f.node()) + ".");
@@ -188,12 +206,22 @@ public final class RawEvent {
         if (f == null) {
             return null;
         }
-        double d = decimal(f).doubleValue();
+        JsonNode n = f.node();
+        // JSON numbers without the BigDecimal round trip (the value is the same double); strings still go through decimal()
+        double d = n.isDouble() || n.isFloat() ? finite(f, n.doubleValue())
+                : n.isInt() || n.isLong() ? (double) n.longValue() : decimal(f).doubleValue();
         if (Double.isInfinite(d)) {
             throw new Rejection(DeadLetterReason.NOT_FINITE, f.key(), f.key() + " is too large to be a finite number.");
         }
         if (d < 0) {
             throw new Rejection(DeadLetterReason.NEGATIVE_VALUE, f.key(), f.key() + " must not be negative, got " + d + ".");
+        }
+        return d;
+    }
+
+    private static double finite(Field f, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new Rejection(DeadLetterReason.NOT_FINITE, f.key(), f.key() + " is " + d + "; it must be a finite number.");
         }
         return d;
     }
