@@ -38,8 +38,9 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     private WindowCloser closer;
     /**
      * The open windows' aggregates, deserialized: reading a 2-5 kB sketch back from the store for
-     * every request (a protobuf parse) was the measure's main cost. Write-through: every change is
-     * still put into the store, which stays the truth.
+     * every request (a protobuf parse) was the measure's main cost, and serializing it back for
+     * every request the next. Write-behind: each changed aggregate is put into the store once per
+     * commit (see {@link OpenWindows}).
      */
     private final OpenWindows<LatencyAggregate> open = new OpenWindows<>(OPEN_WINDOW_ENTRIES);
 
