@@ -43,7 +43,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * produce loop (the goal's baseline). Each figure is the median of {@code repeats} runs (at_least_once
  * may run fewer times, see {@link #run(String, int, int, int, Path, PrintStream)}); each processor run
  * has a new application id and starts on empty output topics (deleted and re-created), so every run
- * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default 1).
+ * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default 1),
+ * {@code -Dweir.bench.commit-interval-ms=N} its commit interval (default: the processor's default, 100 ms).
  *
  * <pre>java -cp "stream-processor/target/classes:stream-processor/target/lib/*" \
  *     dev.weir.processor.bench.ProcessorThroughputBenchmark HOST:PORT [EVENTS=200000] [REPEATS=3]</pre>
@@ -381,6 +382,10 @@ public final class ProcessorThroughputBenchmark {
         ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
                 .withApplicationId("bench-" + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .withProcessingGuarantee(guarantee).withStreamThreads(Integer.getInteger("weir.bench.stream-threads", 1));
+        Long commitMs = Long.getLong("weir.bench.commit-interval-ms");
+        if (commitMs != null) {
+            config = config.withCommitInterval(Duration.ofMillis(commitMs));
+        }
         try (ProcessorApp app = new ProcessorApp(config, Clock.systemUTC())) {
             app.start();
             long started = System.nanoTime();
