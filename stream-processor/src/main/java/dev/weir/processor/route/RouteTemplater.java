@@ -80,7 +80,22 @@ public final class RouteTemplater {
         if (segment.isEmpty()) {
             return false;
         }
+        // Only a UUID (32-36 characters) can be an id without a digit: skip the regexes for plain words (most segments)
+        int n = segment.length();
+        if ((n < 32 || n > 36) && !hasDigit(segment)) {
+            return false;
+        }
         return NUMBER.matcher(segment).matches() || UUID.matcher(segment).matches()
                 || HEX.matcher(segment).matches() || TOKEN.matcher(segment).matches();
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -20,7 +20,13 @@ class RouteTemplaterTest {
             "/deadbeef, /deadbeef",
             "/, /",
             "'', /",
-            "https://shop.example/cart/7?x=1, /cart/{id}"
+            "https://shop.example/cart/7?x=1, /cart/{id}",
+            // a UUID can be all letters: the only id shape without a digit
+            "/users/abcdefab-abcd-abcd-abcd-abcdefabcdef/cart, /users/{id}/cart",
+            "/users/ABCDEFABABCDABCDABCDABCDEFABCDEF, /users/{id}",
+            "/feeds/deadbeefcafebabefeedfacedeadbeefcafe, /feeds/deadbeefcafebabefeedfacedeadbeefcafe",
+            "/products/verylongproductnamewithoutdigits, /products/verylongproductnamewithoutdigits",
+            "/products/-12.5, /products/{id}"
     })
     void shouldTemplateIdentifierSegments(String path, String route) {
         assertThat(templater.template(path)).isEqualTo(route);
