@@ -53,7 +53,7 @@ public record AgentSettings(String serviceName, String environment, String hostN
      * @param inFlightBytes bound on bytes handed to the producer and not yet acknowledged
      */
     public record BufferSettings(long memoryBytes, boolean diskEnabled, long diskBytes, long segmentBytes, long inFlightBytes) {
-        /** 64 MiB memory, 1 GiB disk in 16 MiB segments, 16 MiB in flight. */
+        /** 64 MiB memory, 1 GiB disk in 16 MiB segments, 64 MiB in flight. */
         public static BufferSettings defaults() {
             return new BufferSettings(64L << 20, true, 1L << 30, 16L << 20, 64L << 20);
         }

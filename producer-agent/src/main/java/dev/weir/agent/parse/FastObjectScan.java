@@ -1,5 +1,8 @@
 package dev.weir.agent.parse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -151,15 +154,21 @@ final class FastObjectScan {
         "event", "service", "host", "log", "log.file",
     };
     private static final byte[][] KNOWN_BYTES = new byte[KNOWN.length][];
+    /** Whether a key beginning with this byte may be one of {@link #KNOWN}. */
+    private static final boolean[] KNOWN_FIRST = new boolean[256];
 
     static {
         for (int i = 0; i < KNOWN.length; i++) {
             KNOWN_BYTES[i] = KNOWN[i].getBytes(StandardCharsets.US_ASCII);
+            KNOWN_FIRST[KNOWN_BYTES[i][0] & 0xff] = true;
         }
     }
 
     private static String known(byte[] b, int start, int stop) {
         int len = stop - start;
+        if (len == 0 || !KNOWN_FIRST[b[start] & 0xff]) {
+            return null; // most keys of most lines: no comparison needed
+        }
         for (int i = 0; i < KNOWN_BYTES.length; i++) {
             byte[] k = KNOWN_BYTES[i];
             if (k.length == len && k[0] == b[start] && java.util.Arrays.equals(k, 0, len, b, start, stop)) {
@@ -217,6 +226,19 @@ final class FastObjectScan {
     private int string(boolean escapesAllowed) {
         int escapes = 0;
         while (pos < end) {
+            // Eight bytes at a time up to the first one that does not stand for itself: most of a
+            // line is string content, and this runs for every line.
+            while (pos + 8 <= end) {
+                long special = special((long) LONGS.get(b, pos));
+                if (special != 0) {
+                    pos += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+                pos += 8;
+            }
+            if (pos >= end) {
+                break;
+            }
             int c = b[pos] & 0xff;
             if (PLAIN[c]) {
                 pos++;
@@ -241,6 +263,29 @@ final class FastObjectScan {
             }
         }
         return -1;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * @param w eight bytes, the first in the lowest bits
+     * @return zero when all eight stand for themselves inside a string ({@link #PLAIN}); else a
+     *     word whose lowest set bit is the high bit of the first byte that does not
+     */
+    static long special(long w) {
+        // Borrows of the subtractions only run upwards from a byte that matched, so bits above the
+        // first match may be wrong, never the lowest one (Hacker's Delight, "find first 0-byte").
+        long quote = w ^ ('"' * ONES);
+        long backslash = w ^ ('\\' * ONES);
+        long nonAscii = w;
+        long control = (w - 0x20 * ONES) & ~w;
+        return (nonAscii | control | zeroByte(quote) | zeroByte(backslash)) & HIGHS;
+    }
+
+    private static long zeroByte(long w) {
+        return (w - ONES) & ~w;
     }
 
     private boolean escape() {

@@ -137,13 +137,15 @@ public final class JsonLineParser implements LineParser {
         byte[] idPrefix = (missing & EVENT_ID) != 0 ? origin.idPrefix() : null;
         byte[] pathField = (missing & LOG_FILE_PATH) != 0 ? pathField(origin.filePath()) : null;
         boolean withOffset = (missing & LOG_OFFSET) != 0;
+        // The offset's digits are counted once and written once: the id and log.offset share them.
+        int offsetDigits = idPrefix != null || withOffset ? digits(origin.offset()) : 0;
         int count = 0;
         int size = body + 1;
         if (id != null) {
             size += id.length;
             count++;
         } else if (idPrefix != null) {
-            size += EVENT_ID_KEY.length + idPrefix.length + 1 + digits(origin.offset()) + 1;
+            size += EVENT_ID_KEY.length + idPrefix.length + 1 + offsetDigits + 1;
             count++;
         }
         if ((missing & SERVICE_NAME) != 0) {
@@ -163,7 +165,7 @@ public final class JsonLineParser implements LineParser {
             count++;
         }
         if (withOffset) {
-            size += LOG_OFFSET_KEY.length + digits(origin.offset());
+            size += LOG_OFFSET_KEY.length + offsetDigits;
             count++;
         }
         size += scan.anyField ? count : count - 1; // commas
@@ -171,6 +173,7 @@ public final class JsonLineParser implements LineParser {
         System.arraycopy(line, offset, out, 0, body);
         int pos = body;
         boolean first = !scan.anyField;
+        int offsetAt = -1; // where the offset's digits were written already
         if (id != null) {
             pos = put(out, comma(out, pos, first), id);
             first = false;
@@ -178,7 +181,8 @@ public final class JsonLineParser implements LineParser {
             pos = put(out, comma(out, pos, first), EVENT_ID_KEY);
             pos = put(out, pos, idPrefix);
             out[pos++] = '-';
-            pos = writeLong(out, pos, origin.offset());
+            offsetAt = pos;
+            pos = writeLong(out, pos, origin.offset(), offsetDigits);
             out[pos++] = '"';
             first = false;
         }
@@ -200,7 +204,12 @@ public final class JsonLineParser implements LineParser {
         }
         if (withOffset) {
             pos = put(out, comma(out, pos, first), LOG_OFFSET_KEY);
-            pos = writeLong(out, pos, origin.offset());
+            if (offsetAt >= 0) {
+                System.arraycopy(out, offsetAt, out, pos, offsetDigits);
+                pos += offsetDigits;
+            } else {
+                pos = writeLong(out, pos, origin.offset(), offsetDigits);
+            }
         }
         out[pos] = '}';
         return out;
@@ -246,28 +255,53 @@ public final class JsonLineParser implements LineParser {
         return pos + bytes.length;
     }
 
+    /** @return the number of characters of {@code v} in decimal, with its sign */
     private static int digits(long v) {
         if (v < 0) {
             return Long.toString(v).length();
         }
-        int n = 1;
-        while (v >= 10) {
-            v /= 10;
-            n++;
+        // Comparisons, not divisions: this runs for every file line.
+        long bound = 10;
+        for (int n = 1; n < 19; n++) {
+            if (v < bound) {
+                return n;
+            }
+            bound *= 10;
         }
-        return n;
+        return 19;
     }
 
-    private static int writeLong(byte[] out, int pos, long v) {
+    /** Writes {@code v}, which has {@code digits} characters ({@link #digits}), at {@code pos}; returns the position after it. */
+    private static int writeLong(byte[] out, int pos, long v, int digits) {
         if (v < 0) {
             return put(out, pos, Long.toString(v).getBytes(StandardCharsets.US_ASCII));
         }
-        int end = pos + digits(v);
-        for (int i = end - 1; i >= pos; i--) {
-            out[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        int end = pos + digits;
+        int i = end;
+        while (v >= 100) { // two digits per division
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            out[--i] = DIGIT_PAIRS[2 * r + 1];
+            out[--i] = DIGIT_PAIRS[2 * r];
+            v = q;
+        }
+        if (v >= 10) {
+            out[--i] = DIGIT_PAIRS[2 * (int) v + 1];
+            out[--i] = DIGIT_PAIRS[2 * (int) v];
+        } else {
+            out[--i] = (byte) ('0' + v);
         }
         return end;
+    }
+
+    /** "00", "01", … "99" back to back. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
     }
 
     private static byte[] field(String key, String value) {

@@ -11,9 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -42,10 +40,9 @@ public final class Shipper implements AutoCloseable {
     private final EventBuffer buffer;
     private final Producer<byte[], byte[]> producer;
     private final int maxInFlightBytes;
-    private final Semaphore inFlight;
+    private final InFlightBytes inFlight;
     private final Clock clock;
     private final ConcurrentLinkedQueue<OutboundEvent> retries = new ConcurrentLinkedQueue<>();
-    private final AtomicLong inFlightCount = new AtomicLong();
     private volatile long lastAckMillis;
     private final Counter sent;
     private final Counter failed;
@@ -66,12 +63,12 @@ public final class Shipper implements AutoCloseable {
             throw new IllegalArgumentException("maxInFlightBytes must be between 1 KiB and 2 GiB, was " + maxInFlightBytes);
         }
         this.maxInFlightBytes = (int) maxInFlightBytes;
-        this.inFlight = new Semaphore(this.maxInFlightBytes);
+        this.inFlight = new InFlightBytes(this.maxInFlightBytes);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lastAckMillis = clock.millis();
         this.sent = Counter.builder("weir.agent.shipped").description("Events acknowledged by the broker, all inputs").register(registry);
         this.failed = Counter.builder("weir.agent.ship.failed").description("Events the producer rejected for good, all inputs").register(registry);
-        Gauge.builder("weir.agent.inflight.bytes", this, s -> s.maxInFlightBytes - s.inFlight.availablePermits())
+        Gauge.builder("weir.agent.inflight.bytes", inFlight, InFlightBytes::bytes)
                 .description("Bytes handed to the producer and not yet acknowledged").register(registry);
         this.thread = new Thread(this::run, "weir-agent-shipper");
         this.thread.setDaemon(true);
@@ -88,7 +85,7 @@ public final class Shipper implements AutoCloseable {
      */
     public Instant brokerStalledSince() {
         long last = lastAckMillis;
-        if (inFlightCount.get() == 0 || clock.millis() - last < STALL.toMillis()) {
+        if (inFlightBytes() == 0 || clock.millis() - last < STALL.toMillis()) {
             return null;
         }
         return Instant.ofEpochMilli(last);
@@ -106,9 +103,7 @@ public final class Shipper implements AutoCloseable {
                 if (batch.isEmpty()) {
                     buffer.drainTo(batch, BATCH, Duration.ofMillis(100));
                 }
-                for (OutboundEvent e : batch) {
-                    send(e);
-                }
+                sendAll(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -118,20 +113,64 @@ public final class Shipper implements AutoCloseable {
         }
     }
 
-    private void send(OutboundEvent e) throws InterruptedException {
-        int permits = Math.min(e.size(), maxInFlightBytes);
-        inFlight.acquire(permits);
-        while (true) {
-            if (inFlightCount.getAndIncrement() == 0) {
+    /**
+     * Sends the events in order, taking in-flight room for a run of them at a time: one
+     * acquisition per run rather than per event keeps the counter that every acknowledgement
+     * decrements on the producer's I/O thread off the shipper's per-event path.
+     */
+    private void sendAll(List<OutboundEvent> batch) throws InterruptedException {
+        int from = 0;
+        while (from < batch.size()) {
+            int to = from;
+            long permits = 0;
+            // at most a sixteenth of the bound per acquisition, so that waiting for room to send a run never
+            // leaves the producer idle; at least one event, whose permits never exceed the bound
+            while (to < batch.size() && (to == from || permits + permits(batch.get(to)) <= maxInFlightBytes / InFlightBytes.WAKE_DIVISOR)) {
+                permits += permits(batch.get(to));
+                to++;
+            }
+            if (inFlightBytes() == 0) {
                 lastAckMillis = clock.millis(); // the stall clock starts with the first send after idle
             }
+            inFlight.acquire(permits);
+            int next = from;
+            try {
+                for (; next < to; next++) {
+                    send(batch.get(next));
+                }
+            } finally {
+                // interrupted while waiting to retry: the events not handed over give their permits back
+                long unsent = 0;
+                for (int i = next; i < to; i++) {
+                    unsent += permits(batch.get(i));
+                }
+                if (unsent > 0) {
+                    inFlight.release(unsent);
+                }
+            }
+            from = to;
+        }
+    }
+
+    /** @return the in-flight bytes an event holds from its send until its acknowledgement; at most the bound, so any event fits */
+    private int permits(OutboundEvent e) {
+        return Math.min(e.size(), maxInFlightBytes);
+    }
+
+    private long inFlightBytes() {
+        return inFlight.bytes();
+    }
+
+    /** Sends one event whose permits were acquired. */
+    private void send(OutboundEvent e) throws InterruptedException {
+        int permits = permits(e);
+        while (true) {
             try {
                 producer.send(new ProducerRecord<>(e.topic(), e.key(), e.value()), (metadata, ex) -> completed(e, permits, ex));
                 return;
             } catch (RuntimeException ex) {
                 // send() throws when metadata is unavailable (broker away at startup) or the producer's own buffer
                 // stays full beyond max.block.ms: the event has not been handed over, so try it again.
-                inFlightCount.decrementAndGet();
                 if (!running) {
                     inFlight.release(permits);
                     retries.add(e);
@@ -144,7 +183,6 @@ public final class Shipper implements AutoCloseable {
     }
 
     private void completed(OutboundEvent e, int permits, Exception ex) {
-        inFlightCount.decrementAndGet();
         inFlight.release(permits);
         if (ex == null) {
             lastAckMillis = clock.millis();
@@ -170,9 +208,9 @@ public final class Shipper implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(timeout.toMillis());
-            if (!inFlight.tryAcquire(maxInFlightBytes, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} events were not acknowledged within {}; they will be read again after restart where the input allows",
-                        inFlightCount.get(), timeout);
+            if (!inFlight.awaitEmpty(timeout)) {
+                log.warn("{} bytes of events were not acknowledged within {}; they will be read again after restart where the input allows",
+                        inFlightBytes(), timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

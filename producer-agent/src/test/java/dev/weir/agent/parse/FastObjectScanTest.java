@@ -84,6 +84,57 @@ class FastObjectScanTest {
     }
 
     @org.junit.jupiter.api.Test
+    void shouldFindTheFirstByteOfAWordThatDoesNotStandForItselfInAString() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] plainAndNot = {'a', ' ', '~', '"', '\\', 0, 0x1f, 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xff, '!', '#', '[', ']'};
+        java.nio.ByteBuffer word = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int round = 0; round < 200_000; round++) {
+            byte[] w = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                w[i] = round % 2 == 0 ? plainAndNot[random.nextInt(plainAndNot.length)] : (byte) random.nextInt(256);
+            }
+            int expected = 8;
+            for (int i = 7; i >= 0; i--) {
+                int c = w[i] & 0xff;
+                if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                    expected = i;
+                }
+            }
+
+            long special = FastObjectScan.special(word.clear().put(w).getLong(0));
+
+            assertThat(special == 0 ? 8 : Long.numberOfTrailingZeros(special) >>> 3).as("first special byte of %s", java.util.Arrays.toString(w))
+                    .isEqualTo(expected);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldDecideLikeJacksonWhateverTheByteAtAnyPositionOfALongString() {
+        String[] inserts = {"\t", "\"", "\\", "\\\"", "\\u00e9", "\\x", "é", "😀", "\u007f", "\u0000"};
+        for (String insert : inserts) {
+            for (int at = 0; at <= 24; at++) {
+                String value = "x".repeat(at) + insert + "y".repeat(24 - at);
+                byte[] b = ("{\"message\":\"" + value + "\",\"service.name\":\"s" + value + "\"}").getBytes(StandardCharsets.UTF_8);
+                JsonLineParser.Scan reference = new JsonLineParser.Scan();
+                boolean jackson = JsonLineParser.jacksonScan(b, 0, b.length, reference) == null;
+                JsonLineParser.Scan scan = new JsonLineParser.Scan();
+
+                boolean accepted = fast(b, scan);
+
+                String line = new String(b, StandardCharsets.UTF_8);
+                if (!jackson) {
+                    assertThat(accepted).as("fast scan of %s", line).isFalse();
+                } else if (accepted) {
+                    assertThat(scan.found).as("fields of %s", line).isEqualTo(reference.found);
+                    assertThat(scan.service).as("service of %s", line).isEqualTo(reference.service);
+                } else {
+                    assertThat(insert).as("left to Jackson: %s", line).startsWith("\\"); // an escaped service name
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void shouldReadTheBenchmarkAndLogstashLinesItself() {
         byte[] b = ("{\"@timestamp\":\"2025-06-01T12:00:00.001Z\",\"@version\":\"1\",\"message\":\"Order 1 placed for customer 1\","
                 + "\"logger_name\":\"shop.orders.OrderService\",\"thread_name\":\"http-nio-8080-exec-1\",\"level\":\"INFO\","

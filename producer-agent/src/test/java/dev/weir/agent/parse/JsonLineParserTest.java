@@ -103,6 +103,34 @@ class JsonLineParserTest {
     }
 
     @Test
+    void shouldWriteTheSameOffsetIntoTheIdAndLogOffsetForEveryNumberOfDigits() {
+        byte[] identity = "9f86d081884c7d65".getBytes(StandardCharsets.US_ASCII);
+        java.util.List<Long> offsets = new java.util.ArrayList<>(java.util.List.of(0L, Long.MAX_VALUE));
+        long power = 1;
+        for (int digits = 1; digits <= 18; digits++) {
+            power *= 10;
+            offsets.add(power - 1); // the largest number of this many digits, then the smallest of one more
+            offsets.add(power);
+        }
+        for (long o : offsets) {
+            String out = new String(parser.parse("{\"a\":1}", LineOrigin.ofFile(identity, "/a.log", o)).json(), StandardCharsets.UTF_8);
+
+            assertThat(out).as("offset %d", o).isEqualTo("{\"a\":1,\"event.id\":\"9f86d081884c7d65-" + o + "\",\"service.name\":\"checkout\","
+                    + "\"service.environment\":\"prod\",\"host.name\":\"web-1\",\"log.file.path\":\"/a.log\",\"log.offset\":" + o + "}");
+        }
+    }
+
+    @Test
+    void shouldWriteTheOffsetAloneWhenTheLineHasItsOwnId() {
+        LineOrigin origin = LineOrigin.ofFile("9f86d081884c7d65".getBytes(StandardCharsets.US_ASCII), "/a.log", 1_000_000_007L);
+
+        String out = new String(parser.parse("{\"event.id\":\"mine\"}", origin).json(), StandardCharsets.UTF_8);
+
+        assertThat(out).isEqualTo("{\"event.id\":\"mine\",\"service.name\":\"checkout\",\"service.environment\":\"prod\","
+                + "\"host.name\":\"web-1\",\"log.file.path\":\"/a.log\",\"log.offset\":1000000007}");
+    }
+
+    @Test
     void shouldUseEachLinesOwnPathWhenLinesAlternateBetweenFiles() {
         JsonNode first = Json.read(parser.parse("{}", new LineOrigin("x-0", "/a.log", 0)));
         JsonNode second = Json.read(parser.parse("{}", new LineOrigin("y-0", "/b.log", 0)));
