@@ -78,11 +78,6 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
         hook.writers.add(Objects.requireNonNull(writer, "writer"));
     }
 
-    /** @return processors registered (for tests) */
-    int writers() {
-        return writers.size();
-    }
-
     @Override
     public String name() {
         return name;

@@ -140,9 +140,4 @@ public final class WriteBehindMap<V> implements CommitHook.WriteBehind {
             store.put(e.key, encode.apply(e.value));
         }
     }
-
-    /** @return values in memory */
-    public int size() {
-        return live.size();
-    }
 }
