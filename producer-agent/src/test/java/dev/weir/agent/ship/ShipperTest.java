@@ -126,7 +126,7 @@ class ShipperTest {
         assertThat(buffer.offerAll(batch, Duration.ZERO)).isTrue();
     }
 
-    /** The shipper parks without a timeout only in the in-flight semaphore (the buffer's wait has one). */
+    /** The shipper parks without a timeout only while waiting for in-flight room (the buffer's wait has one). */
     private static void awaitShipperWaitingForRoom() throws InterruptedException {
         await(() -> Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals("weir-agent-shipper") && t.getState() == Thread.State.WAITING));
