@@ -35,12 +35,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -154,17 +158,19 @@ public final class ProcessorApp implements AutoCloseable {
             throw new IllegalStateException("A ProcessorApp starts once; create a new one to start again.");
         }
         try {
-            if (config.createTopics()) {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                        AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup"))) {
+            int rawPartitions;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup"))) {
+                if (config.createTopics()) {
                     TopicSetup.ensure(admin, config.topicPartitions(), config.topicReplication());
                 }
+                rawPartitions = rawPartitions(admin);
             }
             int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
             HostInfo self = new HostInfo(config.advertisedHost(), port);
             List<ProcessorExtension> extensions = givenExtensions != null ? givenExtensions : defaultExtensions(config, self, clock);
             ProcessorServices services = new ProcessorServices(config, clock, registry, this::streams);
-            Topology topology = topology(services, extensions);
+            Topology topology = topology(services, extensions, rawPartitions);
             log.info("Processor topology:\n{}", topology.describe());
 
             deadLetterProducer = new KafkaProducer<>(Map.copyOf(KafkaClients.producer(config.bootstrapServers(),
@@ -234,15 +240,44 @@ public final class ProcessorApp implements AutoCloseable {
         }
     }
 
-    private Topology topology(ProcessorServices services, List<ProcessorExtension> extensions) {
+    /**
+     * The measures and rules run in the raw topics' tasks ({@link NormalizeTopology#addTo(StreamsBuilder, int)}), so
+     * the repartition topics for events read outside their service's task get the raw topics' partition count.
+     */
+    private int rawPartitions(Admin admin) {
+        List<String> raw = List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS);
+        try {
+            int max = 0;
+            for (TopicDescription d : admin.describeTopics(raw).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                max = Math.max(max, d.partitions().size());
+            }
+            return max;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("The raw topics " + raw + " must exist on " + config.bootstrapServers()
+                        + " before the processor starts (" + e.getCause().getMessage()
+                        + "); create them, or set processor.topics.create=true.", e);
+            }
+            throw new IllegalStateException("Cannot describe the raw topics " + raw + " on " + config.bootstrapServers()
+                    + ": " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not describe the raw topics "
+                    + raw + " within 30 s; check that it is reachable.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing the raw topics", e);
+        }
+    }
+
+    private Topology topology(ProcessorServices services, List<ProcessorExtension> extensions, int rawPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        new NormalizeTopology(config.normalize(), List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
+        CleanStreams events = new NormalizeTopology(config.normalize(), List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
                 new Topic<String, LogEvent>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
                 new Topic<String, RequestEvent>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
-                Topics.DEADLETTER, registry, clock).addTo(builder);
+                Topics.DEADLETTER, registry, clock).addTo(builder, rawPartitions);
         for (ProcessorExtension e : extensions) {
             for (TopologyPart part : e.topologyParts(services)) {
-                part.addTo(builder);
+                part.addTo(builder, events);
             }
         }
         return builder.build();

@@ -4,20 +4,30 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 /**
- * A piece of the processor's one Kafka Streams application. {@code ProcessorApp} builds a single
- * {@link StreamsBuilder} and lets every part add its sources, processors, stores and sinks, so all
- * parts share one application id, one transaction per commit and one set of stream threads.
+ * A piece of the processor's one Kafka Streams application that works on the clean events
+ * (measures, rules). {@code ProcessorApp} builds a single {@link StreamsBuilder}, adds the
+ * normaliser, and lets every part add its processors, stores and sinks after it, fed by the
+ * normaliser's {@link CleanStreams}; so all parts share one application id, one transaction per
+ * commit, one set of stream threads, and the raw topics' tasks.
  *
  * <p>Parts must name every processor, store and repartition topic they add (see STYLE.md), with
  * names unique across parts: prefix them with the part's concept ({@code normalize-…},
  * {@code latency-…}).
  */
-@FunctionalInterface
 public interface TopologyPart {
     /**
-     * Adds this part to the builder.
+     * Adds this part to the processor's builder, reading the events the normaliser hands on.
      *
      * @param builder the application's builder; parts are added in a fixed order
+     * @param events  the clean events, already in the tasks that own their services
+     */
+    void addTo(StreamsBuilder builder, CleanStreams events);
+
+    /**
+     * Adds this part on its own, reading the clean events from their topics
+     * ({@code weir.requests}, {@code weir.logs}).
+     *
+     * @param builder the builder
      */
     void addTo(StreamsBuilder builder);
 

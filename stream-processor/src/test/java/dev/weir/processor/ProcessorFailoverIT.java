@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directories and HTTP ports) on a real broker; one is killed with SIGKILL while raw requests are
  * still flowing. The window results on {@code weir.stats.errors} must equal exactly what was
  * produced, and the query API must answer for every service from either instance before the kill
- * and from the survivor after it.
+ * and from the survivor after it. A third of the records are unkeyed, so the measures get events
+ * both in the raw partition of their service's task and through the repartition topic to it.
  */
 @ExtendWith(LocalStackExtension.class)
 @Timeout(300)
@@ -98,7 +99,9 @@ class ProcessorFailoverIT {
                 int status = i % 5 == 0 ? 503 : i % 7 == 0 ? 404 : 200;
                 e4 += status / 100 == 4 ? 1 : 0;
                 e5 += status / 100 == 5 ? 1 : 0;
-                records.add(rawRequest(service, status, windowStart.plusMillis(100L * i + s)));
+                // every third record unkeyed, as from a producer that does not key by service: it lands in any
+                // partition, and reaches its service's task through the measures' repartition topic
+                records.add(rawRequest(service, status, windowStart.plusMillis(100L * i + s), i % 3 != 0));
             }
             expected.put(service, new Expected(count, e4, e5));
         }
@@ -244,9 +247,13 @@ class ProcessorFailoverIT {
     }
 
     static ProducerRecord<byte[], byte[]> rawRequest(String service, int status, Instant at) {
+        return rawRequest(service, status, at, true);
+    }
+
+    static ProducerRecord<byte[], byte[]> rawRequest(String service, int status, Instant at, boolean keyed) {
         String json = "{\"@timestamp\":\"" + at + "\",\"service\":\"" + service + "\",\"method\":\"GET\",\"path\":\"/orders/"
                 + at.toEpochMilli() + "\",\"status\":" + status + ",\"duration_ms\":7.5}";
-        return new ProducerRecord<>(Topics.RAW_REQUESTS, null, at.toEpochMilli(), service.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(Topics.RAW_REQUESTS, null, at.toEpochMilli(), keyed ? service.getBytes(StandardCharsets.UTF_8) : null,
                 json.getBytes(StandardCharsets.UTF_8));
     }
 

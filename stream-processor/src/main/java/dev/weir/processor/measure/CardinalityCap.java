@@ -1,12 +1,10 @@
 package dev.weir.processor.measure;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Caps the label cardinality of everything downstream (stores, stats topics, Prometheus series):
  * at most {@code maxServices} services per task and {@code maxRoutesPerService} routes per service;
  * the rest is counted under {@link #OVERFLOW}. A service or route not seen for
- * {@code cardinalityIdle} of stream time frees its slot. Also reports each event to the
+ * {@code cardinalityIdle} of event time (the highest event time this processor has seen) frees its slot. Also reports each event to the
  * {@link MeasureListener}, with the capped labels.
  *
  * <p>Store {@value MeasureTopology#CARDINALITY_STORE}: {@code s|service} or {@code r|service|route} → last seen (event time).
@@ -27,6 +25,7 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
     /** The overflow bucket's service or route label. */
     static final String OVERFLOW = "__overflow__";
     private static final long TOUCH_EVERY_MS = 60_000;
+    private static final long EXPIRE_EVERY_MS = 60_000;
 
     private final MeasureSettings settings;
     private final MeasureListener listener;
@@ -40,6 +39,8 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
     private final Map<String, Long> lastSeen = new HashMap<>();
     private final Map<String, Integer> routesPerService = new HashMap<>();
     private int services;
+    private long clock; // the highest event time seen since init
+    private long nextExpiry;
 
     CardinalityCap(MeasureSettings settings, MeasureListener listener) {
         this.settings = settings;
@@ -60,7 +61,8 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
                 count(kv.key, +1);
             }
         }
-        context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::expire);
+        clock = Long.MIN_VALUE;
+        nextExpiry = Long.MIN_VALUE;
     }
 
     @Override
@@ -89,6 +91,16 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
             listener.log(service, capped.errorLog());
         }
         context.forward(record.withKey(service).withValue(capped));
+        // Idle entries expire on event time, once a minute of it, the first time at the first event after init.
+        // This is the processor's own clock, not a stream-time punctuation: in the raw topics' tasks the task's
+        // stream time is the producers' time, not the events'.
+        if (ts > clock) {
+            clock = ts;
+        }
+        if (clock >= nextExpiry) {
+            expire(clock);
+            nextExpiry = Math.floorDiv(clock, EXPIRE_EVERY_MS) * EXPIRE_EVERY_MS + EXPIRE_EVERY_MS;
+        }
     }
 
     /** Whether {@code key} is tracked (touching it), or was admitted now because there is room. */

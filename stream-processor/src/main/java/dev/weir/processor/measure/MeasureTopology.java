@@ -1,6 +1,7 @@
 package dev.weir.processor.measure;
 
 import dev.weir.common.kafka.Topics;
+import dev.weir.processor.CleanStreams;
 import dev.weir.processor.TopologyPart;
 import dev.weir.processor.measure.errors.ErrorRateProcessor;
 import dev.weir.processor.measure.latency.LatencyAggregate;
@@ -29,16 +30,14 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The measuring stage: error rates, latency sketches and login bursts over the clean events.
  *
- * <p>Inputs:
- * <ul>
- *   <li>{@value Topics#REQUESTS}: key service, value {@link RequestEvent} (Avro)</li>
- *   <li>{@value Topics#LOGS}: key service, value {@link LogEvent} (Avro)</li>
- * </ul>
- * Both must have the same partition count and be partitioned by service with the default
- * partitioner, so that a service's requests and logs meet in one task. Event time is the
- * events' {@code timestamp} ({@link EventTimeExtractor}).
+ * <p>Inputs: {@link CleanStreams}, request and log events keyed by service, every event of a service in
+ * one task. In the processor they come straight from the normaliser, in the raw topics' tasks; on its
+ * own ({@link #addTo(StreamsBuilder)}) this part reads {@value Topics#REQUESTS} and {@value Topics#LOGS}
+ * (same partition count, partitioned by service with the default partitioner), with the events'
+ * {@code timestamp} as record time ({@link EventTimeExtractor}). Windows close on each processor's own
+ * event-time clock, the highest event time it has seen ({@link WindowCloser#advance}).
  *
- * <p>Outputs (each window's final result once, when stream time passes its end + grace):
+ * <p>Outputs (each window's final result once, when the event-time clock passes its end + grace):
  * <ul>
  *   <li>{@value Topics#STATS_ERRORS}: key {@code service} or {@code service|route}, value {@link ErrorRateWindow}</li>
  *   <li>{@value Topics#STATS_LATENCY}: key {@code service} or {@code service|route}, value {@link LatencyWindow}</li>
@@ -116,8 +115,22 @@ public final class MeasureTopology implements TopologyPart {
         return settings;
     }
 
+    /** Reads the events from {@value Topics#REQUESTS} and {@value Topics#LOGS}, with event time as record time. */
     @Override
     public void addTo(StreamsBuilder builder) {
+        KStream<String, RequestEvent> requests = builder.stream(Topics.REQUESTS,
+                        Consumed.with(Serdes.String(), requestSerde).withTimestampExtractor(new EventTimeExtractor())
+                                .withName("measure-requests-source"))
+                .filter((k, v) -> v != null, Named.as("measure-requests-present"));
+        KStream<String, LogEvent> logs = builder.stream(Topics.LOGS,
+                        Consumed.with(Serdes.String(), logSerde).withTimestampExtractor(new EventTimeExtractor())
+                                .withName("measure-logs-source"))
+                .filter((k, v) -> v != null, Named.as("measure-logs-present"));
+        addTo(builder, new CleanStreams(requests, logs));
+    }
+
+    @Override
+    public void addTo(StreamsBuilder builder, CleanStreams events) {
         // Record caching on the stores written per event: a key written many times within one commit interval
         // costs one RocksDB write and one changelog record at the commit, not one per event. Under
         // exactly_once_v2 the cache is flushed before the transaction commits, so nothing changes for the
@@ -142,14 +155,8 @@ public final class MeasureTopology implements TopologyPart {
                     .withCachingEnabled());
         }
 
-        KStream<String, RequestEvent> requests = builder.stream(Topics.REQUESTS,
-                        Consumed.with(Serdes.String(), requestSerde).withTimestampExtractor(new EventTimeExtractor())
-                                .withName("measure-requests-source"))
-                .filter((k, v) -> v != null, Named.as("measure-requests-present"));
-        KStream<String, LogEvent> logs = builder.stream(Topics.LOGS,
-                        Consumed.with(Serdes.String(), logSerde).withTimestampExtractor(new EventTimeExtractor())
-                                .withName("measure-logs-source"))
-                .filter((k, v) -> v != null, Named.as("measure-logs-present"));
+        KStream<String, RequestEvent> requests = events.requests();
+        KStream<String, LogEvent> logs = events.logs();
 
         KStream<String, Observation> observed = requests
                 .mapValues(Observation::of, Named.as("measure-request-observation"))
@@ -159,8 +166,8 @@ public final class MeasureTopology implements TopologyPart {
         observed.process(() -> new ErrorRateProcessor(settings, listener, ERRORS_STORE, ERRORS_MARKS, COMMIT_HOOK),
                         Named.as("errors-window"), ERRORS_STORE, ERRORS_MARKS, COMMIT_HOOK)
                 .to(Topics.STATS_ERRORS, Produced.with(Serdes.String(), errorSerde).withName("errors-sink"));
-        observed.filter((k, o) -> o.request() && o.durationMs() != null, Named.as("latency-has-duration"))
-                .process(() -> new LatencyProcessor(settings, listener, LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK),
+        // every observation, not only requests with a duration: they all advance the processor's event-time clock
+        observed.process(() -> new LatencyProcessor(settings, listener, LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK),
                         Named.as("latency-window"), LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK)
                 .to(Topics.STATS_LATENCY, Produced.with(Serdes.String(), latencySerde).withName("latency-sink"));
 

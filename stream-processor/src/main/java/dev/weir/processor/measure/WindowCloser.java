@@ -5,13 +5,18 @@ import java.util.Objects;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Event-time bookkeeping of tumbling windows for one task: which window a timestamp belongs to,
- * whether a window is closed (stream time has passed its end plus grace), and which windows
- * closed since the last call, so that each window's final result is emitted exactly once.
+ * Event-time bookkeeping of tumbling windows for one task: its event-time clock, which window a
+ * timestamp belongs to, whether a window is closed (the clock has passed its end plus grace), and
+ * which windows closed since the last call, so that each window's final result is emitted exactly once.
+ *
+ * <p>The clock is the highest event time this processor has seen ({@link #advance}), not the task's
+ * stream time: the measures run in the raw topics' tasks, whose records carry the producer's time,
+ * not the events' (see {@code NormalizeTopology#addTo(StreamsBuilder, int)}).
  *
  * <p>The "emitted up to" mark lives in a key-value store (changelogged), so under exactly-once a
- * restarted or migrated task neither repeats nor skips an emission. Not thread-safe: one instance
- * per processor instance (task).
+ * restarted or migrated task neither repeats nor skips an emission. The clock restarts from that
+ * mark: every emitted window is closed at {@code mark + grace}, and none that was not emitted is.
+ * Not thread-safe: one instance per processor instance (task).
  */
 public final class WindowCloser {
     private static final String MARK_KEY = "emitted-up-to";
@@ -20,6 +25,7 @@ public final class WindowCloser {
     private final long grace;
     private final KeyValueStore<String, Long> marks;
     private long emittedUpTo; // window starts below this have been emitted
+    private long clock; // the highest event time seen, or where the mark puts it after a restart
 
     /**
      * @param size  window size
@@ -32,6 +38,20 @@ public final class WindowCloser {
         this.marks = Objects.requireNonNull(marks, "marks");
         Long stored = marks.get(MARK_KEY);
         this.emittedUpTo = stored == null ? Long.MIN_VALUE : stored;
+        this.clock = stored == null ? Long.MIN_VALUE : stored + this.grace;
+    }
+
+    /**
+     * Moves the clock to {@code eventTimeMs} if that is later.
+     *
+     * @param eventTimeMs the time of an event this processor sees
+     * @return the clock after the move: the highest event time seen
+     */
+    public long advance(long eventTimeMs) {
+        if (eventTimeMs > clock) {
+            clock = eventTimeMs;
+        }
+        return clock;
     }
 
     /** @return start of the window holding {@code timestampMs} */
@@ -44,7 +64,7 @@ public final class WindowCloser {
         return size;
     }
 
-    /** @return whether the window starting at {@code windowStart} no longer accepts events at {@code streamTimeMs} */
+    /** @return whether the window starting at {@code windowStart} no longer accepts events at clock {@code streamTimeMs} */
     public boolean isClosed(long windowStart, long streamTimeMs) {
         return windowStart + size + grace <= streamTimeMs;
     }
@@ -52,7 +72,7 @@ public final class WindowCloser {
     /**
      * Window starts that closed since the last call, as an inclusive range, and marks them emitted.
      *
-     * @param streamTimeMs the task's current stream time
+     * @param streamTimeMs the clock ({@link #advance})
      * @return {@code [from, to]} of window starts to emit now, or {@code null} when none closed
      */
     public long[] takeNewlyClosed(long streamTimeMs) {

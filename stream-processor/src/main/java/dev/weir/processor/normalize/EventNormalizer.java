@@ -66,6 +66,7 @@ public final class EventNormalizer {
     private final RouteSettings routeSettings;
     private final ErrorFingerprinter fingerprinter;
     private final Clock clock;
+    private final ServiceOwners owners;
 
     /**
      * @param settings   normalise settings
@@ -74,6 +75,18 @@ public final class EventNormalizer {
      * @param clock      processing time, for the timestamp window
      */
     public EventNormalizer(NormalizeSettings settings, Redactor redactor, RouteCardinality routes, Clock clock) {
+        this(settings, redactor, routes, clock, ServiceOwners.NONE);
+    }
+
+    /**
+     * @param settings   normalise settings
+     * @param redactor   the shared redactor
+     * @param routes     the task's route cap
+     * @param clock      processing time, for the timestamp window
+     * @param owners     which task owns which service, for {@link Outcome#owned()}
+     */
+    public EventNormalizer(NormalizeSettings settings, Redactor redactor, RouteCardinality routes, Clock clock,
+                           ServiceOwners owners) {
         this.limits = settings.limits();
         this.parser = new RawEventParser(settings.limits());
         this.timestamps = new Timestamps(settings.limits());
@@ -82,6 +95,7 @@ public final class EventNormalizer {
         this.routeSettings = settings.routes();
         this.fingerprinter = new ErrorFingerprinter(settings.fingerprint());
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.owners = Objects.requireNonNull(owners, "owners");
     }
 
     /** Where a raw record came from. */
@@ -105,9 +119,11 @@ public final class EventNormalizer {
         String format = lower(e.text("weir.format"));
         String service = service(e, key);
         if (isRequest(e, format, source.topic())) {
-            return new Outcome.Request(request(e, id, timestamp, source, service));
+            RequestEvent r = request(e, id, timestamp, source, service);
+            return new Outcome.Request(r, owners.owns(r.getService(), source.partition()));
         }
-        return new Outcome.Log(log(e, id, timestamp, source, service, format));
+        LogEvent l = log(e, id, timestamp, source, service, format);
+        return new Outcome.Log(l, owners.owns(l.getService(), source.partition()));
     }
 
     private static boolean isRequest(RawEvent e, String format, String topic) {

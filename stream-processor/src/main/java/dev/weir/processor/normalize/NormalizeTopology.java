@@ -1,7 +1,7 @@
 package dev.weir.processor.normalize;
 
 import dev.weir.processor.Topic;
-import dev.weir.processor.TopologyPart;
+import dev.weir.processor.CleanStreams;
 import dev.weir.processor.deadletter.DeadLetterCounters;
 import dev.weir.processor.redact.Redactor;
 import dev.weir.processor.route.RouteCardinality;
@@ -20,11 +20,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.ValueMapper;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -53,15 +56,19 @@ import org.slf4j.LoggerFactory;
  * The shape is detected per record, so a log event sent to the requests topic still becomes a
  * log event. Store: {@value RouteCardinality#STORE} (the routes seen per service, for the cap).
  *
+ * <p>With {@link #addTo(StreamsBuilder, int)} the events also go on, in the same task, to the
+ * measures and rules ({@link CleanStreams}); see there for the repartition topics.
+ *
  * <p>Processor names: {@code normalize-source}, {@code normalize}, {@code normalize-split-…},
  * {@code normalize-logs-unwrap}/{@code -sink}, {@code normalize-requests-unwrap}/{@code -sink},
- * {@code normalize-deadletters-unwrap}/{@code -sink}.
+ * {@code normalize-deadletters-unwrap}/{@code -sink}; and for the measures
+ * {@code normalize-logs-…}/{@code normalize-requests-…} ({@code owned}, {@code moved}, {@code to-owner}).
  *
  * <p>Metrics: {@code weir_records_in_total{topic}}, {@code weir_records_out_total{topic}},
  * {@code weir_deadletters_total{reason,stage}}, {@code weir_redactions_total{rule}},
  * {@code weir_route_overflow_total}.
  */
-public final class NormalizeTopology implements TopologyPart {
+public final class NormalizeTopology {
     /** Stage header value of dead letters from this topology. */
     public static final String STAGE = DeadLetterCounters.STAGE_NORMALIZE;
 
@@ -105,8 +112,34 @@ public final class NormalizeTopology implements TopologyPart {
         }
     }
 
-    @Override
+    /**
+     * Adds the normaliser alone: raw topics in, clean topics and dead letters out.
+     *
+     * @param builder the builder
+     */
     public void addTo(StreamsBuilder builder) {
+        add(builder, ServiceOwners.NONE);
+    }
+
+    /**
+     * Adds the normaliser and hands its events on to the measures and rules in the same tasks, so
+     * that an event is not read back from {@code weir.requests}/{@code weir.logs} (a second pass
+     * through the broker, Avro decoding and the Streams record loop). The raw topics' task that
+     * owns the event's service ({@link ServiceOwners}) takes it at once; any other event (a raw
+     * record keyed by something else than its service, or raw topics with other partition counts)
+     * goes to its owner through a repartition topic of this application with {@code partitions}
+     * partitions: {@code <application.id>-measure-requests-repartition} and
+     * {@code -measure-logs-repartition}, read by the same tasks.
+     *
+     * @param builder    the builder
+     * @param partitions the repartition topics' partition count: the raw topics' (the highest of them)
+     * @return the clean events, each in the task that owns its service; record time = event time
+     */
+    public CleanStreams addTo(StreamsBuilder builder, int partitions) {
+        return add(builder, new ServiceOwners(partitions));
+    }
+
+    private CleanStreams add(StreamsBuilder builder, ServiceOwners owners) {
         StoreBuilder<KeyValueStore<String, Long>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RouteCardinality.STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled(); // read for every request: served from the record cache, not RocksDB
@@ -114,21 +147,52 @@ public final class NormalizeTopology implements TopologyPart {
 
         KStream<String, Outcome> outcomes = builder
                 .stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("normalize-source"))
-                .process(NormalizeProcessor::new, Named.as("normalize"), RouteCardinality.STORE);
+                .process(() -> new NormalizeProcessor(owners), Named.as("normalize"), RouteCardinality.STORE);
 
-        outcomes.split(Named.as("normalize-split-"))
-                .branch((k, v) -> v instanceof Outcome.Log, Branched.withConsumer(s -> s
-                        .mapValues(v -> ((Outcome.Log) v).event(), Named.as("normalize-logs-unwrap"))
-                        .to(logs.name(), Produced.with(logs.key(), logs.value()).withName("normalize-logs-sink")), "logs"))
-                .branch((k, v) -> v instanceof Outcome.Request, Branched.withConsumer(s -> s
-                        .mapValues(v -> ((Outcome.Request) v).event(), Named.as("normalize-requests-unwrap"))
-                        .to(requests.name(), Produced.with(requests.key(), requests.value()).withName("normalize-requests-sink")),
-                        "requests"))
+        Map<String, KStream<String, Outcome>> split = outcomes.split(Named.as("normalize-split-"))
+                .branch((k, v) -> v instanceof Outcome.Log, Branched.as("logs"))
+                .branch((k, v) -> v instanceof Outcome.Request, Branched.as("requests"))
                 .defaultBranch(Branched.withConsumer(s -> s
                         .map((k, v) -> KeyValue.pair(((Outcome.Dead) v).key(), ((Outcome.Dead) v).value()),
                                 Named.as("normalize-deadletters-unwrap"))
                         .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("normalize-deadletters-sink")), "deadletters"));
+        KStream<String, Outcome> logOutcomes = split.get("normalize-split-logs");
+        KStream<String, Outcome> requestOutcomes = split.get("normalize-split-requests");
+        ValueMapper<Outcome, LogEvent> logOf = v -> ((Outcome.Log) v).event();
+        ValueMapper<Outcome, RequestEvent> requestOf = v -> ((Outcome.Request) v).event();
+        logOutcomes.mapValues(logOf, Named.as("normalize-logs-unwrap"))
+                .to(logs.name(), Produced.with(logs.key(), logs.value()).withName("normalize-logs-sink"));
+        requestOutcomes.mapValues(requestOf, Named.as("normalize-requests-unwrap"))
+                .to(requests.name(), Produced.with(requests.key(), requests.value()).withName("normalize-requests-sink"));
+        if (owners.partitions() == 0) {
+            return null;
+        }
+        return new CleanStreams(toOwner(requestOutcomes, "requests", requestOf, requests, owners.partitions()),
+                toOwner(logOutcomes, "logs", logOf, logs, owners.partitions()));
+    }
+
+    /** The events of {@code outcomes}, each in the task that owns its service: owned at once, the rest repartitioned. */
+    private static <V> KStream<String, V> toOwner(KStream<String, Outcome> outcomes, String what, ValueMapper<Outcome, V> unwrap,
+                                                  Topic<String, V> topic, int partitions) {
+        String prefix = "normalize-" + what + "-";
+        Map<String, KStream<String, Outcome>> split = outcomes.split(Named.as(prefix))
+                .branch((k, v) -> v.owned(), Branched.as("owned"))
+                .defaultBranch(Branched.as("moved"));
+        KStream<String, V> moved = split.get(prefix + "moved")
+                .mapValues(unwrap, Named.as(prefix + "moved-unwrap"))
+                .repartition(Repartitioned.with(topic.key(), topic.value()).withName("measure-" + what)
+                        .withNumberOfPartitions(partitions));
+        return split.get(prefix + "owned")
+                .mapValues(unwrap, Named.as(prefix + "owned-unwrap"))
+                .merge(moved, Named.as(prefix + "to-owner"));
+    }
+
+    /** @return the normaliser alone as a topology, e.g. for {@code TopologyTestDriver} */
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder);
+        return builder.build();
     }
 
     private Counter recordsIn(String topic) {
@@ -143,6 +207,7 @@ public final class NormalizeTopology implements TopologyPart {
 
     /** One per stream task; not thread-safe. */
     private final class NormalizeProcessor implements Processor<byte[], byte[], String, Outcome> {
+        private final ServiceOwners owners;
         private ProcessorContext<String, Outcome> context;
         private EventNormalizer normalizer;
         private final Map<String, Counter> in = new java.util.HashMap<>();
@@ -150,12 +215,16 @@ public final class NormalizeTopology implements TopologyPart {
         private Counter requestsOut;
         private Counter deadOut;
 
+        NormalizeProcessor(ServiceOwners owners) {
+            this.owners = owners;
+        }
+
         @Override
         public void init(ProcessorContext<String, Outcome> context) {
             this.context = context;
             KeyValueStore<String, Long> store = context.getStateStore(RouteCardinality.STORE);
             RouteCardinality routes = new RouteCardinality(store, settings.routes().maxPerService(), registry);
-            this.normalizer = new EventNormalizer(settings, redactor, routes, clock);
+            this.normalizer = new EventNormalizer(settings, redactor, routes, clock, owners);
             this.logsOut = recordsOut(logs.name());
             this.requestsOut = recordsOut(requests.name());
             this.deadOut = recordsOut(deadLetterTopic);

@@ -7,12 +7,24 @@ import dev.weir.schemas.RequestEvent;
 /** What became of one raw record: a log event, a request event, or a dead letter. */
 public sealed interface Outcome {
 
-    /** @param event the normalised, redacted log event */
-    record Log(LogEvent event) implements Outcome {
+    /**
+     * @return whether the task that read the raw record owns the event's service, so that the
+     *         measures and rules can take the event there; {@code false} for dead letters
+     */
+    boolean owned();
+
+    /**
+     * @param event the normalised, redacted log event
+     * @param owned whether this task owns the service
+     */
+    record Log(LogEvent event, boolean owned) implements Outcome {
     }
 
-    /** @param event the normalised, redacted request event */
-    record Request(RequestEvent event) implements Outcome {
+    /**
+     * @param event the normalised, redacted request event
+     * @param owned whether this task owns the service
+     */
+    record Request(RequestEvent event, boolean owned) implements Outcome {
     }
 
     /**
@@ -23,6 +35,11 @@ public sealed interface Outcome {
      * @param value     the original value bytes
      */
     record Dead(String reason, String field, String detail, byte[] key, byte[] value) implements Outcome {
+        @Override
+        public boolean owned() {
+            return false;
+        }
+
         static Dead of(Rejection r, byte[] key, byte[] value) {
             return new Dead(r.reason().code(), r.field(), r.detail(), key, value);
         }

@@ -1,5 +1,6 @@
 package dev.weir.processor.rules;
 
+import dev.weir.processor.CleanStreams;
 import dev.weir.processor.TopologyPart;
 import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.AlertEvent;
@@ -33,8 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  * Output: {@code weir.alerts}: key alert fingerprint, value {@link AlertEvent} (Avro), one FIRING
  * per episode and one RESOLVED when it ends.
  *
- * <p>Requests and logs must be co-partitioned by service (as the normaliser writes them), so every
- * group (which always includes {@code service}) lives in one task: no repartition topic.
+ * <p>Every event of a service reaches the same task ({@link CleanStreams}: in the processor straight from
+ * the normaliser; on its own from the two topics, co-partitioned by service as the normaliser writes
+ * them), so every group (which always includes {@code service}) lives in one task: no repartition topic.
  *
  * <p>State stores (names are deployed state: renaming one orphans it, a breaking change):
  * {@value #STATE_STORE} (rule + group → alert status and window counters), {@value #SKETCH_STORE}
@@ -87,7 +89,7 @@ public final class RulesTopology implements TopologyPart {
     }
 
     /**
-     * Adds the rules with their own sources of the requests and logs topics (Kafka Streams merges
+     * Adds the rules on their own, reading the requests and logs topics (Kafka Streams merges
      * sources of one topic across parts, so this coexists with the measures reading them too).
      */
     @Override
@@ -96,17 +98,13 @@ public final class RulesTopology implements TopologyPart {
                 Consumed.with(Serdes.String(), requestSerde).withName("rules-requests-source"));
         KStream<String, LogEvent> logs = builder.stream(settings.topics().logs(),
                 Consumed.with(Serdes.String(), logSerde).withName("rules-logs-source"));
-        addTo(builder, requests, logs);
+        addTo(builder, new CleanStreams(requests, logs));
     }
 
-    /**
-     * Adds the rules reading streams another part already has of the requests and logs topics.
-     *
-     * @param builder  the application's builder
-     * @param requests the stream of {@code weir.requests}
-     * @param logs     the stream of {@code weir.logs}
-     */
-    public void addTo(StreamsBuilder builder, KStream<String, RequestEvent> requests, KStream<String, LogEvent> logs) {
+    @Override
+    public void addTo(StreamsBuilder builder, CleanStreams events) {
+        KStream<String, RequestEvent> requests = events.requests();
+        KStream<String, LogEvent> logs = events.logs();
         // The processor keeps group states and sketches deserialized and writes each changed one once per commit
         // through the hook (write-behind): these two stores have caching disabled, so that the hook's puts reach the
         // changelog within the commit that runs it.

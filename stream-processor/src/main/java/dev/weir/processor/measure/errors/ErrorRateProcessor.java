@@ -74,7 +74,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     @Override
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
-        long streamTime = context.currentStreamTimeMs();
+        long streamTime = closer.advance(o.timestampMs());
         long start = closer.windowStart(o.timestampMs());
         if (closer.isClosed(start, streamTime)) {
             listener.lateEvent("errors");

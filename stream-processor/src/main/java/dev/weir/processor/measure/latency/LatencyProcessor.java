@@ -72,7 +72,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     @Override
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
-        long streamTime = context.currentStreamTimeMs();
+        long streamTime = closer.advance(o.timestampMs());
         if (o.request() && o.durationMs() != null) {
             long start = closer.windowStart(o.timestampMs());
             if (closer.isClosed(start, streamTime)) {

@@ -1,0 +1,155 @@
+package dev.weir.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.common.kafka.Topics;
+import dev.weir.processor.measure.MeasureListener;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.MeasureTopology;
+import dev.weir.processor.normalize.NormalizeSettings;
+import dev.weir.processor.normalize.NormalizeTopology;
+import dev.weir.processor.normalize.ServiceOwners;
+import dev.weir.schemas.ErrorRateWindow;
+import dev.weir.schemas.serde.WeirSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The normaliser and the measures wired as {@code ProcessorApp} wires them: the measures take the
+ * normalised events in the raw topics' tasks. The driver reads every input in partition 0, so with
+ * three owner partitions the services owned by task 0 are measured at once and the others go
+ * through the repartition topics: both paths, in one run.
+ */
+class FusedTopologyTest {
+    static final String APP = "fused-test";
+    static final Instant NOW = Instant.parse("2025-03-14T10:00:00Z");
+    static final Instant WINDOW = NOW.minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
+    static final int PARTITIONS = 3;
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> rawRequests;
+    TestInputTopic<byte[], byte[]> rawLogs;
+    TestOutputTopic<String, ErrorRateWindow> errors;
+
+    @BeforeEach
+    void start() {
+        StreamsBuilder builder = new StreamsBuilder();
+        CleanStreams events = new NormalizeTopology(NormalizeSettings.DEFAULTS, List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
+                new Topic<>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
+                new Topic<>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
+                Topics.DEADLETTER, new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder, PARTITIONS);
+        MeasureTopology.withWeirSerdes(MeasureSettings.defaults().withGrace(Duration.ZERO), MeasureListener.NONE)
+                .addTo(builder, events);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(builder.build(), props, NOW);
+        rawRequests = driver.createInputTopic(Topics.RAW_REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
+        rawLogs = driver.createInputTopic(Topics.RAW_LOGS, new ByteArraySerializer(), new ByteArraySerializer());
+        errors = driver.createOutputTopic(Topics.STATS_ERRORS, new StringDeserializer(), WeirSerdes.errorRateWindow().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    /** What one service gets in the window: requests, 5xx, logs. */
+    record Counts(long requests, long errors5xx, long logs) {
+    }
+
+    @Test
+    void shouldMeasureEveryServiceExactlyWhetherItsEventsWereReadInItsOwnTaskOrNot() {
+        Map<String, Counts> expected = new TreeMap<>();
+        Set<Integer> owners = new HashSet<>();
+        for (int s = 0; s < 8; s++) {
+            String service = "svc-" + s;
+            owners.add(ServiceOwners.partition(service, PARTITIONS));
+            long fives = 0;
+            int count = 3 + s;
+            for (int i = 0; i < count; i++) {
+                int status = i % 3 == 0 ? 503 : 200;
+                fives += status >= 500 ? 1 : 0;
+                // half the services' producers key by something else than the service: the owner is still found
+                byte[] key = s % 2 == 0 ? utf8(service) : null;
+                rawRequests.pipeInput(key, utf8(request(service, status, WINDOW.plusSeconds(i))), NOW);
+            }
+            rawLogs.pipeInput(utf8("not-" + service), utf8(log(service, WINDOW.plusSeconds(30))), NOW);
+            expected.put(service, new Counts(count, fives, 1));
+        }
+        assertThat(owners).as("services owned by the driver's task 0 and by others").contains(0).hasSizeGreaterThan(1);
+        rawRequests.pipeInput(utf8("clock"), utf8(request("clock", 200, WINDOW.plus(Duration.ofMinutes(1)))), NOW);
+
+        Map<String, Counts> actual = new TreeMap<>();
+        for (ErrorRateWindow w : errors.readValuesToList()) {
+            if (w.getRoute() == null && w.getWindowStart().equals(WINDOW)) {
+                assertThat(actual.put(w.getService(), new Counts(w.getRequests(), w.getErrors5xx(), w.getLogs())))
+                        .as("one result for " + w.getService()).isNull();
+                assertThat(w.getLateEvents()).isZero();
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(driver.producedTopicNames()).contains(APP + "-measure-requests-repartition", APP + "-measure-logs-repartition");
+    }
+
+    /**
+     * The raw records carry the producer's time (here all the same, later than every event); the
+     * windows must follow the events' own times, or every event would be late.
+     */
+    @Test
+    void shouldCloseWindowsOnEventTimeNotOnTheRawRecordsTime() {
+        for (int i = 0; i < 3; i++) {
+            rawRequests.pipeInput(utf8("shop"), utf8(request("shop", 200, WINDOW.plusSeconds(10 * i))), NOW);
+        }
+        assertThat(errors.isEmpty()).as("nothing closed before an event after the window").isTrue();
+
+        rawRequests.pipeInput(utf8("shop"), utf8(request("shop", 200, WINDOW.plus(Duration.ofMinutes(1)))), NOW);
+
+        List<ErrorRateWindow> closed = errors.readValuesToList().stream().filter(w -> w.getRoute() == null).toList();
+        assertThat(closed).hasSize(1);
+        assertThat(closed.get(0).getWindowStart()).isEqualTo(WINDOW);
+        assertThat(closed.get(0).getRequests()).isEqualTo(3);
+        assertThat(closed.get(0).getLateEvents()).isZero();
+    }
+
+    static String request(String service, int status, Instant at) {
+        return "{\"@timestamp\":\"" + at + "\",\"service\":\"" + service + "\",\"method\":\"GET\",\"path\":\"/orders/42\",\"status\":"
+                + status + ",\"duration_ms\":7.5}";
+    }
+
+    static String log(String service, Instant at) {
+        return "{\"@timestamp\":\"" + at + "\",\"service\":\"" + service + "\",\"level\":\"INFO\",\"message\":\"hello\"}";
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
