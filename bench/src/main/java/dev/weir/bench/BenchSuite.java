@@ -115,14 +115,26 @@ public final class BenchSuite {
         if (command == null) {
             command = "java dev.weir.bench.BenchSuite " + String.join(" ", args);
         }
+        Path work = null;
+        int status = 1;
         try {
-            Path work = Files.createTempDirectory("weir-bench-");
+            work = Files.createTempDirectory("weir-bench-");
             new BenchSuite(quick, only, out.toAbsolutePath(), sinkCp, command, revision, work).run();
-            System.exit(0);
+            status = 0;
         } catch (Exception e) {
             e.printStackTrace();
-            System.exit(1);
+        } finally {
+            // a full run leaves gigabytes of broker logs and state; -Dweir.bench.keep-work=true keeps them to look into
+            if (work != null && !Boolean.getBoolean("weir.bench.keep-work")) {
+                try {
+                    TempDirs.delete(work);
+                    OUT.println("Work dir " + work + " removed (-Dweir.bench.keep-work=true keeps it)");
+                } catch (java.io.UncheckedIOException e) {
+                    OUT.println("Could not remove the work dir: " + e.getMessage());
+                }
+            }
         }
+        System.exit(status);
     }
 
     private static String value(String[] args, int i, String name) {

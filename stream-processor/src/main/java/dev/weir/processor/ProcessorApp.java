@@ -130,8 +130,7 @@ public final class ProcessorApp implements AutoCloseable {
         ProcessorConfig.Rules r = config.rules();
         RulesSettings rules = new RulesSettings(loadRules(config), RulesTopics.DEFAULT,
                 r.kibanaUrl() == null ? null : r.kibanaUrl().toString(), r.evaluationInterval(), clock);
-        // the measures first: Kafka Streams merges both parts' sources of weir.requests/weir.logs into the
-        // first one, which must be the measures' (it carries their event-time extractor)
+        // both take the normaliser's events in the same tasks; the measures come first in each event's chain
         return List.of(new MeasureExtension(config.measure(), self), new RulesExtension(rules));
     }
 

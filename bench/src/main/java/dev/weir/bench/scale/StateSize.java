@@ -1,5 +1,6 @@
 package dev.weir.bench.scale;
 
+import dev.weir.bench.TempDirs;
 import dev.weir.bench.cpu.Cpu;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
@@ -7,9 +8,7 @@ import dev.weir.processor.bench.ProcessorThroughputBenchmark;
 import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.stack.Poll;
 import io.micrometer.core.instrument.Counter;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,13 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -123,7 +120,7 @@ public final class StateSize {
                 p = new Point(kind, keys, seconds, deadLetters, running, StateDirs.bytesPerStore(streamsDir),
                         StateDirs.entriesPerStore(streamsDir), changelogs, heapBefore, heapAfter, jvm, brokerCpu);
             }
-            deleteRecursively(stateDir);
+            TempDirs.delete(stateDir);
             out.printf("%s %d: %.1f s (%.0f events/s), state dir %d bytes, heap %+d bytes%n", kind.label(), keys, p.seconds(),
                     p.eventsPerSecond(), p.bytesClosed().values().stream().mapToLong(Long::longValue).sum(), p.heapAfter() - p.heapBefore());
             return p;
@@ -151,19 +148,6 @@ public final class StateSize {
                         kind.event(i, t).toString().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete the state directory " + dir, e);
         }
     }
 }
