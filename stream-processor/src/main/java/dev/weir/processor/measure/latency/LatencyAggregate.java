@@ -1,6 +1,7 @@
 package dev.weir.processor.measure.latency;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
@@ -90,13 +91,13 @@ public final class LatencyAggregate {
         return count == 0 ? 0 : Math.min(max, Math.max(min, sketch.getValueAtQuantile(q)));
     }
 
-    /** @return the serde of the state stores: a format byte, count, sum, min, max, then the sketch protobuf */
+    /** @return the serde of the state stores: a format byte, count, sum, min, max, then the sketch ({@link StoredSketches}) */
     public static Serde<LatencyAggregate> serde() {
         Serializer<LatencyAggregate> ser = (topic, a) -> {
             if (a == null) {
                 return null;
             }
-            byte[] sk = Sketches.toBytes(a.sketch);
+            byte[] sk = StoredSketches.encode(a.sketch);
             return ByteBuffer.allocate(HEADER + sk.length).put(FORMAT).putLong(a.count).putDouble(a.sum)
                     .putDouble(a.min).putDouble(a.max).put(sk).array();
         };
@@ -115,7 +116,7 @@ public final class LatencyAggregate {
             double max = b.getDouble();
             byte[] sk = new byte[b.remaining()];
             b.get(sk);
-            return new LatencyAggregate(Sketches.fromBytes(sk), count, sum, min, max);
+            return new LatencyAggregate(StoredSketches.decode(sk, UnboundedSizeDenseStore::new), count, sum, min, max);
         };
         return Serdes.serdeFrom(ser, de);
     }
