@@ -131,8 +131,8 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
         }
     }
 
-    private void expire(long streamTime) {
-        long cutoff = streamTime - settings.cardinalityIdle().toMillis();
+    private void expire(long clock) {
+        long cutoff = clock - settings.cardinalityIdle().toMillis();
         List<String> idle = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = seen.all()) {
             while (it.hasNext()) {

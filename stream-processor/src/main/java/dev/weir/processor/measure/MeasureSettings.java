@@ -8,13 +8,13 @@ import java.util.Objects;
  *
  * @param window              size of the tumbling event-time windows of error rates and latency (default 1 minute)
  * @param grace               how long after a window's end late events are still counted into it (default 30 s);
- *                            a window's final result is emitted once stream time passes end + grace
+ *                            a window's final result is emitted once the event-time clock passes end + grace
  * @param retention           how long closed windows stay queryable in the state stores (default 2 h);
  *                            at least 1 h + window + grace, so that the 1-hour view can be merged
  * @param relativeAccuracy    relative accuracy of the latency sketches (default 0.01 = 1%)
  * @param maxServices         distinct services tracked per task before new ones go to the overflow bucket (default 500)
  * @param maxRoutesPerService distinct routes tracked per service before new ones go to the overflow bucket (default 200)
- * @param cardinalityIdle     a service or route not seen for this long (stream time) frees its slot (default 1 h)
+ * @param cardinalityIdle     a service or route not seen for this long (event time) frees its slot (default 1 h)
  * @param loginWindow         size of the tumbling login-burst windows (default 5 minutes)
  * @param sourceMinFailures   failures from one source IP in a login window that emit a BY_SOURCE window (default 5)
  * @param sprayingMinUsers    distinct users failing from one source IP in a login window that emit SPRAYING (default 10)

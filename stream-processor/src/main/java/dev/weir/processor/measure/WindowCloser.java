@@ -64,20 +64,20 @@ public final class WindowCloser {
         return size;
     }
 
-    /** @return whether the window starting at {@code windowStart} no longer accepts events at clock {@code streamTimeMs} */
-    public boolean isClosed(long windowStart, long streamTimeMs) {
-        return windowStart + size + grace <= streamTimeMs;
+    /** @return whether the window starting at {@code windowStart} no longer accepts events at clock {@code clockMs} */
+    public boolean isClosed(long windowStart, long clockMs) {
+        return windowStart + size + grace <= clockMs;
     }
 
     /**
      * Window starts that closed since the last call, as an inclusive range, and marks them emitted.
      *
-     * @param streamTimeMs the clock ({@link #advance})
+     * @param clockMs the clock ({@link #advance})
      * @return {@code [from, to]} of window starts to emit now, or {@code null} when none closed
      */
-    public long[] takeNewlyClosed(long streamTimeMs) {
-        long lastClosedStart = windowStart(streamTimeMs - grace - size);
-        if (streamTimeMs < 0 || lastClosedStart < emittedUpTo) {
+    public long[] takeNewlyClosed(long clockMs) {
+        long lastClosedStart = windowStart(clockMs - grace - size);
+        if (clockMs < 0 || lastClosedStart < emittedUpTo) {
             return null;
         }
         long from = emittedUpTo == Long.MIN_VALUE ? 0 : emittedUpTo;

@@ -21,9 +21,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * Counts requests, 4xx, 5xx, ERROR/FATAL logs and all logs per service and per service|route in
  * tumbling event-time windows, and forwards each window's final counts once it has closed.
  *
- * <p>An event older than its window's end plus grace (by stream time) is late: it is not counted
- * into its own, already emitted window but into {@code late_events} of the service's window that
- * holds the current stream time, and reported to the listener. (The event itself is untouched on
+ * <p>An event older than its window's end plus grace (by the processor's event-time clock,
+ * {@link WindowCloser#advance}) is late: it is not counted into its own, already emitted window but
+ * into {@code late_events} of the service's window that holds the clock, and reported to the listener. (The event itself is untouched on
  * {@code weir.requests} / {@code weir.logs} and still reaches the other consumers.)
  *
  * <p>Not thread-safe: one instance per task.
@@ -74,11 +74,11 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     @Override
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
-        long streamTime = closer.advance(o.timestampMs());
+        long clock = closer.advance(o.timestampMs());
         long start = closer.windowStart(o.timestampMs());
-        if (closer.isClosed(start, streamTime)) {
+        if (closer.isClosed(start, clock)) {
             listener.lateEvent("errors");
-            long current = closer.windowStart(streamTime);
+            long current = closer.windowStart(clock);
             ErrorRateWindow w = load(o.service(), null, current);
             w.setLateEvents(w.getLateEvents() + 1);
             put(o.service(), w, current);
@@ -88,7 +88,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
                 add(o.service(), o.route(), start, o);
             }
         }
-        emitClosed(streamTime);
+        emitClosed(clock);
     }
 
     private void add(String service, String route, long start, Observation o) {
@@ -131,8 +131,8 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
                 .build();
     }
 
-    private void emitClosed(long streamTime) {
-        long[] range = closer.takeNewlyClosed(streamTime);
+    private void emitClosed(long clock) {
+        long[] range = closer.takeNewlyClosed(clock);
         if (range == null) {
             return;
         }

@@ -72,10 +72,10 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     @Override
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
-        long streamTime = closer.advance(o.timestampMs());
+        long clock = closer.advance(o.timestampMs());
         if (o.request() && o.durationMs() != null) {
             long start = closer.windowStart(o.timestampMs());
-            if (closer.isClosed(start, streamTime)) {
+            if (closer.isClosed(start, clock)) {
                 listener.lateEvent("latency");
             } else {
                 add(ErrorRateProcessor.key(o.service(), null), start, o.durationMs());
@@ -84,7 +84,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
                 }
             }
         }
-        emitClosed(streamTime);
+        emitClosed(clock);
     }
 
     private void add(String key, long start, double ms) {
@@ -96,8 +96,8 @@ public final class LatencyProcessor implements Processor<String, Observation, St
         open.put(key, start, a);
     }
 
-    private void emitClosed(long streamTime) {
-        long[] range = closer.takeNewlyClosed(streamTime);
+    private void emitClosed(long clock) {
+        long[] range = closer.takeNewlyClosed(clock);
         if (range == null) {
             return;
         }
