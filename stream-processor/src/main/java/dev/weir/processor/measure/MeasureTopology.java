@@ -50,7 +50,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>State stores (names are part of the deployed state: renaming one orphans it, a breaking change):
  * {@value #CARDINALITY_STORE}, {@value #ERRORS_STORE}, {@value #LATENCY_STORE}, {@value #LOGINS_BY_SOURCE_STORE},
  * {@value #LOGINS_BY_USER_STORE} and one {@code *-emitted-store} each for the emission marks; plus
- * {@value #COMMIT_HOOK}, which holds nothing (see {@link CommitHook}).
+ * {@value #COMMIT_HOOK}, {@value #LOGINS_BY_SOURCE_COMMIT_HOOK} and {@value #LOGINS_BY_USER_COMMIT_HOOK}, which hold
+ * nothing (see {@link CommitHook}).
  */
 public final class MeasureTopology implements TopologyPart {
     /** Key-value store: tracked services and routes → last seen. */
@@ -66,6 +67,10 @@ public final class MeasureTopology implements TopologyPart {
 
     /** The measures' {@link CommitHook}: errors and latency write their open windows to their stores before each commit. */
     public static final String COMMIT_HOOK = "measure-commit-hook";
+    /** The {@link CommitHook} of the login windows by source (a sub-topology of their own, behind the repartition). */
+    public static final String LOGINS_BY_SOURCE_COMMIT_HOOK = "logins-by-source-commit-hook";
+    /** The {@link CommitHook} of the login windows by user. */
+    public static final String LOGINS_BY_USER_COMMIT_HOOK = "logins-by-user-commit-hook";
     private static final String ERRORS_MARKS = "errors-emitted-store";
     private static final String LATENCY_MARKS = "latency-emitted-store";
     private static final String LOGINS_BY_SOURCE_MARKS = "logins-by-source-emitted-store";
@@ -135,10 +140,12 @@ public final class MeasureTopology implements TopologyPart {
         // costs one RocksDB write and one changelog record at the commit, not one per event. Under
         // exactly_once_v2 the cache is flushed before the transaction commits, so nothing changes for the
         // guarantee, and interactive queries read through the cache.
-        // The errors and latency stores go further: their processors keep the open windows deserialized and
-        // write each changed one once per commit through the CommitHook (write-behind), so that an event costs
-        // no serialization at all (a latency aggregate is 2-5 kB). Those two stores have caching disabled: the
-        // hook's puts must reach the changelog within the commit that runs it (see CommitHook).
+        // The errors, latency and login window stores go further: their processors keep the open windows
+        // deserialized and write each changed one once per commit through a CommitHook (write-behind), so that an
+        // event costs no serialization at all (a latency aggregate is 2-5 kB, a login state up to distinctCap names).
+        // Those stores have caching disabled: the hook's puts must reach the changelog within the commit that runs
+        // it (see CommitHook). The login windows sit behind their repartitions, in sub-topologies of their own,
+        // so each has its own hook.
         builder.addStateStore(CommitHook.builder(COMMIT_HOOK));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDINALITY_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
@@ -146,10 +153,12 @@ public final class MeasureTopology implements TopologyPart {
                 settings.retention(), settings.window(), false), Serdes.String(), errorSerde).withCachingDisabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LATENCY_STORE,
                 settings.retention(), settings.window(), false), Serdes.String(), LatencyAggregate.serde()).withCachingDisabled());
+        builder.addStateStore(CommitHook.builder(LOGINS_BY_SOURCE_COMMIT_HOOK));
+        builder.addStateStore(CommitHook.builder(LOGINS_BY_USER_COMMIT_HOOK));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LOGINS_BY_SOURCE_STORE,
-                settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()).withCachingEnabled());
+                settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()).withCachingDisabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LOGINS_BY_USER_STORE,
-                settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()).withCachingEnabled());
+                settings.retention(), settings.loginWindow(), false), Serdes.String(), LoginWindowState.serde()).withCachingDisabled());
         for (String marks : new String[] {ERRORS_MARKS, LATENCY_MARKS, LOGINS_BY_SOURCE_MARKS, LOGINS_BY_USER_MARKS}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(marks), Serdes.String(), Serdes.Long())
                     .withCachingEnabled());
@@ -179,15 +188,15 @@ public final class MeasureTopology implements TopologyPart {
                 .selectKey((k, a) -> a.sourceIp(), Named.as("logins-key-by-source"))
                 .repartition(Repartitioned.with(Serdes.String(), LoginAttempt.serde()).withName("logins-by-source"))
                 .process(() -> new LoginBurstProcessor(LoginBurstProcessor.Mode.BY_SOURCE, settings, listener,
-                                LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS),
-                        Named.as("logins-by-source-window"), LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS)
+                                LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS, LOGINS_BY_SOURCE_COMMIT_HOOK),
+                        Named.as("logins-by-source-window"), LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS, LOGINS_BY_SOURCE_COMMIT_HOOK)
                 .to(Topics.STATS_LOGINS, Produced.with(Serdes.String(), loginSerde).withName("logins-by-source-sink"));
         attempts.filter((k, a) -> a.userName() != null, Named.as("logins-with-user"))
                 .selectKey((k, a) -> a.userName(), Named.as("logins-key-by-user"))
                 .repartition(Repartitioned.with(Serdes.String(), LoginAttempt.serde()).withName("logins-by-user"))
                 .process(() -> new LoginBurstProcessor(LoginBurstProcessor.Mode.BY_USER, settings, listener,
-                                LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS),
-                        Named.as("logins-by-user-window"), LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS)
+                                LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS, LOGINS_BY_USER_COMMIT_HOOK),
+                        Named.as("logins-by-user-window"), LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS, LOGINS_BY_USER_COMMIT_HOOK)
                 .to(Topics.STATS_LOGINS, Produced.with(Serdes.String(), loginSerde).withName("logins-by-user-sink"));
     }
 }

@@ -284,6 +284,27 @@ class MeasureTopologyTest {
             pipe(Events.authLog("clock", "192.0.2.250", "clock-user", true, closed));
         }
 
+        /**
+         * The login windows are written behind too (once per commit, through their sub-topologies'
+         * hooks): after each commit (the driver commits after every record) both stores hold every
+         * attempt so far, which is what the login query and a restarted task read.
+         */
+        @Test
+        void shouldHoldEveryAttemptInTheStoresAfterEachCommitWhileTheWindowIsOpen() {
+            ReadOnlyWindowStore<String, dev.weir.processor.measure.logins.LoginWindowState> bySource =
+                    driver.getWindowStore(MeasureTopology.LOGINS_BY_SOURCE_STORE);
+            ReadOnlyWindowStore<String, dev.weir.processor.measure.logins.LoginWindowState> byUser =
+                    driver.getWindowStore(MeasureTopology.LOGINS_BY_USER_STORE);
+            long start = T0.toEpochMilli();
+            for (int i = 1; i <= 3; i++) {
+                pipe(Events.authLog("sshd", "203.0.113.7", "user" + i, false, T0.plusSeconds(i)));
+
+                assertThat(bySource.fetch("203.0.113.7", start).failures()).isEqualTo(i);
+                assertThat(bySource.fetch("203.0.113.7", start).distinctCount()).isEqualTo(i);
+                assertThat(byUser.fetch("user" + i, start).failures()).isEqualTo(1);
+            }
+        }
+
         @Test
         void shouldEmitBySourceWhenFailuresFromOneIpReachThreshold() {
             for (int i = 0; i < 5; i++) {

@@ -2,7 +2,9 @@ package dev.weir.processor.measure.logins;
 
 import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.OpenWindows;
 import dev.weir.processor.measure.WindowCloser;
+import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.LoginBurstKind;
 import dev.weir.schemas.LoginBurstWindow;
 import java.time.Instant;
@@ -15,7 +17,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Counts login attempts per key in tumbling event-time windows and emits the detections of
@@ -29,21 +30,31 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *   <li>{@link Mode#BY_USER} — input keyed by user name. On window close:
  *       {@code BY_USER_DISTINCT_IPS} when the distinct failing IPs reach {@code userMinDistinctIps}.</li>
  * </ul>
- * Output key: {@code KIND|key}. Not thread-safe: one instance per task.
+ * Output key: {@code KIND|key}.
+ *
+ * <p>The open windows' states stay deserialized and are written to the store once per commit
+ * through the task's {@link CommitHook} (write-behind, {@link OpenWindows}), as for the error-rate
+ * and latency windows: a state holds up to {@code distinctCap} names and was serialized on every
+ * attempt. Not thread-safe: one instance per task.
  */
 public final class LoginBurstProcessor implements Processor<String, LoginAttempt, String, LoginBurstWindow> {
 
     /** What the input is keyed by. */
     public enum Mode { BY_SOURCE, BY_USER }
 
+    private static final int OPEN_WINDOW_ENTRIES = 4096;
+
     private final Mode mode;
     private final MeasureSettings settings;
     private final MeasureListener listener;
     private final String storeName;
     private final String marksStoreName;
+    private final String hookName;
     private ProcessorContext<String, LoginBurstWindow> context;
     private WindowStore<String, LoginWindowState> store;
     private WindowCloser closer;
+    /** The open windows' states, deserialized; written to the store before each commit. */
+    private final OpenWindows<LoginWindowState> open = new OpenWindows<>(OPEN_WINDOW_ENTRIES);
 
     /**
      * @param mode           what the input is keyed by
@@ -51,14 +62,16 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
      * @param listener       told about late events
      * @param storeName      the window store of {@link LoginWindowState}
      * @param marksStoreName the key-value store of the emission mark
+     * @param hookName       the task's {@link CommitHook}, which writes the states to the store before each commit
      */
     public LoginBurstProcessor(Mode mode, MeasureSettings settings, MeasureListener listener, String storeName,
-                               String marksStoreName) {
+                               String marksStoreName, String hookName) {
         this.mode = mode;
         this.settings = settings;
         this.listener = listener;
         this.storeName = storeName;
         this.marksStoreName = marksStoreName;
+        this.hookName = hookName;
     }
 
     @Override
@@ -66,6 +79,8 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.closer = new WindowCloser(settings.loginWindow(), settings.grace(), context.getStateStore(marksStoreName));
+        open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
+        CommitHook.register(context, hookName, open);
     }
 
     @Override
@@ -85,7 +100,7 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
     }
 
     private void update(String key, long start, LoginAttempt a) {
-        LoginWindowState s = store.fetch(key, start);
+        LoginWindowState s = open.get(key, start);
         if (s == null) {
             s = new LoginWindowState();
         }
@@ -113,18 +128,13 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
                 s.exemplars.add(a.eventId());
             }
         }
-        store.put(key, s, start);
+        open.put(key, start, s);
     }
 
     /** Failures of this key in the window starting at {@code start} (given as {@code current}) and the one before. */
     private long recentFailures(String key, long start, LoginWindowState current) {
-        long total = current.failures;
-        try (WindowStoreIterator<LoginWindowState> it = store.fetch(key, start - closer.size(), start - closer.size())) {
-            while (it.hasNext()) {
-                total += it.next().value.failures;
-            }
-        }
-        return total;
+        LoginWindowState previous = open.get(key, start - closer.size());
+        return current.failures + (previous == null ? 0 : previous.failures);
     }
 
     private void emitClosed(long streamTime) {
@@ -132,6 +142,7 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
         if (range == null) {
             return;
         }
+        open.dropStartingUpTo(range[1]); // writes the dirty states first, so the store holds every closed window
         List<Record<String, LoginBurstWindow>> out = new ArrayList<>();
         try (KeyValueIterator<Windowed<String>, LoginWindowState> it = store.fetchAll(range[0], range[1])) {
             while (it.hasNext()) {
