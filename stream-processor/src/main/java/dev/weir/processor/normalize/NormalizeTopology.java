@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * log event. Store: {@value RouteCardinality#STORE} (the routes seen per service, for the cap).
  *
  * <p>With {@link #addTo(StreamsBuilder, int)} the events also go on, in the same task, to the
- * measures and rules ({@link CleanStreams}); see there for the repartition topics.
+ * measures and rules ({@link CleanStreams}); that method says which repartition topics it adds.
  *
  * <p>Processor names: {@code normalize-source}, {@code normalize}, {@code normalize-split-…},
  * {@code normalize-logs-unwrap}/{@code -sink}, {@code normalize-requests-unwrap}/{@code -sink},
