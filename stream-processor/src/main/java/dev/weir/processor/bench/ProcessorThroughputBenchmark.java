@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -387,17 +388,33 @@ public final class ProcessorThroughputBenchmark {
             config = config.withCommitInterval(Duration.ofMillis(commitMs));
         }
         try (ProcessorApp app = new ProcessorApp(config, Clock.systemUTC())) {
-            app.start();
-            long started = System.nanoTime();
-            long deadline = started + TimeUnit.MINUTES.toNanos(10);
-            while (measured(app) < total) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("The processor measured " + measured(app) + " of " + total + " events in 10 minutes");
-                }
-                Thread.sleep(20); // sampling interval of the progress check, not synchronisation
-            }
-            return total / ((System.nanoTime() - started) / 1e9);
+            return eventsPerSecond(app, ProcessorThroughputBenchmark::measured, total, "measured");
         }
+    }
+
+    /**
+     * Starts {@code app} and times it from RUNNING until {@code progress} reaches {@code total}.
+     *
+     * @param app      the processor, not started
+     * @param progress events done so far, read from the app's meters
+     * @param total    events to wait for
+     * @param what     what {@code progress} counts, for the timeout message
+     * @return events per second
+     * @throws IllegalStateException when the total is not reached within 10 minutes
+     */
+    static double eventsPerSecond(ProcessorApp app, ToDoubleFunction<ProcessorApp> progress, long total, String what)
+            throws InterruptedException {
+        app.start();
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MINUTES.toNanos(10);
+        while (progress.applyAsDouble(app) < total) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The processor " + what + " " + progress.applyAsDouble(app) + " of " + total
+                        + " events in 10 minutes");
+            }
+            Thread.sleep(20); // sampling interval of the progress check, not synchronisation
+        }
+        return total / ((System.nanoTime() - started) / 1e9);
     }
 
     /** Events the measuring stage counted, plus those the normaliser turned into dead letters (they never reach it). */

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What each part of the processor costs: the same raw events through {@code ProcessorApp} with
@@ -118,17 +117,7 @@ public final class StageCostBenchmark {
             default -> List.of(new MeasureExtension(config.measure(), null), new RulesExtension(rules));
         };
         try (ProcessorApp app = new ProcessorApp(config, clock, extensions)) {
-            app.start();
-            long started = System.nanoTime();
-            long deadline = started + TimeUnit.MINUTES.toNanos(10);
-            while (normalised(app) < total) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("The processor (" + part + ") normalised " + normalised(app) + " of "
-                            + total + " events in 10 minutes");
-                }
-                Thread.sleep(20); // sampling interval of the progress check, not synchronisation
-            }
-            return total / ((System.nanoTime() - started) / 1e9);
+            return ProcessorThroughputBenchmark.eventsPerSecond(app, StageCostBenchmark::normalised, total, "(" + part + ") normalised");
         }
     }
 

@@ -73,16 +73,6 @@ public final class EventNormalizer {
      * @param redactor   the shared redactor
      * @param routes     the task's route cap
      * @param clock      processing time, for the timestamp window
-     */
-    public EventNormalizer(NormalizeSettings settings, Redactor redactor, RouteCardinality routes, Clock clock) {
-        this(settings, redactor, routes, clock, ServiceOwners.NONE);
-    }
-
-    /**
-     * @param settings   normalise settings
-     * @param redactor   the shared redactor
-     * @param routes     the task's route cap
-     * @param clock      processing time, for the timestamp window
      * @param owners     which task owns which service, for {@link Outcome#owned()}
      */
     public EventNormalizer(NormalizeSettings settings, Redactor redactor, RouteCardinality routes, Clock clock,
