@@ -15,6 +15,7 @@ import dev.weir.bench.scale.ThroughputScale;
 import dev.weir.bench.stats.Summary;
 import dev.weir.processor.bench.ProcessorThroughputBenchmark;
 import dev.weir.processor.bench.QuantileAccuracyBenchmark;
+import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.stack.KafkaBroker;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
@@ -307,7 +308,8 @@ public final class BenchSuite {
             m.code("yaml", e.getValue());
             m.blank();
         }
-        m.line("Processor: `ProcessorConfig.defaults(bootstrap)` (exactly_once_v2, commit interval 100 ms, 1 stream thread, 3 partitions) "
+        m.line("Processor: `ProcessorConfig.defaults(bootstrap)` (exactly_once_v2, commit interval 100 ms, "
+                + ProcessorConfig.defaultStreamThreads() + " stream thread(s): one per core, 3 partitions) "
                 + "with the rule file above and a 1 s evaluation interval; emitter: `EmitterApp` with Kafka (notification log in "
                 + "`weir.notifications`). Prometheus 2.42 and Alertmanager 0.25 (Debian packages), Alertmanager with clustering off.").blank();
         m.line("</details>").blank();
@@ -421,6 +423,7 @@ public final class BenchSuite {
         for (int i = 1; i < snaps.size(); i++) {
             String mode = snaps.get(i).line().startsWith("consume-only") ? "bare consumer"
                     : snaps.get(i).line().startsWith("bare") ? "bare loop"
+                    : snaps.get(i).line().contains("1 stream thread") ? "processor exactly_once_v2, 1 thread"
                     : snaps.get(i).line().contains("exactly_once_v2") ? "processor exactly_once_v2"
                     : snaps.get(i).line().contains("at_least_once") ? "processor at_least_once" : "loading raw events";
             double perM = r.events() / 1e6;
@@ -431,12 +434,16 @@ public final class BenchSuite {
         List<Double> eosRatios = new ArrayList<>();
         List<Double> alosRatios = new ArrayList<>();
         List<Double> consumeRatios = new ArrayList<>();
+        List<Double> oneThreadRatios = new ArrayList<>();
         for (int i = 0; i < r.bare().size(); i++) {
             eosRatios.add(r.exactlyOnce().get(i) / r.bare().get(i));
             consumeRatios.add(r.consumeOnly().get(i) / r.bare().get(i));
         }
         for (int i = 0; i < r.atLeastOnce().size(); i++) {
             alosRatios.add(r.atLeastOnce().get(i) / r.bare().get(i));
+        }
+        for (int i = 0; i < r.exactlyOnceOneThread().size(); i++) {
+            oneThreadRatios.add(r.exactlyOnceOneThread().get(i) / r.bare().get(i));
         }
         double eos = Summary.median(eosRatios);
         Markdown m = section(2);
@@ -445,10 +452,12 @@ public final class BenchSuite {
                 + "events (65%% requests, 5%% logins, 30%% ECS logs with stack traces and e-mail addresses to redact; 20 services) "
                 + "pre-loaded on `weir.raw.*` (3 partitions). Baselines over the same topics: (a) a bare consumer that only reads the "
                 + "bytes, (b) a bare consume → Jackson parse → re-serialise → produce loop (the goal's baseline). Processor: "
-                + "`ProcessorApp` with normalise, redact, all measures and the default rule pack, 1 stream thread, 100 ms commits, "
+                + "`ProcessorApp` with normalise, redact, all measures and the default rule pack, %d stream thread(s) (the default: "
+                + "one per core), 100 ms commits, "
                 + "timed from RUNNING until the measuring stage counted every event. Each round runs (a), (b), exactly_once_v2, and "
-                + "in the first %d round(s) at_least_once; medians of %d rounds (at_least_once: of its runs). Every ratio is to the "
-                + "bare loop of the same round.", events, repeats, atLeastOnceRepeats, r.events(), atLeastOnceRepeats, repeats).blank();
+                + "in the first %d round(s) at_least_once and, when the default is more than one thread, exactly_once_v2 with 1 "
+                + "stream thread; medians of %d rounds (at_least_once: of its runs). Every ratio is to the "
+                + "bare loop of the same round.", events, repeats, atLeastOnceRepeats, ProcessorThroughputBenchmark.streamThreads(), r.events(), atLeastOnceRepeats, repeats).blank();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("(a) bare consumer, bytes only", rates(r.consumeOnly()), perSecond(r.consumeOnlyMedian()),
                 String.format(Locale.ROOT, "%.2f", Summary.median(consumeRatios)), cpuText(cpuByMode.get("bare consumer"))));
@@ -457,6 +466,11 @@ public final class BenchSuite {
                 String.format(Locale.ROOT, "**%.2f**", eos), cpuText(cpuByMode.get("processor exactly_once_v2"))));
         rows.add(List.of("processor at_least_once", rates(r.atLeastOnce()), perSecond(r.atLeastOnceMedian()),
                 String.format(Locale.ROOT, "%.2f", Summary.median(alosRatios)), cpuText(cpuByMode.get("processor at_least_once"))));
+        if (!oneThreadRatios.isEmpty()) {
+            rows.add(List.of("processor exactly_once_v2, 1 stream thread", rates(r.exactlyOnceOneThread()),
+                    perSecond(r.exactlyOnceOneThreadMedian()), String.format(Locale.ROOT, "%.2f", Summary.median(oneThreadRatios)),
+                    cpuText(cpuByMode.get("processor exactly_once_v2, 1 thread"))));
+        }
         m.table(List.of("run", "events/s per run", "median events/s", "ratio to bare (median of per-run ratios)",
                 "CPU s per million events: bench JVM / broker (median)"), rows);
         m.line("CPU per mode is the JVM's and the broker's CPU between two progress lines of the benchmark, so a processor run's figure "

@@ -170,7 +170,7 @@ public final class ThroughputScale {
 
     private static Run processors(String bootstrap, ProcessHandle broker, int partitions, int count, long total, Path stateDir)
             throws Exception {
-        ProcessorConfig config = ProcessorConfig.defaults(bootstrap)
+        ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withStreamThreads(1)
                 .withApplicationId("bench-scale-" + partitions + "p-" + count + "i-" + UUID.randomUUID().toString().substring(0, 8));
         double jvm0 = Cpu.jvmSeconds();
         double broker0 = brokerCpu(broker);

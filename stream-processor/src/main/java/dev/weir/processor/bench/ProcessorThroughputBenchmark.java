@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * produce loop (the goal's baseline). Each figure is the median of {@code repeats} runs (at_least_once
  * may run fewer times, see {@link #run(String, int, int, int, Path, PrintStream)}); each processor run
  * has a new application id and starts on empty output topics (deleted and re-created), so every run
- * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default 1),
+ * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default: the processor's
+ * default, one per core),
  * {@code -Dweir.bench.commit-interval-ms=N} its commit interval (default: the processor's default, 100 ms).
  *
  * <pre>java -cp "stream-processor/target/classes:stream-processor/target/lib/*" \
@@ -75,8 +76,11 @@ public final class ProcessorThroughputBenchmark {
      * @param bare      bare loop runs (consume → Jackson parse → produce)
      * @param exactlyOnce processor runs under exactly_once_v2
      * @param atLeastOnce processor runs under at_least_once
+     * @param exactlyOnceOneThread processor runs under exactly_once_v2 with one stream thread, run in the same rounds as
+     *                  at_least_once when the processor has more threads (else empty): what the extra threads bring
      */
-    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> exactlyOnce, List<Double> atLeastOnce) {
+    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> exactlyOnce, List<Double> atLeastOnce,
+                         List<Double> exactlyOnceOneThread) {
         /** @return median events/s of the bare consumer that only reads the bytes */
         public double consumeOnlyMedian() {
             return median(consumeOnly);
@@ -97,11 +101,18 @@ public final class ProcessorThroughputBenchmark {
             return median(atLeastOnce);
         }
 
+        /** @return median events/s under exactly_once_v2 with one stream thread */
+        public double exactlyOnceOneThreadMedian() {
+            return median(exactlyOnceOneThread);
+        }
+
         @Override
         public String toString() {
-            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx) runs: bare=%s eos=%s alos=%s",
+            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx)"
+                    + " exactly_once_v2-1-thread=%.0f/s runs: bare=%s eos=%s alos=%s eos-1-thread=%s",
                     events, consumeOnlyMedian(), bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
-                    atLeastOnceMedian() / bareMedian(), rounded(bare), rounded(exactlyOnce), rounded(atLeastOnce));
+                    atLeastOnceMedian() / bareMedian(), exactlyOnceOneThreadMedian(), rounded(bare), rounded(exactlyOnce),
+                    rounded(atLeastOnce), rounded(exactlyOnceOneThread));
         }
 
         private static List<Long> rounded(List<Double> xs) {
@@ -141,7 +152,8 @@ public final class ProcessorThroughputBenchmark {
     /**
      * Like {@link #run(String, int, int, Path, PrintStream)}, with fewer at_least_once runs (the
      * first {@code atLeastOnceRepeats} rounds have one), for large workloads where every processor
-     * run takes minutes.
+     * run takes minutes. Those rounds also run exactly_once_v2 with one stream thread when the
+     * processor has more.
      *
      * @param bootstrap          Kafka bootstrap servers
      * @param events             raw events to append to the raw topics
@@ -169,6 +181,7 @@ public final class ProcessorThroughputBenchmark {
             List<Double> bare = new ArrayList<>();
             List<Double> eos = new ArrayList<>();
             List<Double> alos = new ArrayList<>();
+            List<Double> eosOneThread = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
                 consumeOnly.add(consumeOnly(bootstrap, total));
                 out.printf("consume-only run %d: %.0f events/s%n", i + 1, consumeOnly.get(i));
@@ -176,12 +189,18 @@ public final class ProcessorThroughputBenchmark {
                 out.printf("bare loop run %d: %.0f events/s%n", i + 1, bare.get(i));
                 for (String guarantee : i < atLeastOnceRepeats ? List.of("exactly_once_v2", "at_least_once") : List.of("exactly_once_v2")) {
                     resetOutputs(admin);
-                    double rate = processor(bootstrap, guarantee, total, dir.resolve(guarantee + "-" + i));
+                    double rate = processor(bootstrap, guarantee, streamThreads(), total, dir.resolve(guarantee + "-" + i));
                     (guarantee.startsWith("exactly") ? eos : alos).add(rate);
                     out.printf("processor %s run %d: %.0f events/s%n", guarantee, i + 1, rate);
                 }
+                if (i < atLeastOnceRepeats && streamThreads() > 1) {
+                    resetOutputs(admin);
+                    double rate = processor(bootstrap, "exactly_once_v2", 1, total, dir.resolve("one-thread-" + i));
+                    eosOneThread.add(rate);
+                    out.printf("processor exactly_once_v2 with 1 stream thread run %d: %.0f events/s%n", i + 1, rate);
+                }
             }
-            return new Result(total, consumeOnly, bare, eos, alos);
+            return new Result(total, consumeOnly, bare, eos, alos, eosOneThread);
         }
     }
 
@@ -379,10 +398,15 @@ public final class ProcessorThroughputBenchmark {
         }
     }
 
-    static double processor(String bootstrap, String guarantee, long total, Path stateDir) throws InterruptedException {
+    /** @return the processor's stream threads in these runs: {@code weir.bench.stream-threads}, else its default */
+    public static int streamThreads() {
+        return Integer.getInteger("weir.bench.stream-threads", ProcessorConfig.defaultStreamThreads());
+    }
+
+    static double processor(String bootstrap, String guarantee, int threads, long total, Path stateDir) throws InterruptedException {
         ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
                 .withApplicationId("bench-" + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .withProcessingGuarantee(guarantee).withStreamThreads(Integer.getInteger("weir.bench.stream-threads", 1));
+                .withProcessingGuarantee(guarantee).withStreamThreads(threads);
         Long commitMs = Long.getLong("weir.bench.commit-interval-ms");
         if (commitMs != null) {
             config = config.withCommitInterval(Duration.ofMillis(commitMs));

@@ -106,7 +106,7 @@ public final class StageCostBenchmark {
     private static double once(String bootstrap, String part, long total, Path dir) throws InterruptedException {
         String id = "bench-stages-" + part.replace('+', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
         ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(dir.resolve(id))
-                .withApplicationId(id).withProcessingGuarantee("exactly_once_v2");
+                .withApplicationId(id).withProcessingGuarantee("exactly_once_v2").withStreamThreads(1);
         Clock clock = Clock.systemUTC();
         RulesSettings rules = new RulesSettings(RuleSet.defaults(), RulesTopics.DEFAULT, null,
                 config.rules().evaluationInterval(), clock);

@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
  * @param bootstrapServers  Kafka bootstrap servers
  * @param applicationId     Kafka Streams application id (consumer group and internal topic prefix)
  * @param stateDir          Kafka Streams state directory
- * @param streamThreads     stream threads
+ * @param streamThreads     stream threads; by default one per core the JVM sees ({@link #defaultStreamThreads()})
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param commitInterval    Kafka Streams commit interval (the transaction length under exactly_once_v2)
  * @param startupTimeout    how long {@code start()} waits for the RUNNING state
@@ -104,7 +104,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      * @return the configuration
      */
     public static ProcessorConfig defaults(String bootstrapServers) {
-        return new ProcessorConfig(bootstrapServers, "weir-processor", defaultStateDir(), 1, GUARANTEES.get(0), Duration.ofMillis(100),
+        return new ProcessorConfig(bootstrapServers, "weir-processor", defaultStateDir(), defaultStreamThreads(), GUARANTEES.get(0), Duration.ofMillis(100),
                 Duration.ofSeconds(120), true, 3, (short) 1, "0.0.0.0", 8080, "127.0.0.1", 0, Duration.ofSeconds(45),
                 NormalizeSettings.DEFAULTS, MeasureSettings.defaults(), Rules.DEFAULTS);
     }
@@ -115,6 +115,17 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      */
     static String advertisedDefault(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isBlank() ? "127.0.0.1" : host;
+    }
+
+    /**
+     * One stream thread per core the JVM sees, at most 64. Kafka Streams' own default is one thread,
+     * which leaves every other core idle: on the 2-core test box a second thread gave about a quarter
+     * more events/s (BENCHMARKS.md). Threads beyond the number of tasks stay idle, which costs little.
+     *
+     * @return the default of {@code stream-threads}
+     */
+    public static int defaultStreamThreads() {
+        return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
     }
 
     private static Path defaultStateDir() {

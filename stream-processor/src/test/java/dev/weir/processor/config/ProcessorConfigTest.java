@@ -31,6 +31,7 @@ class ProcessorConfigTest {
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.normalize().limits().maxEventBytes()).isEqualTo(1_048_576);
         assertThat(c.normalize().limits().maxPast()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.streamThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
@@ -39,7 +40,7 @@ class ProcessorConfigTest {
                 bootstrap-servers: kafka:9092
                 application-id: weir-test
                 state-dir: /var/lib/weir
-                stream-threads: 2
+                stream-threads: 5
                 commit-interval: 250ms
                 startup-timeout: 30s
                 topics: {create: false, partitions: 6, replication-factor: 3}
@@ -53,7 +54,7 @@ class ProcessorConfigTest {
                 """);
         assertThat(c.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(c.applicationId()).isEqualTo("weir-test");
-        assertThat(c.streamThreads()).isEqualTo(2);
+        assertThat(c.streamThreads()).isEqualTo(5);
         assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.createTopics()).isFalse();
         assertThat(c.topicReplication()).isEqualTo((short) 3);
