@@ -177,13 +177,11 @@ public final class ProcessorApp implements AutoCloseable {
             DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, Topics.DEADLETTER,
                     new DeadLetterCounters(registry), clock);
 
-            CountDownLatch running = new CountDownLatch(1);
+            StartupWatch startup = new StartupWatch();
             streams = new KafkaStreams(topology, streamsProperties(publisher, self));
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams state {} -> {}", before, now);
-                if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
-                    running.countDown();
-                }
+                startup.onChange(now);
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
                 }
@@ -204,13 +202,14 @@ public final class ProcessorApp implements AutoCloseable {
             ProcessorHttp.start(http, config.httpHost(), port);
 
             streams.start();
-            if (!running.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            KafkaStreams.State reached = startup.await(config.startupTimeout());
+            if (reached == null) {
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + config.startupTimeout()
                         + " (state " + streams.state() + "); check that Kafka at " + config.bootstrapServers()
                         + " is reachable, or raise processor.startup-timeout.");
             }
-            if (streams.state() != KafkaStreams.State.RUNNING) {
-                throw new IllegalStateException("Kafka Streams stopped while starting (state " + streams.state()
+            if (reached != KafkaStreams.State.RUNNING) {
+                throw new IllegalStateException("Kafka Streams stopped while starting (state " + reached
                         + "); see the log above for the cause.");
             }
             log.info("Processor ready: Kafka {}, HTTP port {}", config.bootstrapServers(), httpPort());
