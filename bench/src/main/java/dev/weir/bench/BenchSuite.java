@@ -457,7 +457,8 @@ public final class BenchSuite {
                 + "timed from RUNNING until the measuring stage counted every event. Each round runs (a), (b), exactly_once_v2, and "
                 + "in the first %d round(s) at_least_once and, when the default is more than one thread, exactly_once_v2 with 1 "
                 + "stream thread; medians of %d rounds (at_least_once: of its runs). Every ratio is to the "
-                + "bare loop of the same round.", events, repeats, atLeastOnceRepeats, ProcessorThroughputBenchmark.streamThreads(), r.events(), atLeastOnceRepeats, repeats).blank();
+                + "bare loop of the same round.", events, repeats, atLeastOnceRepeats, r.events(), ProcessorThroughputBenchmark.streamThreads(),
+                atLeastOnceRepeats, repeats).blank();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("(a) bare consumer, bytes only", rates(r.consumeOnly()), perSecond(r.consumeOnlyMedian()),
                 String.format(Locale.ROOT, "%.2f", Summary.median(consumeRatios)), cpuText(cpuByMode.get("bare consumer"))));

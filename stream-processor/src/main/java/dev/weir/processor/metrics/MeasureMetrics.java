@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The measuring stage's Prometheus series, in the names the seeds' PromQL expects.
@@ -62,8 +65,8 @@ public final class MeasureMetrics implements MeasureListener {
     private final MeterRegistry registry;
     private final MeasureSettings settings;
     private final Duration[] slos;
-    private final Map<List<String>, Counter> requestCounters = new ConcurrentHashMap<>();
-    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<List<String>, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReferenceArray<Counter>> logCounters = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> otherCounters = new ConcurrentHashMap<>();
     private final GaugeRows errorRatio;
     private final GaugeRows windowRequests;
@@ -95,22 +98,90 @@ public final class MeasureMetrics implements MeasureListener {
     @Override
     public void request(String service, String method, String route, int status, Double durationMs) {
         String m = method != null && METHODS.contains(method) ? method : "OTHER";
-        requestCounters.computeIfAbsent(List.of(service, m, route, Integer.toString(status)), k -> Counter.builder("http.requests")
-                .description("HTTP requests served, from request events")
-                .tags("service", k.get(0), "method", k.get(1), "route", k.get(2), "status", k.get(3))
-                .register(registry)).increment();
+        // one lookup per event for both series (this runs for every request event)
+        RouteMeters meters = routes.computeIfAbsent(List.of(service, m, route), RouteMeters::new);
+        meters.counter(status).increment();
         if (durationMs != null) {
-            timers.computeIfAbsent(List.of(service, m, route), k -> Timer.builder("http.request.duration")
-                    .description("HTTP request duration, from request events")
-                    .tags("service", k.get(0), "method", k.get(1), "route", k.get(2))
-                    .serviceLevelObjectives(slos)
-                    .register(registry)).record(Duration.ofNanos((long) (Math.max(0, durationMs) * 1e6)));
+            meters.timer().record((long) (Math.max(0, durationMs) * 1e6), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The series of one service, method and route: its duration histogram and its request counter per status.
+     * Stream threads share it, so the statuses are a copy-on-write array (a route sees a handful of statuses,
+     * and a scan of a few ints is cheaper than a map lookup).
+     */
+    private final class RouteMeters {
+        private final List<String> key;
+        private volatile Timer timer;
+        private volatile int[] statuses = new int[0];
+        private volatile Counter[] counters = new Counter[0];
+
+        RouteMeters(List<String> key) {
+            this.key = key;
+        }
+
+        Counter counter(int status) {
+            int[] known = statuses;
+            Counter[] found = counters;
+            for (int i = 0; i < known.length && i < found.length; i++) {
+                if (known[i] == status) {
+                    return found[i];
+                }
+            }
+            return add(status);
+        }
+
+        private synchronized Counter add(int status) {
+            for (int i = 0; i < statuses.length; i++) {
+                if (statuses[i] == status) {
+                    return counters[i];
+                }
+            }
+            Counter c = Counter.builder("http.requests")
+                    .description("HTTP requests served, from request events")
+                    .tags("service", key.get(0), "method", key.get(1), "route", key.get(2), "status", Integer.toString(status))
+                    .register(registry);
+            Counter[] more = Arrays.copyOf(counters, counters.length + 1);
+            more[counters.length] = c;
+            int[] moreStatuses = Arrays.copyOf(statuses, statuses.length + 1);
+            moreStatuses[statuses.length] = status;
+            counters = more; // readers bound their scan by both arrays, so either order of the two writes is safe
+            statuses = moreStatuses;
+            return c;
+        }
+
+        Timer timer() {
+            Timer t = timer;
+            if (t == null) {
+                synchronized (this) {
+                    t = timer;
+                    if (t == null) {
+                        t = Timer.builder("http.request.duration")
+                                .description("HTTP request duration, from request events")
+                                .tags("service", key.get(0), "method", key.get(1), "route", key.get(2))
+                                .serviceLevelObjectives(slos)
+                                .register(registry);
+                        timer = t;
+                    }
+                }
+            }
+            return t;
         }
     }
 
     @Override
     public void log(String service, boolean errorLog) {
-        counter("weir.measured.logs", "Log events measured", "service", service, "severity", errorLog ? "error" : "other").increment();
+        // one lookup keyed by the service alone: this runs for every log event
+        AtomicReferenceArray<Counter> bySeverity = logCounters.computeIfAbsent(service, k -> new AtomicReferenceArray<>(2));
+        int i = errorLog ? 1 : 0;
+        Counter c = bySeverity.get(i);
+        if (c == null) {
+            // two threads racing here get the same counter from the map behind counter()
+            c = counter("weir.measured.logs", "Log events measured", "service", service, "severity", errorLog ? "error" : "other");
+            bySeverity.set(i, c);
+        }
+        c.increment();
     }
 
     @Override
