@@ -2,6 +2,7 @@ package dev.weir.bench.scale;
 
 import dev.weir.bench.report.Markdown;
 import dev.weir.bench.stats.Summary;
+import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.MeasureTopology;
 import dev.weir.processor.route.RouteCardinality;
@@ -118,7 +119,7 @@ public final class ScaleReport {
         m.linef("%s: per point every topic is deleted and Weir's topics re-created (3 partitions); *n* events with *n* distinct keys "
                 + "of one kind are loaded, all inside one 1-minute window (and so one 5-minute login window, which keeps every key's "
                 + "state open); a real `ProcessorApp` (Kafka Streams, exactly_once_v2, 100 ms commits, default settings and rule pack, "
-                + "1 stream thread) runs in the bench JVM against the suite's broker until its measuring stage counted every event "
+                + ProcessorConfig.defaultStreamThreads() + " stream thread(s): the default, one per core) runs in the bench JVM against the suite's broker until its measuring stage counted every event "
                 + "and its consumer group committed every input record, repartition topics included. Then, still running: heap "
                 + "after `System.gc()`, bytes under each store's directory (while running, only what RocksDB has "
                 + "flushed from its memtables to SST files: Kafka Streams does not flush them on commit, so until a memtable fills "
