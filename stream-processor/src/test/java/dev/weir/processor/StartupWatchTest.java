@@ -1,44 +1,36 @@
 package dev.weir.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.kafka.streams.KafkaStreams.State.ERROR;
+import static org.apache.kafka.streams.KafkaStreams.State.NOT_RUNNING;
+import static org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR;
+import static org.apache.kafka.streams.KafkaStreams.State.PENDING_SHUTDOWN;
+import static org.apache.kafka.streams.KafkaStreams.State.REBALANCING;
+import static org.apache.kafka.streams.KafkaStreams.State.RUNNING;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams.State;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class StartupWatchTest {
-    @Test
-    void shouldCountAStartAsDoneWhenAnotherThreadRebalancesRightAfterRunning() throws Exception {
-        StartupWatch watch = new StartupWatch();
-        // what two stream threads do: the client is RUNNING, then the second thread's join rebalances it
-        watch.onChange(State.REBALANCING);
-        watch.onChange(State.RUNNING);
-        watch.onChange(State.REBALANCING);
-        assertThat(watch.await(Duration.ofMillis(1))).isEqualTo(State.RUNNING);
+    static Stream<Arguments> startups() {
+        return Stream.of(
+                // two stream threads: the client is RUNNING, then the second thread's join rebalances it
+                Arguments.of("running, then a rebalance", List.of(REBALANCING, RUNNING, REBALANCING), RUNNING),
+                Arguments.of("failure before running", List.of(REBALANCING, PENDING_ERROR, ERROR), PENDING_ERROR),
+                Arguments.of("first outcome kept", List.of(RUNNING, PENDING_SHUTDOWN, NOT_RUNNING), RUNNING),
+                Arguments.of("still rebalancing: timeout", List.of(REBALANCING), null));
     }
 
-    @Test
-    void shouldReportTheFailureWhenStreamsFailsBeforeRunning() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("startups")
+    void shouldEndTheWaitWithTheFirstOutcome(String name, List<State> states, State expected) throws Exception {
         StartupWatch watch = new StartupWatch();
-        watch.onChange(State.REBALANCING);
-        watch.onChange(State.PENDING_ERROR);
-        watch.onChange(State.ERROR);
-        assertThat(watch.await(Duration.ofMillis(1))).isEqualTo(State.PENDING_ERROR);
-    }
-
-    @Test
-    void shouldKeepTheFirstOutcome() throws Exception {
-        StartupWatch watch = new StartupWatch();
-        watch.onChange(State.RUNNING);
-        watch.onChange(State.PENDING_SHUTDOWN);
-        watch.onChange(State.NOT_RUNNING);
-        assertThat(watch.await(Duration.ofMillis(1))).isEqualTo(State.RUNNING);
-    }
-
-    @Test
-    void shouldTimeOutWhileStillRebalancing() throws Exception {
-        StartupWatch watch = new StartupWatch();
-        watch.onChange(State.REBALANCING);
-        assertThat(watch.await(Duration.ofMillis(20))).isNull();
+        states.forEach(watch::onChange);
+        assertThat(watch.await(Duration.ofMillis(20))).isEqualTo(expected);
     }
 }
