@@ -17,6 +17,7 @@ import dev.weir.processor.bench.ProcessorThroughputBenchmark;
 import dev.weir.processor.bench.QuantileAccuracyBenchmark;
 import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.stack.KafkaBroker;
+import dev.weir.stack.TempDirs;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -567,6 +568,7 @@ public final class BenchSuite {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dmaven.repo.local=" + System.getProperty("maven.repo.local", Path.of(System.getProperty("user.home"), ".m2", "repository").toString()),
                 "-Dweir.log.target=JSON_FILE", "-Dweir.log.file=" + work.resolve("sink-bench.log"),
+                "-Dweir.bench.keep-work=" + Boolean.getBoolean("weir.bench.keep-work"),
                 "-cp", sinkClasspath, "dev.weir.sink.bench.SinkBenchmark", Integer.toString(docs), "20000", "2000", "2"));
         OUT.printf("== sink throughput: %d docs, bulk 2000 × 2 (child JVM)%n", docs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -1,12 +1,12 @@
 package dev.weir.bench.scale;
 
-import dev.weir.bench.TempDirs;
 import dev.weir.bench.cpu.Cpu;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.processor.bench.ProcessorThroughputBenchmark;
 import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import io.micrometer.core.instrument.Counter;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

@@ -3,13 +3,12 @@ package dev.weir.stack.junit;
 import dev.weir.stack.ElasticsearchNode;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.LocalStack;
+import dev.weir.stack.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -148,15 +147,9 @@ public final class LocalStackExtension implements ParameterResolver, BeforeAllCa
                 stack.close();
             }
             if (deleteOnClose && dir != null) {
-                try (Stream<Path> paths = Files.walk(dir)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                        try {
-                            Files.deleteIfExists(p);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                } catch (IOException | UncheckedIOException e) {
+                try {
+                    TempDirs.delete(dir);
+                } catch (UncheckedIOException e) {
                     log.warn("Could not delete the local stack's files in {}", dir, e);
                 }
             }

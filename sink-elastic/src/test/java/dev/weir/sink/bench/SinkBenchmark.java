@@ -24,6 +24,7 @@ import dev.weir.sink.document.IndexDoc;
 import dev.weir.sink.template.TemplateInstaller;
 import dev.weir.stack.LocalStack;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -152,6 +153,11 @@ public final class SinkBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "median  direct %.0f docs/s  sink %.0f docs/s  ratio %.3f  (docs=%d, bulk=%d, concurrency=%d)%n",
                         median(directRates), median(sinkRates), median(ratios), docs, bestSize, bestConcurrency);
+            }
+        } finally {
+            // the broker's and Elasticsearch's data (tens of MB per run); -Dweir.bench.keep-work=true keeps them
+            if (!Boolean.getBoolean("weir.bench.keep-work")) {
+                TempDirs.delete(dir);
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.weir.bench;
+package dev.weir.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removing the benchmark's work directories (brokers' logs, state stores: gigabytes after a full run). */
+/** Removing work directories of brokers, Elasticsearch nodes and state stores (gigabytes after a benchmark run). */
 public final class TempDirs {
     private TempDirs() {
     }
