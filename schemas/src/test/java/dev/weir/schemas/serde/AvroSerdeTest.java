@@ -134,6 +134,43 @@ class AvroSerdeTest {
         assertThat(logs.serialize(TOPIC, event)).isEqualTo(expected);
     }
 
+    /** The serializer buffers on its own; Avro's encoder (behind the generated {@code toByteBuffer}) is the reference. */
+    @Test
+    void shouldWriteTheSameBytesAsAvrosEncoderForEveryTypeAndAcrossBufferSizes() throws Exception {
+        assertSameBytesAsAvro(WeirSerdes.requestEvent(), Samples.requestEvent(), Samples.requestEvent().toByteBuffer());
+        assertSameBytesAsAvro(WeirSerdes.errorRateWindow(), Samples.errorRateWindow(), Samples.errorRateWindow().toByteBuffer());
+        assertSameBytesAsAvro(WeirSerdes.latencyWindow(), Samples.latencyWindow(), Samples.latencyWindow().toByteBuffer());
+        assertSameBytesAsAvro(WeirSerdes.loginBurstWindow(), Samples.loginBurstWindow(), Samples.loginBurstWindow().toByteBuffer());
+        assertSameBytesAsAvro(WeirSerdes.alertEvent(), Samples.alertEvent(), Samples.alertEvent().toByteBuffer());
+        assertSameBytesAsAvro(logs, Samples.minimalLogEvent(), Samples.minimalLogEvent().toByteBuffer());
+        // messages around the encoder's 2 KiB buffer and beyond the 64 KiB a thread keeps, in between and after
+        for (int length : new int[] {0, 1, 2_000, 2_047, 2_048, 2_049, 5_000, 70_000, 3}) {
+            LogEvent event = Samples.logEvent();
+            event.setMessage("é€".repeat(length / 2) + "x".repeat(length % 2));
+            assertSameBytesAsAvro(logs, event, event.toByteBuffer());
+        }
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> void assertSameBytesAsAvro(AvroSerde<T> serde, T record,
+                                                                                               ByteBuffer avro) {
+        byte[] expected = new byte[avro.remaining()];
+        avro.get(expected);
+        assertThat(serde.serialize(TOPIC, record)).as(record.getClass().getSimpleName()).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldWriteTheNextRecordWholeAfterOneFailedHalfway() throws Exception {
+        LogEvent incomplete = Samples.logEvent();
+        incomplete.setLevel(null); // required, after the id, timestamps, service and more are written
+        assertThatThrownBy(() -> logs.serialize(TOPIC, incomplete)).isInstanceOf(SerializationException.class);
+
+        LogEvent next = Samples.logEvent();
+        ByteBuffer avro = next.toByteBuffer();
+        byte[] expected = new byte[avro.remaining()];
+        avro.get(expected);
+        assertThat(logs.serialize(TOPIC, next)).isEqualTo(expected);
+    }
+
     @Test
     void shouldSerializeNullAsNullForTombstones() {
         assertThat(logs.serialize(TOPIC, null)).isNull();
