@@ -13,6 +13,7 @@ import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import dev.weir.stack.junit.LocalStackExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -108,7 +109,7 @@ class EmitterCrashTest {
         }
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), EmitterApp.class.getName(),
+                "-Xmx256m", TempDirs.childTmpdirOption(dir), "-cp", System.getProperty("java.class.path"), EmitterApp.class.getName(),
                 config.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("WEIR_EMITTER_TOKEN");

@@ -196,6 +196,10 @@ public final class ElasticsearchNode implements AutoCloseable {
                 "ES_JAVA_HOME=" + System.getProperty("java.home"),
                 "ES_JAVA_OPTS=-Xms512m -Xmx512m",
                 "ES_PATH_CONF=" + nodeDir.resolve("config"),
+                // Elasticsearch's temporary files (its launcher's final-flags files, JNA's native code) go to the
+                // node directory, not to /tmp/elasticsearch-*, where every node left them behind
+                "ES_TMPDIR=" + nodeDir.resolve("tmp"),
+                "CLI_JAVA_OPTS=-Djava.io.tmpdir=" + nodeDir.resolve("tmp"),
                 "/bin/sh", "-c", WATCHDOG, "weir-es-watchdog", home.toString(),
                 "-p", nodeDir.resolve("es.pid").toString(),
                 "-E", "cluster.name=weir-local",
@@ -380,6 +384,9 @@ public final class ElasticsearchNode implements AutoCloseable {
         }
         Files.createDirectories(nodeDir.resolve("data"));
         Files.createDirectories(nodeDir.resolve("logs"));
+        // ES_TMPDIR and the launcher's java.io.tmpdir (see launchAndAwaitReady), emptied when the node is set up
+        TempDirs.delete(nodeDir.resolve("tmp"));
+        Files.createDirectories(nodeDir.resolve("tmp"));
         if (runAs != null) {
             giveTo(nodeDir, runAs);
         }

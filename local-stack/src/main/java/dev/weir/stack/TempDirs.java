@@ -7,9 +7,29 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removing work directories of brokers, Elasticsearch nodes and state stores (gigabytes after a benchmark run). */
+/** Work directories of brokers, Elasticsearch nodes, state stores and child JVMs: made to go away (gigabytes after a benchmark run). */
 public final class TempDirs {
     private TempDirs() {
+    }
+
+    /**
+     * The {@code -Djava.io.tmpdir} option for a child JVM that may be killed: a {@code tmp} directory
+     * inside {@code workDir}, created here. Libraries unpack their native code into
+     * {@code java.io.tmpdir} (RocksDB's librocksdbjni, 14 MB a time; lz4-java) and delete it only when the
+     * JVM exits normally, so every child killed with SIGKILL left its copy in /tmp (about 90 MB per test
+     * suite run); inside the work directory it goes with it.
+     *
+     * @param workDir the test's or benchmark's directory, removed after it
+     * @return {@code -Djava.io.tmpdir=<workDir>/tmp}
+     * @throws UncheckedIOException when the directory cannot be created
+     */
+    public static String childTmpdirOption(Path workDir) {
+        Path tmp = workDir.resolve("tmp");
+        try {
+            return "-Djava.io.tmpdir=" + Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + tmp + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.stack.ElasticsearchNode;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import dev.weir.stack.junit.LocalStackExtension;
 import java.io.File;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class SinkKillIT {
                 ""));
         Path log = Path.of("target", "sink-kill-child.log");
         Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), SinkApp.class.getName(),
+                "-Xmx256m", TempDirs.childTmpdirOption(dir), "-cp", System.getProperty("java.class.path"), SinkApp.class.getName(),
                 "--config", config.toString(), "--bootstrap-servers", bootstrap, "--elasticsearch", es.httpUrl()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

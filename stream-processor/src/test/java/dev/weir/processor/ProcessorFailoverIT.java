@@ -10,6 +10,7 @@ import dev.weir.schemas.ErrorRateWindow;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import dev.weir.stack.junit.LocalStackExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -195,7 +196,7 @@ class ProcessorFailoverIT {
                 ""));
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx384m", ProcessorApp.class.getName(), "--config", config.toString())
+                "-cp", System.getProperty("java.class.path"), "-Xmx384m", TempDirs.childTmpdirOption(dir), ProcessorApp.class.getName(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         Poll.until(DEADLINE, () -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import dev.weir.stack.junit.LocalStackExtension;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -99,8 +100,8 @@ class AgentCrashIT {
 
     private static Process startAgent(Path config, Path output) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.weir.agent.AgentApp", "--config", config.toString())
+        return new ProcessBuilder(java, "-Xmx256m", TempDirs.childTmpdirOption(config.getParent()),
+                "-cp", System.getProperty("java.class.path"), "dev.weir.agent.AgentApp", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 }

@@ -31,7 +31,7 @@ class BrokerOutageIT {
         String topic = "it.outage.logs";
         kafka.createTopic(topic, 1);
         Path log = dir.resolve("app.log");
-        AgentSettings settings = RotationIT.agentSettings(kafka, topic, List.of(log.toString()));
+        AgentSettings settings = RotationIT.agentSettings(kafka, topic, dir.resolve("agent-data"), List.of(log.toString()));
         long written = 0;
         try (AgentApp agent = new AgentApp(settings, Clock.systemUTC());
              BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8);

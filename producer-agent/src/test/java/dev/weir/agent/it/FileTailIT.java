@@ -32,7 +32,7 @@ class FileTailIT {
         Path log = dir.resolve("app.log");
         String second = Lines.line(1);
         Files.writeString(log, Lines.line(0) + second.substring(0, 30));
-        try (AgentApp agent = new AgentApp(RotationIT.agentSettings(kafka, topic, List.of(log.toString())), Clock.systemUTC());
+        try (AgentApp agent = new AgentApp(RotationIT.agentSettings(kafka, topic, dir.resolve("agent-data"), List.of(log.toString())), Clock.systemUTC());
              TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
             agent.start();
             Poll.until(Duration.ofSeconds(30), () -> reader.poll().size() >= 1, () -> "first line");
@@ -49,7 +49,7 @@ class FileTailIT {
         String topic = "it.glob.logs";
         kafka.createTopic(topic, 1);
         Path logs = Files.createDirectories(dir.resolve("svc"));
-        try (AgentApp agent = new AgentApp(RotationIT.agentSettings(kafka, topic, List.of(logs + "/*.json")), Clock.systemUTC());
+        try (AgentApp agent = new AgentApp(RotationIT.agentSettings(kafka, topic, dir.resolve("agent-data"), List.of(logs + "/*.json")), Clock.systemUTC());
              TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
             agent.start();
             Files.writeString(logs.resolve("a.json"), Lines.line(0));
@@ -67,7 +67,7 @@ class FileTailIT {
         String topic = "it.stdin.logs";
         kafka.createTopic(topic, 1);
         InputStream in = new ByteArrayInputStream((Lines.line(0) + "not json\n" + Lines.line(2)).getBytes(StandardCharsets.UTF_8));
-        AgentSettings settings = RotationIT.agentSettings(kafka, topic, List.of(dir + "/none.log"))
+        AgentSettings settings = RotationIT.agentSettings(kafka, topic, dir.resolve("agent-data"), List.of(dir + "/none.log"))
                 .withStdin(new AgentSettings.StdinSettings(true, dev.weir.agent.parse.ParserType.JSON, dev.weir.agent.parse.EventKind.LOG, true));
         try (AgentApp agent = new AgentApp(settings, Clock.systemUTC(), in);
              TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {

@@ -39,7 +39,7 @@ class RotationIT {
         kafka.createTopic(topic, 1);
         Path log = dir.resolve("logs/app.log");
         Files.createDirectories(log.getParent());
-        AgentSettings settings = agentSettings(kafka, topic, List.of(log.getParent() + "/app.log*"));
+        AgentSettings settings = agentSettings(kafka, topic, dir.resolve("agent-data"), List.of(log.getParent() + "/app.log*"));
 
         try (AgentApp agent = new AgentApp(settings, Clock.systemUTC()); TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
             agent.start();
@@ -89,10 +89,10 @@ class RotationIT {
         w.close();
     }
 
-    static AgentSettings agentSettings(KafkaBroker kafka, String topic, List<String> paths) {
+    /** @param dataDir the agent's buffer and checkpoints: inside the test's temporary directory, so that it goes with it */
+    static AgentSettings agentSettings(KafkaBroker kafka, String topic, Path dataDir, List<String> paths) {
         FileInputSettings files = FileInputSettings.of("app", paths, ParserType.JSON).withScanInterval(Duration.ofMillis(200));
-        AgentSettings s = AgentSettings.of("shop", kafka.bootstrapServers(), Path.of(System.getProperty("java.io.tmpdir"))
-                .resolve("weir-agent-it-" + System.nanoTime()), List.of(files));
+        AgentSettings s = AgentSettings.of("shop", kafka.bootstrapServers(), dataDir, List.of(files));
         return new AgentSettings(s.serviceName(), s.environment(), s.hostName(), s.bootstrapServers(), s.clientId(),
                 new Destinations(topic, topic + ".requests"), s.dataDir(), Duration.ofMillis(200), s.buffer(),
                 HttpSettings.defaults().at("127.0.0.1", 0), s.stdin(), s.files());

@@ -9,6 +9,7 @@ import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
+import dev.weir.stack.TempDirs;
 import dev.weir.stack.junit.LocalStackExtension;
 import java.io.File;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ class RulesIT {
         Files.writeString(rules, RULE);
         Path log = dir.resolve("processor-" + processes.size() + ".log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx256m", RulesRunner.class.getName(),
+                "-cp", System.getProperty("java.class.path"), "-Xmx256m", TempDirs.childTmpdirOption(dir), RulesRunner.class.getName(),
                 kafka.bootstrapServers(), appId, stateDir.toString(), topics.requests().substring(0,
                 topics.requests().length() - "weir.requests".length()), rules.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
