@@ -61,11 +61,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
 
-    private final Class<T> type;
-    private final Schema schema;
     /** Buffers larger than this after a record are dropped rather than kept by the thread. */
     private static final int KEEP_BUFFER_BYTES = 64 * 1024;
 
+    private final Class<T> type;
+    private final Schema schema;
     private final DatumWriter<T> writer;
     private final byte[] header;
     private final ThreadLocal<WriteBuffer> buffers = ThreadLocal.withInitial(WriteBuffer::new);
