@@ -40,6 +40,11 @@ public final class RawEvent {
         }
     }
 
+    /** @return every flattened field in input order, JSON nulls included (read-only; for comparing parses) */
+    Map<String, JsonNode> fields() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     /**
      * A value and the key it was found under.
      *

@@ -13,7 +13,7 @@ class BuiltInRulesTest {
         "Basic ", "AKIA", "ASIA", "ABCDEFGHIJ0123456789", "ghp_", "gho_", "github_pat_", "abcdefghijklmnopqrstuvwxyz0123456789",
         "xoxb-", "sk_live_", "rk_test_", "4eC39HqLyjWDarjtT1zdp7dc", "api_key", "X-Api-Token", "access-token", "Client_Secret",
         "private_key", "4111", "1111", "4111 1111 1111 1111", "4242-4242-4242-4242", "0", "7", "12345678901234567", "alice",
-        "example.org", "ſ", "é", "ß", "K",
+        "example.org", "ſ", "é", "ß", "K", "pwd", "Token", "KEY", "sEcReT", "_live_", "_test_", "xox", "gh", "ASIA", "Ab", ":/",
     };
 
     @Test
@@ -34,6 +34,32 @@ class BuiltInRulesTest {
             }
         }
         assertThat(matched).as("texts the patterns matched").isGreaterThan(10_000);
+    }
+
+    @Test
+    void shouldScreenEveryTextAsEachRulesOwnTestDoes() {
+        Random rnd = new Random(11);
+        int[] accepted = new int[BuiltInRules.all().size()];
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = rnd.nextInt(12); n > 0; n--) {
+                String piece = PIECES[rnd.nextInt(PIECES.length)];
+                // cut pieces too, so that markers end at the end of the text ("pas", "eyJ"…)
+                b.append(rnd.nextInt(4) == 0 ? piece.substring(0, rnd.nextInt(piece.length() + 1)) : piece);
+            }
+            String text = b.toString();
+            int screen = BuiltInRules.screen(text);
+            for (int r = 0; r < accepted.length; r++) {
+                RedactionRule rule = BuiltInRules.all().get(r);
+                boolean own = rule.mayMatch().test(text);
+                assertThat((screen & (1 << r)) != 0).as("%s on %s", rule.name(), text).isEqualTo(own);
+                accepted[r] += own ? 1 : 0;
+            }
+        }
+        // each rule's marker turned up often enough for the comparison to mean something
+        for (int r = 0; r < accepted.length; r++) {
+            assertThat(accepted[r]).as("texts %s's own test accepted", BuiltInRules.all().get(r).name()).isGreaterThan(500);
+        }
     }
 
     @Test
