@@ -2,6 +2,7 @@ package dev.weir.processor.rules;
 
 import dev.weir.schemas.LogLevel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -90,18 +91,35 @@ final class RuleEngine {
         return rings;
     }
 
-    /** Distinct windows of a burn-rate rule: long, short of each pair, in order. */
-    private static List<Long> burnWindowsMs(Rule rule) {
-        List<Long> windows = new ArrayList<>();
+    /**
+     * Distinct windows of a burn-rate rule, in the order of its rings: long, short of each pair, in
+     * order. An array, not a list of boxed longs: every evaluation of the rule looks its rings up here.
+     */
+    private static long[] burnWindowsMs(Rule rule) {
+        long[] windows = new long[2 * rule.burnWindows().size()];
+        int n = 0;
         for (BurnWindow b : rule.burnWindows()) {
-            if (!windows.contains(b.longWindow().toMillis())) {
-                windows.add(b.longWindow().toMillis());
-            }
-            if (!windows.contains(b.shortWindow().toMillis())) {
-                windows.add(b.shortWindow().toMillis());
+            n = addDistinct(windows, n, b.longWindow().toMillis());
+            n = addDistinct(windows, n, b.shortWindow().toMillis());
+        }
+        return n == windows.length ? windows : Arrays.copyOf(windows, n);
+    }
+
+    private static int addDistinct(long[] windows, int n, long window) {
+        if (indexOf(windows, n, window) >= 0) {
+            return n;
+        }
+        windows[n] = window;
+        return n + 1;
+    }
+
+    private static int indexOf(long[] windows, int n, long window) {
+        for (int i = 0; i < n; i++) {
+            if (windows[i] == window) {
+                return i;
             }
         }
-        return windows;
+        return -1;
     }
 
     /** @return whether the event is an offending one, worth an exemplar */
@@ -207,14 +225,14 @@ final class RuleEngine {
                 return new Evaluation(rule.op().test(silent, thr), silent);
             }
             case BURN_RATE -> {
-                List<Long> windows = burnWindowsMs(rule);
+                long[] windows = burnWindowsMs(rule);
                 double budget = 1 - rule.objective();
                 boolean holds = false;
                 double holding = 0;
                 double any = 0;
                 for (BurnWindow b : rule.burnWindows()) {
-                    Ring lr = s.rings.get(windows.indexOf(b.longWindow().toMillis()));
-                    Ring sr = s.rings.get(windows.indexOf(b.shortWindow().toMillis()));
+                    Ring lr = s.rings.get(indexOf(windows, windows.length, b.longWindow().toMillis()));
+                    Ring sr = s.rings.get(indexOf(windows, windows.length, b.shortWindow().toMillis()));
                     long lt = lr.sum(now, TOTAL);
                     long st = sr.sum(now, TOTAL);
                     double lb = lt == 0 ? 0 : (double) lr.sum(now, BAD) / lt / budget;
