@@ -30,6 +30,14 @@ public final class WriteBehindMap<V> implements CommitHook.WriteBehind {
     private final Map<String, Entry<V>> live;
     private final List<Entry<V>> dirty = new ArrayList<>();
     private KeyValueStore<String, byte[]> store;
+    /**
+     * The entry the last {@link #get} found, and the key instance it was asked with. A processor
+     * usually puts a value right after getting it, with the same key instance; this spares the put
+     * a second hash lookup (and the access-order relink). Valid while the entry is not {@code gone}:
+     * every way an entry leaves {@link #live} marks it, except {@link #attach}, which clears these.
+     */
+    private Entry<V> lastEntry;
+    private String lastKey;
 
     private static final class Entry<V> {
         final String key;
@@ -76,21 +84,24 @@ public final class WriteBehindMap<V> implements CommitHook.WriteBehind {
         this.store = store;
         live.clear();
         dirty.clear();
+        lastEntry = null;
+        lastKey = null;
     }
 
     /** @return the value of {@code key} (the live instance), or {@code null} when the store has none */
     public V get(String key) {
         Entry<V> e = live.get(key);
-        if (e != null) {
-            return e.value;
+        if (e == null) {
+            byte[] bytes = store.get(key);
+            if (bytes == null) {
+                return null;
+            }
+            e = new Entry<>(key, decode.apply(bytes));
+            live.put(key, e);
         }
-        byte[] bytes = store.get(key);
-        if (bytes == null) {
-            return null;
-        }
-        V v = decode.apply(bytes);
-        live.put(key, new Entry<>(key, v));
-        return v;
+        lastEntry = e;
+        lastKey = key;
+        return e.value;
     }
 
     /**
@@ -100,7 +111,7 @@ public final class WriteBehindMap<V> implements CommitHook.WriteBehind {
      * @param value the value, usually the instance {@link #get} returned, changed
      */
     public void put(String key, V value) {
-        Entry<V> e = live.get(key);
+        Entry<V> e = key == lastKey && !lastEntry.gone ? lastEntry : live.get(key);
         if (e == null || e.value != value) {
             if (e != null) {
                 e.gone = true;

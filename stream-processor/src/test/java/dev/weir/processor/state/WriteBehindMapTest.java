@@ -132,4 +132,32 @@ class WriteBehindMapTest {
         map.flushDirty();
         assertThat(stored("a")).isEqualTo(1);
     }
+    @Test
+    void shouldPutAValueWhoseEntryWasEvictedBetweenTheGetAndThePut() {
+        map = newMap(1);
+        store.put("a", "5".getBytes(StandardCharsets.UTF_8));
+        String key = "a";
+        Count a = map.get(key);
+        map.put("b", new Count(7)); // evicts a: at most one value in memory
+        a.n++;
+        map.put(key, a); // the same key instance as the get: the put must not trust the evicted entry
+
+        map.flushDirty();
+        assertThat(stored("a")).isEqualTo(6);
+        assertThat(map.get("a")).isSameAs(a);
+    }
+
+    @Test
+    void shouldKeepAValuePutAfterAttachingAgainWithTheKeyOfTheLastGet() {
+        store.put("a", "5".getBytes(StandardCharsets.UTF_8));
+        String key = "a";
+        Count a = map.get(key);
+        map.attach(store); // forgets the live values, a's entry with them
+        map.put(key, a);
+
+        assertThat(map.get("a")).isSameAs(a);
+        a.n = 8;
+        map.flushDirty();
+        assertThat(stored("a")).isEqualTo(8);
+    }
 }
