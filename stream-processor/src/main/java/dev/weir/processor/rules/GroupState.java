@@ -38,6 +38,9 @@ final class GroupState {
     /** Most recent offending events: id, trace id (nullable). */
     final Deque<String[]> exemplars = new ArrayDeque<>();
     final List<Ring> rings = new ArrayList<>();
+    /** The sketch key of the latest latency bucket and that bucket, kept in memory only (never stored). */
+    String sketchKey;
+    long sketchKeyBucket;
 
     void exemplar(String id, String traceId) {
         if (exemplars.size() == EXEMPLARS) {

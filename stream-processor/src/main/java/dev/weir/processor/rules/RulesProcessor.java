@@ -59,6 +59,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     private List<Rule> logRules = List.of();
     private final Map<String, Integer> groups = new HashMap<>();
     private final Set<String> capWarned = new HashSet<>();
+    private final StateKeys stateKeys = new StateKeys();
     /**
      * Deserialized group states and latency sketches, by store key: decoding every rule's state
      * (and re-parsing a sketch protobuf) for every event was most of the rules' cost, and encoding
@@ -118,6 +119,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void use(RuleSet set) {
         rules = set;
+        stateKeys.clear();
         requestRules = set.rules().stream().filter(r -> r.signal().readsRequests()).toList();
         logRules = set.rules().stream().filter(r -> r.signal().readsLogs()).toList();
     }
@@ -159,7 +161,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             if (!RuleEngine.accepts(rule, in)) {
                 continue;
             }
-            String key = stateKey(rule, in);
+            String key = stateKeys.of(rule, in);
             GroupState s = stateCache.get(key);
             if (s == null) {
                 int n = groups.getOrDefault(rule.name(), 0);
@@ -178,7 +180,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             }
             RuleEngine.record(rule, s, in, bucket -> deleteSketch(sketchKey(key, bucket)));
             if (rule.signal() == Signal.LATENCY_QUANTILE) {
-                addToSketch(key, s.rings.get(0).bucket(in.timestamp()), in.durationMs());
+                addToSketch(latestSketchKey(key, s, s.rings.get(0).bucket(in.timestamp())), in.durationMs());
             }
             s.lastEventTime = Math.max(s.lastEventTime, in.timestamp());
             s.lastEventWall = wall;
@@ -215,8 +217,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         deleteSketches(key);
     }
 
-    private void addToSketch(String key, long bucket, double durationMs) {
-        String k = sketchKey(key, bucket);
+    private void addToSketch(String k, double durationMs) {
         DDSketch sketch = sketch(k);
         if (sketch == null) {
             sketch = LatencySketches.newSketch();
@@ -380,6 +381,15 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     static String ruleName(String stateKey) {
         int i = stateKey.indexOf(SEP);
         return i < 0 ? stateKey : stateKey.substring(0, i);
+    }
+
+    /** The sketch key of a group's bucket; the group keeps the latest one, as every event of the bucket needs it. */
+    private static String latestSketchKey(String stateKey, GroupState s, long bucket) {
+        if (s.sketchKey == null || s.sketchKeyBucket != bucket) {
+            s.sketchKey = sketchKey(stateKey, bucket);
+            s.sketchKeyBucket = bucket;
+        }
+        return s.sketchKey;
     }
 
     private static String sketchKey(String stateKey, long bucket) {

@@ -295,6 +295,17 @@ class RulesTopologyTest {
         }
 
         @Test
+        void shouldKeepOneSketchPerBucket() {
+            start(LATENCY); // 10m window: 10 s buckets
+            KeyValueStore<String, byte[]> sketches = d.driver.getKeyValueStore(RulesTopology.SKETCH_STORE);
+            for (int i = 0; i < 3; i++) {
+                send(RuleEvents.request("shop", 200, 100, at(10 * i))); // each in the next bucket
+            }
+            assertThat(all(sketches)).hasSize(3).allSatisfy(kv ->
+                    assertThat(LatencySketches.fromBytes(kv.value).getCount()).isEqualTo(1.0));
+        }
+
+        @Test
         void shouldIgnoreRequestsWithoutDuration() {
             start(LATENCY.replace("min_events: 20", "min_events: 1"));
             RequestEvent e = RuleEvents.request("shop", 200, 1, at(0));
