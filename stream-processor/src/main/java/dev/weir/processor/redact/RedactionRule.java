@@ -88,9 +88,17 @@ public record RedactionRule(String name, Pattern pattern, Function<MatchResult, 
      * @return the redacted text ({@code text} itself when nothing matched)
      */
     String apply(String text, int[] hits) {
-        if (!mayMatch.test(text)) {
-            return text;
-        }
+        return mayMatch.test(text) ? replace(text, hits) : text;
+    }
+
+    /**
+     * {@link #apply} without the {@code mayMatch} test, for a caller that already knows its answer is yes.
+     *
+     * @param text the text, not null
+     * @param hits receives one count per replaced match
+     * @return the redacted text ({@code text} itself when nothing matched)
+     */
+    String replace(String text, int[] hits) {
         Matcher m = pattern.matcher(text);
         StringBuilder out = null;
         int last = 0;

@@ -73,7 +73,7 @@ public final class Redactor {
             }
             RedactionRule r = rules.get(i);
             hits[0] = 0;
-            String next = r.apply(out, hits);
+            String next = screenBits[i] != 0 ? r.replace(out, hits) : r.apply(out, hits); // the screen answered mayMatch
             if (next != out) { // a replacement can make or break a later rule's marker: screen the new text
                 out = next;
                 screen = BuiltInRules.screen(out);
