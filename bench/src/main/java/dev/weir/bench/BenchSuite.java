@@ -455,7 +455,7 @@ public final class BenchSuite {
                 + "bytes, (b) a bare consume → Jackson parse → re-serialise → produce loop (the goal's baseline). Processor: "
                 + "`ProcessorApp` with normalise, redact, all measures and the default rule pack, %d stream thread(s) (the default: "
                 + "one per core), 100 ms commits, "
-                + "timed from RUNNING until the measuring stage counted every event. Each round runs (a), (b), exactly_once_v2, and "
+                + "timed from RUNNING until the measuring stage counted every event (events counted before RUNNING, which a first stream thread processes while the second is joining, are left out). Each round runs (a), (b), exactly_once_v2, and "
                 + "in the first %d round(s) at_least_once and, when the default is more than one thread, exactly_once_v2 with 1 "
                 + "stream thread; medians of %d rounds (at_least_once: of its runs). Every ratio is to the "
                 + "bare loop of the same round.", events, repeats, atLeastOnceRepeats, r.events(), ProcessorThroughputBenchmark.streamThreads(),
