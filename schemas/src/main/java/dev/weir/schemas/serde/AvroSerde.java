@@ -19,7 +19,6 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -46,10 +45,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * writes every field straight into a {@code ByteArrayOutputStream}, whose writes are synchronized,
  * and a clean event makes dozens of them. Buffered, a {@code RequestEvent} takes about 350 ns instead
  * of 620 ns (an in-process loop, stream-processor/BENCHMARKS.md round 6), which the processor pays
- * for every event.
+ * for every event. The record itself is written by a {@link CompiledWriter}, which makes the same
+ * encoder calls as Avro's {@code SpecificDatumWriter} without interpreting the schema per record.
  *
  * <p>Thread-safe: the serializer keeps its buffer and encoder in a thread-local and shares only the
- * schema's {@link DatumWriter} (as {@code BinaryMessageEncoder} does); Avro documents
+ * schema's writer (as {@code BinaryMessageEncoder} shares its {@link DatumWriter}); Avro documents
  * {@link BinaryMessageDecoder} as thread-safe. Create one per type and share it.
  *
  * @param <T> the generated record class
@@ -66,7 +66,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
 
     private final Class<T> type;
     private final Schema schema;
-    private final DatumWriter<T> writer;
+    private final CompiledWriter<T> writer;
     private final byte[] header;
     private final ThreadLocal<WriteBuffer> buffers = ThreadLocal.withInitial(WriteBuffer::new);
     private final BinaryMessageDecoder<T> decoder;
@@ -86,7 +86,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         // The class's own SpecificData carries its logical-type conversions (Instant etc.).
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
-        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.writer = new CompiledWriter<>(schema, model);
         this.header = header(SchemaNormalization.parsingFingerprint64(schema));
         this.decoder = new BinaryMessageDecoder<>(model, schema);
 
@@ -140,11 +140,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         }
         WriteBuffer buffer = buffers.get();
         try {
-            // configure first: reusing an encoder flushes what it still holds into its old stream
-            buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
+            // the encoder holds nothing here: the last record was flushed, or its buffer dropped
             buffer.out.reset();
             buffer.out.write(header, 0, HEADER_LENGTH);
-            writer.write(data, buffer.encoder);
+            try {
+                writer.write(data, buffer.encoder);
+            } catch (RuntimeException e) {
+                // the compiled writer only casts: Avro's writer gives the bytes or the error Avro would
+                buffer.discard();
+                buffer.out.write(header, 0, HEADER_LENGTH);
+                writer.writeWithAvro(data, buffer.encoder);
+            }
             buffer.encoder.flush();
             byte[] bytes = buffer.out.toByteArray();
             if (bytes.length > KEEP_BUFFER_BYTES) {
@@ -158,10 +164,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         }
     }
 
-    /** One thread's output stream and encoder, reused from record to record. */
+    /**
+     * One thread's output stream and encoder, reused from record to record. The encoder stays bound to the stream
+     * (binding it again, {@code EncoderFactory.binaryEncoder(out, reuse)}, makes a new sink and channel each time);
+     * only a record written halfway needs that, to drop what the encoder holds.
+     */
     private static final class WriteBuffer {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        BinaryEncoder encoder;
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+
+        /** Drops what the stream and the encoder hold of a record written halfway. */
+        void discard() {
+            // binding the encoder again flushes what it still holds into the stream, which is then emptied
+            encoder = EncoderFactory.get().binaryEncoder(out, encoder);
+            out.reset();
+        }
     }
 
     private static byte[] header(long fingerprint) {
