@@ -58,8 +58,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code weir_measured_logs_total}; the commit of the last transaction, at most one 100 ms commit
  * interval, is not included). Events counted before RUNNING are left out of the rate: with more than
  * one stream thread, the first thread runs its tasks while the others are still joining, and in
- * 1M-event runs that was up to 180 000 events done before the clock started. The bare loop is timed from its first record to the producer's last
- * acknowledgement.
+ * 1M-event runs that was up to 180 000 events done before the clock started. The bare loop is timed
+ * from its first record to the producer's last acknowledgement.
  */
 public final class ProcessorThroughputBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -437,7 +437,8 @@ public final class ProcessorThroughputBenchmark {
         // still starting (it is RUNNING once every thread is): those events, and the time they took, are left out.
         double before = progress.applyAsDouble(app);
         if (before >= total) {
-            throw new IllegalStateException("The processor " + what + " all " + total + " events before it was RUNNING: too few events to time");
+            throw new IllegalStateException("The processor " + what + " all " + total
+                    + " events before it was RUNNING: too few events to time");
         }
         long deadline = started + TimeUnit.MINUTES.toNanos(10);
         while (progress.applyAsDouble(app) < total) {
