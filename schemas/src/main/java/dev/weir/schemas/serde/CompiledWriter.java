@@ -3,9 +3,12 @@ package dev.weir.schemas.serde;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.ConcurrentModificationException;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Conversion;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
@@ -66,16 +69,19 @@ final class CompiledWriter<T> {
      */
     CompiledWriter(Schema schema, SpecificData model) {
         this.avro = new AvroWriter<>(schema, model);
-        this.root = node(schema, model);
+        // the records whose nodes are being built: a record that contains itself is left to Avro's writer there
+        this.root = node(schema, model, Collections.newSetFromMap(new IdentityHashMap<>()));
     }
 
+
     /**
-     * Writes {@code record} to {@code out}. Callers discard what {@code out} holds when this throws.
+     * Writes {@code record} to {@code out}. When this throws, callers discard what {@code out} holds and write the
+     * record with {@link #writeWithAvro}, for Avro's bytes or Avro's error.
      *
      * @param record the record
      * @param out    the encoder
      * @throws IOException      when the encoder fails
-     * @throws RuntimeException Avro's own error when the record does not fit its schema
+     * @throws RuntimeException a cast or null error, when a value is not of the class the tree expects
      */
     void write(T record, Encoder out) throws IOException {
         root.write(record, out);
@@ -89,28 +95,32 @@ final class CompiledWriter<T> {
         avro.write(record, out);
     }
 
-    private Node node(Schema schema, SpecificData model) {
+    private Node node(Schema schema, SpecificData model, Set<Schema> building) {
         LogicalType logicalType = schema.getLogicalType();
         if (logicalType != null) {
             Conversion<?> conversion = model.getConversionFor(logicalType);
             if (conversion != null) {
-                Node raw = plain(schema, model);
+                Node raw = plain(schema, model, building);
                 return (value, out) -> raw.write(Conversions.convertToRawType(value, schema, logicalType, conversion), out);
             }
         }
-        return plain(schema, model);
+        return plain(schema, model, building);
     }
 
-    private Node plain(Schema schema, SpecificData model) {
+    private Node plain(Schema schema, SpecificData model, Set<Schema> building) {
         switch (schema.getType()) {
             case RECORD: {
+                if (!building.add(schema)) {
+                    return (value, out) -> avro.writeValue(schema, value, out);
+                }
                 List<Schema.Field> fields = schema.getFields();
                 Node[] nodes = new Node[fields.size()];
                 int[] positions = new int[fields.size()];
                 for (int i = 0; i < nodes.length; i++) {
-                    nodes[i] = node(fields.get(i).schema(), model);
+                    nodes[i] = node(fields.get(i).schema(), model, building);
                     positions[i] = fields.get(i).pos();
                 }
+                building.remove(schema);
                 return (value, out) -> {
                     IndexedRecord record = (IndexedRecord) value;
                     for (int i = 0; i < nodes.length; i++) {
@@ -126,7 +136,7 @@ final class CompiledWriter<T> {
                     return (value, out) -> avro.writeValue(schema, value, out);
                 }
                 int other = 1 - nullBranch;
-                Node node = node(branches.get(other), model);
+                Node node = node(branches.get(other), model, building);
                 return (value, out) -> {
                     if (value == null) {
                         out.writeIndex(nullBranch);
@@ -155,7 +165,7 @@ final class CompiledWriter<T> {
             case ENUM:
                 return (value, out) -> out.writeEnum(((Enum<?>) value).ordinal());
             case ARRAY: {
-                Node element = node(schema.getElementType(), model);
+                Node element = node(schema.getElementType(), model, building);
                 return (value, out) -> {
                     Collection<?> items = (Collection<?>) value;
                     long size = items.size();
@@ -174,7 +184,7 @@ final class CompiledWriter<T> {
                 };
             }
             case MAP: {
-                Node mapValue = node(schema.getValueType(), model);
+                Node mapValue = node(schema.getValueType(), model, building);
                 return (value, out) -> {
                     Map<?, ?> map = (Map<?, ?>) value;
                     int size = map.size();

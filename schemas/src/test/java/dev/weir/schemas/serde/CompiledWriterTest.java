@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -150,6 +151,27 @@ class CompiledWriterTest {
             default:
                 throw new AssertionError("No Weir schema has a " + schema.getType() + "; add it here");
         }
+    }
+
+    @Test
+    void aRecordThatContainsItselfIsWrittenAsAvroWritesIt() {
+        Schema node = new Schema.Parser().parse("""
+                {"type": "record", "name": "Link", "fields": [
+                  {"name": "value", "type": "int"},
+                  {"name": "next", "type": ["null", "Link"]}]}""");
+        GenericData.Record last = new GenericData.Record(node);
+        last.put("value", 3);
+        GenericData.Record middle = new GenericData.Record(node);
+        middle.put("value", -2);
+        middle.put("next", last);
+        GenericData.Record first = new GenericData.Record(node);
+        first.put("value", 1);
+        first.put("next", middle);
+        SpecificData model = new SpecificData();
+
+        byte[] avro = body(first, (r, encoder) -> new SpecificDatumWriter<GenericData.Record>(node, model).write(r, encoder));
+        byte[] compiled = body(first, (r, encoder) -> new CompiledWriter<GenericData.Record>(node, model).write(r, encoder));
+        assertThat(compiled).isEqualTo(avro).hasSize(6);
     }
 
     @Test
