@@ -35,8 +35,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * writer for that part of the record. The tree only casts: a value it cannot write (a null in a non-null field, a
  * value of another class, such as a stringable class or a generic enum symbol Avro would accept) throws, and the
  * caller writes the record again from the start with {@link #writeWithAvro}, which gives Avro's bytes or Avro's
- * own error. {@code AvroSerdeTest} requires the same bytes as Avro's encoder for random records of every
- * Weir schema.
+ * own error. {@code CompiledWriterTest} requires the same bytes as Avro's writer for random records of every
+ * Weir schema, from this tree alone and through {@link AvroSerde}.
  *
  * <p>Thread-safe: the tree is immutable.
  *
