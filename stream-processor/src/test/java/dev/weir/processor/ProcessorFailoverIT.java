@@ -136,7 +136,19 @@ class ProcessorFailoverIT {
             // read there (and, from the killed instance, only after the failover): a service's events are not in
             // order. Close the window only once everything sent is measured and committed, or the closing event
             // would overtake them and they would count as late (grace 0), as event time wants.
+            // Committed offsets alone do not say so: the killed instance's open transaction holds the last stable
+            // offset of the repartition partitions it wrote to until the broker aborts it (transaction timeout, up
+            // to ~20 s), and what the survivor repartitions meanwhile sits behind it, invisible to read_committed
+            // offsets and consumers alike. So wait also for the survivor to have measured every request.
             Poll.until(DEADLINE, () -> uncommitted() == 0, () -> "the survivor to commit every raw and repartitioned record");
+            Map<String, Long> measured = new TreeMap<>();
+            Poll.until(DEADLINE, () -> {
+                for (Map.Entry<String, Expected> e : expected.entrySet()) {
+                    HttpResponse<String> r = get(portA, "/api/v1/services/" + e.getKey());
+                    measured.put(e.getKey(), r.statusCode() == 200 ? hourView(JSON.readTree(r.body())).get("requests").asLong() : -1);
+                }
+                return expected.entrySet().stream().allMatch(e -> measured.get(e.getKey()) == e.getValue().requests());
+            }, () -> "the survivor to have measured every request sent; have " + measured);
             // one later event per service moves each task's event-time clock past the window (grace 0)
             for (String service : expected.keySet()) {
                 producer.send(rawRequest(service, 200, Instant.now()));
