@@ -143,9 +143,8 @@ class ProcessorFailoverIT {
             Poll.until(DEADLINE, () -> uncommitted() == 0, () -> "the survivor to commit every raw and repartitioned record");
             Map<String, Long> measured = new TreeMap<>();
             Poll.until(DEADLINE, () -> {
-                for (Map.Entry<String, Expected> e : expected.entrySet()) {
-                    HttpResponse<String> r = get(portA, "/api/v1/services/" + e.getKey());
-                    measured.put(e.getKey(), r.statusCode() == 200 ? hourView(JSON.readTree(r.body())).get("requests").asLong() : -1);
+                for (String service : expected.keySet()) {
+                    measured.put(service, hourView(portA, service).get("requests").asLong());
                 }
                 return expected.entrySet().stream().allMatch(e -> measured.get(e.getKey()) == e.getValue().requests());
             }, () -> "the survivor to have measured every request sent; have " + measured);
@@ -167,7 +166,7 @@ class ProcessorFailoverIT {
         for (Map.Entry<String, Expected> e : expected.entrySet()) {
             Poll.until(DEADLINE, () -> status(portA, "/api/v1/services/" + e.getKey()) == 200,
                     () -> "the survivor to answer for " + e.getKey());
-            JsonNode hour = hourView(JSON.readTree(get(portA, "/api/v1/services/" + e.getKey()).body()));
+            JsonNode hour = hourView(portA, e.getKey());
             // the window plus the one event that closed it
             assertThat(hour.get("requests").asLong()).as(e.getKey()).isEqualTo(e.getValue().requests() + 1);
             assertThat(hour.get("errors5xx").asLong()).as(e.getKey()).isEqualTo(e.getValue().errors5xx());
@@ -252,6 +251,15 @@ class ProcessorFailoverIT {
             }, () -> "the end of " + Topics.STATS_ERRORS);
         }
         return out;
+    }
+
+    /** The 1h view of {@code service} from the instance at {@code port}; an IOException unless it answers 200. */
+    JsonNode hourView(int port, String service) throws IOException {
+        HttpResponse<String> r = get(port, "/api/v1/services/" + service);
+        if (r.statusCode() != 200) {
+            throw new IOException("instance :" + port + " answered " + r.statusCode() + " for " + service + ": " + r.body());
+        }
+        return hourView(JSON.readTree(r.body()));
     }
 
     static JsonNode hourView(JsonNode stats) {
