@@ -281,7 +281,13 @@ public final class ProcessorApp implements AutoCloseable {
         return builder.build();
     }
 
-    private Properties streamsProperties(DeadLetterPublisher publisher, HostInfo self) {
+    /**
+     * @param config the processor's settings
+     * @return the Kafka Streams settings that decide how the processor runs its record loop: application id, bootstrap
+     *         servers, processing guarantee, state directory, stream threads and commit interval (the benchmarks run other
+     *         topologies with the same)
+     */
+    public static Properties coreStreamsProperties(ProcessorConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -289,6 +295,11 @@ public final class ProcessorApp implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        return p;
+    }
+
+    private Properties streamsProperties(DeadLetterPublisher publisher, HostInfo self) {
+        Properties p = coreStreamsProperties(config);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplication());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());

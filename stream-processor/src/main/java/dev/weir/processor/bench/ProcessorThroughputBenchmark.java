@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,7 +42,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Events per second through the whole processor ({@link ProcessorApp} with normalise, measures
  * and rules; exactly_once_v2, then at_least_once) against two baselines over the same raw topics
  * in the same run: a bare consumer that only reads the bytes, and a bare consume → Jackson parse →
- * produce loop (the goal's baseline). Each figure is the median of {@code repeats} runs (at_least_once
+ * produce loop (the goal's baseline). A third run does the bare loop's work as a Kafka Streams application
+ * under exactly_once_v2 with the processor's settings ({@link StreamsFloor}): the part of the distance to the bare loop
+ * that is the framework rather than Weir's work. Each figure is the median of {@code repeats} runs (at_least_once
  * may run fewer times, see {@link #run(String, int, int, int, Path, PrintStream)}); each processor run
  * has a new application id and starts on empty output topics (deleted and re-created), so every run
  * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default: the processor's
@@ -76,12 +79,14 @@ public final class ProcessorThroughputBenchmark {
      * @param events    events in the raw topics (each run processes all of them)
      * @param consumeOnly runs of a bare consumer that only reads the bytes
      * @param bare      bare loop runs (consume → Jackson parse → produce)
+     * @param streamsFloor runs of the bare loop's work as a Kafka Streams application ({@link StreamsFloor}) under
+     *                  exactly_once_v2, with the processor's stream threads and commit interval
      * @param exactlyOnce processor runs under exactly_once_v2
      * @param atLeastOnce processor runs under at_least_once
      * @param exactlyOnceOneThread processor runs under exactly_once_v2 with one stream thread, run in the same rounds as
      *                  at_least_once when the processor has more threads (else empty): what the extra threads bring
      */
-    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> exactlyOnce, List<Double> atLeastOnce,
+    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> streamsFloor, List<Double> exactlyOnce, List<Double> atLeastOnce,
                          List<Double> exactlyOnceOneThread) {
         /** @return median events/s of the bare consumer that only reads the bytes */
         public double consumeOnlyMedian() {
@@ -91,6 +96,11 @@ public final class ProcessorThroughputBenchmark {
         /** @return median events/s of the bare loop */
         public double bareMedian() {
             return median(bare);
+        }
+
+        /** @return median events/s of the bare loop's work in Kafka Streams under exactly_once_v2 */
+        public double streamsFloorMedian() {
+            return median(streamsFloor);
         }
 
         /** @return median events/s under exactly_once_v2 */
@@ -110,10 +120,10 @@ public final class ProcessorThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx)"
-                    + " exactly_once_v2-1-thread=%.0f/s runs: bare=%s eos=%s alos=%s eos-1-thread=%s",
-                    events, consumeOnlyMedian(), bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
-                    atLeastOnceMedian() / bareMedian(), exactlyOnceOneThreadMedian(), rounded(bare), rounded(exactlyOnce),
+            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s streams-floor=%.0f/s (%.2fx) exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx)"
+                    + " exactly_once_v2-1-thread=%.0f/s runs: bare=%s floor=%s eos=%s alos=%s eos-1-thread=%s",
+                    events, consumeOnlyMedian(), bareMedian(), streamsFloorMedian(), streamsFloorMedian() / bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
+                    atLeastOnceMedian() / bareMedian(), exactlyOnceOneThreadMedian(), rounded(bare), rounded(streamsFloor), rounded(exactlyOnce),
                     rounded(atLeastOnce), rounded(exactlyOnceOneThread));
         }
 
@@ -181,6 +191,7 @@ public final class ProcessorThroughputBenchmark {
             out.printf("raw events: %d%n", total);
             List<Double> consumeOnly = new ArrayList<>();
             List<Double> bare = new ArrayList<>();
+            List<Double> floor = new ArrayList<>();
             List<Double> eos = new ArrayList<>();
             List<Double> alos = new ArrayList<>();
             List<Double> eosOneThread = new ArrayList<>();
@@ -189,6 +200,8 @@ public final class ProcessorThroughputBenchmark {
                 out.printf("consume-only run %d: %.0f events/s%n", i + 1, consumeOnly.get(i));
                 bare.add(bare(bootstrap, total));
                 out.printf("bare loop run %d: %.0f events/s%n", i + 1, bare.get(i));
+                floor.add(streamsFloor(bootstrap, "exactly_once_v2", streamThreads(), total, dir.resolve("floor-" + i)));
+                out.printf("Kafka Streams floor exactly_once_v2 run %d: %.0f events/s%n", i + 1, floor.get(i));
                 for (String guarantee : i < atLeastOnceRepeats ? List.of("exactly_once_v2", "at_least_once") : List.of("exactly_once_v2")) {
                     resetOutputs(admin);
                     double rate = processor(bootstrap, guarantee, streamThreads(), total, dir.resolve(guarantee + "-" + i));
@@ -202,7 +215,7 @@ public final class ProcessorThroughputBenchmark {
                     out.printf("processor exactly_once_v2 with 1 stream thread run %d: %.0f events/s%n", i + 1, rate);
                 }
             }
-            return new Result(total, consumeOnly, bare, eos, alos, eosOneThread);
+            return new Result(total, consumeOnly, bare, floor, eos, alos, eosOneThread);
         }
     }
 
@@ -406,16 +419,23 @@ public final class ProcessorThroughputBenchmark {
     }
 
     static double processor(String bootstrap, String guarantee, int threads, long total, Path stateDir) throws InterruptedException {
-        ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
-                .withApplicationId("bench-" + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .withProcessingGuarantee(guarantee).withStreamThreads(threads);
-        Long commitMs = Long.getLong("weir.bench.commit-interval-ms");
-        if (commitMs != null) {
-            config = config.withCommitInterval(Duration.ofMillis(commitMs));
-        }
-        try (ProcessorApp app = new ProcessorApp(config, Clock.systemUTC())) {
+        try (ProcessorApp app = new ProcessorApp(config(bootstrap, "bench-", guarantee, threads, stateDir), Clock.systemUTC())) {
             return eventsPerSecond(app, ProcessorThroughputBenchmark::measured, total, "measured");
         }
+    }
+
+    /** One run of {@link StreamsFloor}: the bare loop's work in Kafka Streams, with a processor run's settings. */
+    static double streamsFloor(String bootstrap, String guarantee, int threads, long total, Path stateDir) throws InterruptedException {
+        return StreamsFloor.run(config(bootstrap, "bench-floor-", guarantee, threads, stateDir), BARE_OUT, total);
+    }
+
+    /** The settings of a processor run: a new application id, {@code weir.bench.commit-interval-ms} when set. */
+    private static ProcessorConfig config(String bootstrap, String idPrefix, String guarantee, int threads, Path stateDir) {
+        ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
+                .withApplicationId(idPrefix + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .withProcessingGuarantee(guarantee).withStreamThreads(threads);
+        Long commitMs = Long.getLong("weir.bench.commit-interval-ms");
+        return commitMs == null ? config : config.withCommitInterval(Duration.ofMillis(commitMs));
     }
 
     /**
@@ -431,20 +451,38 @@ public final class ProcessorThroughputBenchmark {
      */
     static double eventsPerSecond(ProcessorApp app, ToDoubleFunction<ProcessorApp> progress, long total, String what)
             throws InterruptedException {
-        app.start();
+        return eventsPerSecond(app::start, () -> progress.applyAsDouble(app), total, "The processor " + what);
+    }
+
+    /** Starts a Kafka Streams application and returns once it is RUNNING. */
+    @FunctionalInterface
+    interface Start {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Like {@link #eventsPerSecond(ProcessorApp, ToDoubleFunction, long, String)}, for any Kafka Streams application.
+     *
+     * @param start    starts the application, returning once it is RUNNING
+     * @param progress events done so far
+     * @param total    events to wait for
+     * @param what     who did what {@code progress} counts, for the timeout message
+     * @return events done after RUNNING per second
+     * @throws IllegalStateException when the total is not reached within 10 minutes, or was reached before RUNNING
+     */
+    static double eventsPerSecond(Start start, DoubleSupplier progress, long total, String what) throws InterruptedException {
+        start.run();
         long started = System.nanoTime();
         // With more than one stream thread, a thread runs its tasks as soon as it has them, while the client is
         // still starting (it is RUNNING once every thread is): those events, and the time they took, are left out.
-        double before = progress.applyAsDouble(app);
+        double before = progress.getAsDouble();
         if (before >= total) {
-            throw new IllegalStateException("The processor " + what + " all " + total
-                    + " events before it was RUNNING: too few events to time");
+            throw new IllegalStateException(what + " all " + total + " events before it was RUNNING: too few events to time");
         }
         long deadline = started + TimeUnit.MINUTES.toNanos(10);
-        while (progress.applyAsDouble(app) < total) {
+        while (progress.getAsDouble() < total) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The processor " + what + " " + progress.applyAsDouble(app) + " of " + total
-                        + " events in 10 minutes");
+                throw new IllegalStateException(what + " " + progress.getAsDouble() + " of " + total + " events in 10 minutes");
             }
             Thread.sleep(20); // sampling interval of the progress check, not synchronisation
         }
