@@ -424,6 +424,7 @@ public final class BenchSuite {
         for (int i = 1; i < snaps.size(); i++) {
             String mode = snaps.get(i).line().startsWith("consume-only") ? "bare consumer"
                     : snaps.get(i).line().startsWith("bare") ? "bare loop"
+                    : snaps.get(i).line().startsWith("transactional bare") ? "transactional bare loop"
                     : snaps.get(i).line().startsWith("Kafka Streams floor") ? "Kafka Streams floor"
                     : snaps.get(i).line().contains("1 stream thread") ? "processor exactly_once_v2, 1 thread"
                     : snaps.get(i).line().contains("exactly_once_v2") ? "processor exactly_once_v2"
@@ -436,12 +437,14 @@ public final class BenchSuite {
         List<Double> eosRatios = new ArrayList<>();
         List<Double> alosRatios = new ArrayList<>();
         List<Double> consumeRatios = new ArrayList<>();
+        List<Double> txRatios = new ArrayList<>();
         List<Double> floorRatios = new ArrayList<>();
         List<Double> eosToFloor = new ArrayList<>();
         List<Double> oneThreadRatios = new ArrayList<>();
         for (int i = 0; i < r.bare().size(); i++) {
             eosRatios.add(r.exactlyOnce().get(i) / r.bare().get(i));
             consumeRatios.add(r.consumeOnly().get(i) / r.bare().get(i));
+            txRatios.add(r.bareTransactional().get(i) / r.bare().get(i));
             floorRatios.add(r.streamsFloor().get(i) / r.bare().get(i));
             eosToFloor.add(r.exactlyOnce().get(i) / r.streamsFloor().get(i));
         }
@@ -457,12 +460,14 @@ public final class BenchSuite {
         m.linef("`ProcessorThroughputBenchmark.run(bootstrap, %d, %d, %d, …)` against the suite's broker (fresh topics): %,d realistic raw "
                 + "events (65%% requests, 5%% logins, 30%% ECS logs with stack traces and e-mail addresses to redact; 20 services) "
                 + "pre-loaded on `weir.raw.*` (3 partitions). Baselines over the same topics: (a) a bare consumer that only reads the "
-                + "bytes, (b) a bare consume → Jackson parse → re-serialise → produce loop (the goal's baseline), (c) the same "
+                + "bytes, (b) a bare consume → Jackson parse → re-serialise → produce loop (the goal's baseline), (c) loop (b) made "
+                + "exactly-once by hand: a transactional producer, and the consumed offsets committed in the transaction every "
+                + "commit interval (what the guarantee itself costs), (d) the same "
                 + "work as (b) done by a Kafka Streams application under exactly_once_v2 with the processor's stream threads and "
-                + "commit interval (`StreamsFloor`: no state, no internal topics), which shows what the framework alone costs. Processor: "
+                + "commit interval (`StreamsFloor`: no state, no internal topics; what the framework adds). Processor: "
                 + "`ProcessorApp` with normalise, redact, all measures and the default rule pack, %d stream thread(s) (the default: "
                 + "one per core), 100 ms commits, "
-                + "timed from RUNNING until the measuring stage counted every event (events counted before RUNNING, which a first stream thread processes while the second is joining, are left out). Each round runs (a), (b), (c), exactly_once_v2, and "
+                + "timed from RUNNING until the measuring stage counted every event (events counted before RUNNING, which a first stream thread processes while the second is joining, are left out). Each round runs (a), (b), (c), (d), exactly_once_v2, and "
                 + "in the first %d round(s) at_least_once and, when the default is more than one thread, exactly_once_v2 with 1 "
                 + "stream thread; medians of %d rounds (at_least_once: of its runs). Every ratio is to the "
                 + "bare loop of the same round.", events, repeats, atLeastOnceRepeats, r.events(), ProcessorThroughputBenchmark.streamThreads(),
@@ -471,7 +476,10 @@ public final class BenchSuite {
         rows.add(List.of("(a) bare consumer, bytes only", rates(r.consumeOnly()), perSecond(r.consumeOnlyMedian()),
                 String.format(Locale.ROOT, "%.2f", Summary.median(consumeRatios)), cpuText(cpuByMode.get("bare consumer"))));
         rows.add(List.of("(b) bare loop", rates(r.bare()), perSecond(r.bareMedian()), "1.00", cpuText(cpuByMode.get("bare loop"))));
-        rows.add(List.of("(c) Kafka Streams floor: (b)'s work in Kafka Streams, exactly_once_v2", rates(r.streamsFloor()),
+        rows.add(List.of("(c) bare loop in transactions (exactly-once by hand, 1 thread)", rates(r.bareTransactional()),
+                perSecond(r.bareTransactionalMedian()), String.format(Locale.ROOT, "%.2f", Summary.median(txRatios)),
+                cpuText(cpuByMode.get("transactional bare loop"))));
+        rows.add(List.of("(d) Kafka Streams floor: (b)'s work in Kafka Streams, exactly_once_v2", rates(r.streamsFloor()),
                 perSecond(r.streamsFloorMedian()), String.format(Locale.ROOT, "%.2f", Summary.median(floorRatios)),
                 cpuText(cpuByMode.get("Kafka Streams floor"))));
         rows.add(List.of("processor exactly_once_v2", rates(r.exactlyOnce()), perSecond(r.exactlyOnceMedian()),
@@ -489,11 +497,12 @@ public final class BenchSuite {
                 + "also holds re-creating the output topics and starting Kafka Streams; the JVM figure of the bare loop holds its "
                 + "consumer and producer.").blank();
         double floor = Summary.median(floorRatios);
-        m.linef("The processor under exactly_once_v2 runs at %.2f× of (c), the bare loop's work in the same framework with the "
-                + "same guarantee (median of per-round ratios). (c) itself is %.2f× of (b), so", Summary.median(eosToFloor), floor)
+        m.linef("Where the distance from (b) goes (medians of per-round ratios): exactly-once by hand, (c), runs at %.2f× of (b); "
+                + "the same work in Kafka Streams, (d), at %.2f× of (b); the processor at %.2f× of (d), the bare loop's work in the "
+                + "same framework with the same guarantee. So", Summary.median(txRatios), floor, Summary.median(eosToFloor))
                 .line(floor <= 0.5 ? "no Kafka Streams application under exactly_once_v2 reaches the goal (0.5× of (b)) in this run, "
                         + "whatever it does per event."
-                        : String.format(Locale.ROOT, "the goal, 0.5× of (b), means running at %.2f× of (c): Weir's own work (normalise, "
+                        : String.format(Locale.ROOT, "the goal, 0.5× of (b), means running at %.2f× of (d): Weir's own work (normalise, "
                         + "redact, measures, rules, their state) could add at most %.0f%% to the framework's cost per event.",
                         0.5 / floor, 100 * (floor / 0.5 - 1))).blank();
         m.line("What exactly-once costs: compare the two processor rows (same events, same commit interval); where the processor "

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -31,8 +33,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,9 +47,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Events per second through the whole processor ({@link ProcessorApp} with normalise, measures
  * and rules; exactly_once_v2, then at_least_once) against two baselines over the same raw topics
  * in the same run: a bare consumer that only reads the bytes, and a bare consume → Jackson parse →
- * produce loop (the goal's baseline). A third run does the bare loop's work as a Kafka Streams application
- * under exactly_once_v2 with the processor's settings ({@link StreamsFloor}): the part of the distance to the bare loop
- * that is the framework rather than Weir's work. Each figure is the median of {@code repeats} runs (at_least_once
+ * produce loop (the goal's baseline). Two more runs split the distance from the bare loop to the processor: the bare
+ * loop in transactions committed with its consumed offsets every commit interval, by hand (what exactly-once itself
+ * costs), and the bare loop's work as a Kafka Streams application under exactly_once_v2 with the processor's settings
+ * ({@link StreamsFloor}: what the framework adds). What is left after that is Weir's own work. Each figure is the median of {@code repeats} runs (at_least_once
  * may run fewer times, see {@link #run(String, int, int, int, Path, PrintStream)}); each processor run
  * has a new application id and starts on empty output topics (deleted and re-created), so every run
  * does the same work. {@code -Dweir.bench.stream-threads=N} sets the processor's stream threads (default: the processor's
@@ -79,6 +85,8 @@ public final class ProcessorThroughputBenchmark {
      * @param events    events in the raw topics (each run processes all of them)
      * @param consumeOnly runs of a bare consumer that only reads the bytes
      * @param bare      bare loop runs (consume → Jackson parse → produce)
+     * @param bareTransactional runs of the bare loop in transactions committed with the consumed offsets every commit
+     *                  interval, by hand (what exactly-once costs without Kafka Streams)
      * @param streamsFloor runs of the bare loop's work as a Kafka Streams application ({@link StreamsFloor}) under
      *                  exactly_once_v2, with the processor's stream threads and commit interval
      * @param exactlyOnce processor runs under exactly_once_v2
@@ -86,7 +94,8 @@ public final class ProcessorThroughputBenchmark {
      * @param exactlyOnceOneThread processor runs under exactly_once_v2 with one stream thread, run in the same rounds as
      *                  at_least_once when the processor has more threads (else empty): what the extra threads bring
      */
-    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> streamsFloor, List<Double> exactlyOnce, List<Double> atLeastOnce,
+    public record Result(long events, List<Double> consumeOnly, List<Double> bare, List<Double> bareTransactional,
+                         List<Double> streamsFloor, List<Double> exactlyOnce, List<Double> atLeastOnce,
                          List<Double> exactlyOnceOneThread) {
         /** @return median events/s of the bare consumer that only reads the bytes */
         public double consumeOnlyMedian() {
@@ -96,6 +105,11 @@ public final class ProcessorThroughputBenchmark {
         /** @return median events/s of the bare loop */
         public double bareMedian() {
             return median(bare);
+        }
+
+        /** @return median events/s of the bare loop in transactions */
+        public double bareTransactionalMedian() {
+            return median(bareTransactional);
         }
 
         /** @return median events/s of the bare loop's work in Kafka Streams under exactly_once_v2 */
@@ -120,10 +134,11 @@ public final class ProcessorThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s streams-floor=%.0f/s (%.2fx) exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx)"
-                    + " exactly_once_v2-1-thread=%.0f/s runs: bare=%s floor=%s eos=%s alos=%s eos-1-thread=%s",
-                    events, consumeOnlyMedian(), bareMedian(), streamsFloorMedian(), streamsFloorMedian() / bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
-                    atLeastOnceMedian() / bareMedian(), exactlyOnceOneThreadMedian(), rounded(bare), rounded(streamsFloor), rounded(exactlyOnce),
+            return String.format("events=%d consume-only=%.0f/s bare=%.0f/s bare-transactional=%.0f/s (%.2fx) streams-floor=%.0f/s (%.2fx) exactly_once_v2=%.0f/s (%.2fx) at_least_once=%.0f/s (%.2fx)"
+                    + " exactly_once_v2-1-thread=%.0f/s runs: bare=%s bare-tx=%s floor=%s eos=%s alos=%s eos-1-thread=%s",
+                    events, consumeOnlyMedian(), bareMedian(), bareTransactionalMedian(),
+                    bareTransactionalMedian() / bareMedian(), streamsFloorMedian(), streamsFloorMedian() / bareMedian(), exactlyOnceMedian(), exactlyOnceMedian() / bareMedian(), atLeastOnceMedian(),
+                    atLeastOnceMedian() / bareMedian(), exactlyOnceOneThreadMedian(), rounded(bare), rounded(bareTransactional), rounded(streamsFloor), rounded(exactlyOnce),
                     rounded(atLeastOnce), rounded(exactlyOnceOneThread));
         }
 
@@ -191,6 +206,7 @@ public final class ProcessorThroughputBenchmark {
             out.printf("raw events: %d%n", total);
             List<Double> consumeOnly = new ArrayList<>();
             List<Double> bare = new ArrayList<>();
+            List<Double> bareTx = new ArrayList<>();
             List<Double> floor = new ArrayList<>();
             List<Double> eos = new ArrayList<>();
             List<Double> alos = new ArrayList<>();
@@ -200,6 +216,8 @@ public final class ProcessorThroughputBenchmark {
                 out.printf("consume-only run %d: %.0f events/s%n", i + 1, consumeOnly.get(i));
                 bare.add(bare(bootstrap, total));
                 out.printf("bare loop run %d: %.0f events/s%n", i + 1, bare.get(i));
+                bareTx.add(bareTransactional(bootstrap, total, commitInterval(bootstrap)));
+                out.printf("transactional bare loop run %d: %.0f events/s%n", i + 1, bareTx.get(i));
                 floor.add(streamsFloor(bootstrap, "exactly_once_v2", streamThreads(), total, dir.resolve("floor-" + i)));
                 out.printf("Kafka Streams floor exactly_once_v2 run %d: %.0f events/s%n", i + 1, floor.get(i));
                 for (String guarantee : i < atLeastOnceRepeats ? List.of("exactly_once_v2", "at_least_once") : List.of("exactly_once_v2")) {
@@ -215,7 +233,7 @@ public final class ProcessorThroughputBenchmark {
                     out.printf("processor exactly_once_v2 with 1 stream thread run %d: %.0f events/s%n", i + 1, rate);
                 }
             }
-            return new Result(total, consumeOnly, bare, floor, eos, alos, eosOneThread);
+            return new Result(total, consumeOnly, bare, bareTx, floor, eos, alos, eosOneThread);
         }
     }
 
@@ -357,26 +375,72 @@ public final class ProcessorThroughputBenchmark {
 
     /** Consume → Jackson parse → re-serialise → produce, until every raw event went through. */
     static double bare(String bootstrap, long total) throws Exception {
-        Map<String, Object> c = KafkaClients.consumer(bootstrap, "bench-bare-" + UUID.randomUUID());
+        return bareLoop(bootstrap, total, null);
+    }
+
+    /**
+     * The bare loop under exactly-once, by hand and without Kafka Streams: the same read_committed consumer and the same
+     * work, a transactional producer, and the consumed offsets sent to the open transaction, which is committed every
+     * {@code commitInterval}. That is what exactly_once_v2 asks of any consume → produce loop, so the distance from the
+     * bare loop to this one is the guarantee's own cost, and from this one to {@link StreamsFloor} the framework's.
+     */
+    static double bareTransactional(String bootstrap, long total, Duration commitInterval) throws Exception {
+        return bareLoop(bootstrap, total, Objects.requireNonNull(commitInterval, "commitInterval"));
+    }
+
+    /** @param commitInterval null for the plain loop (idempotent producer, no transactions, no offsets committed) */
+    private static double bareLoop(String bootstrap, long total, Duration commitInterval) throws Exception {
+        boolean transactional = commitInterval != null;
+        String name = transactional ? "bench-bare-tx" : "bench-bare";
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> c = KafkaClients.consumer(bootstrap, name + "-" + id);
         c.put("max.poll.records", 2000);
+        Map<String, Object> p = KafkaClients.producer(bootstrap, name);
+        if (transactional) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, name + "-" + id);
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "bench-bare"),
-                     new ByteArraySerializer(), new ByteArraySerializer())) {
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             consumer.subscribe(List.of(Topics.RAW_REQUESTS, Topics.RAW_LOGS));
+            if (transactional) {
+                producer.initTransactions();
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            boolean open = false;
             long seen = 0;
             long started = 0;
+            long committed = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (seen < total) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("The bare loop read " + seen + " of " + total + " events in 10 minutes");
+                    throw new IllegalStateException("The " + name + " loop read " + seen + " of " + total + " events in 10 minutes");
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (TopicPartition tp : records.partitions()) {
+                    List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
                     if (started == 0) {
                         started = System.nanoTime();
+                        committed = started;
                     }
-                    JsonNode parsed = JSON.readTree(r.value());
-                    producer.send(new ProducerRecord<>(BARE_OUT, r.key(), JSON.writeValueAsBytes(parsed)));
-                    seen++;
+                    if (transactional && !open) {
+                        producer.beginTransaction();
+                        open = true;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : batch) {
+                        JsonNode parsed = JSON.readTree(r.value());
+                        producer.send(new ProducerRecord<>(BARE_OUT, r.key(), JSON.writeValueAsBytes(parsed)));
+                    }
+                    seen += batch.size();
+                    if (transactional) {
+                        offsets.put(tp, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+                    }
+                }
+                if (open && (seen >= total || System.nanoTime() - committed >= commitInterval.toNanos())) {
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                    producer.commitTransaction();
+                    offsets.clear();
+                    open = false;
+                    committed = System.nanoTime();
                 }
             }
             producer.flush();
@@ -434,8 +498,13 @@ public final class ProcessorThroughputBenchmark {
         ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(stateDir)
                 .withApplicationId(idPrefix + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .withProcessingGuarantee(guarantee).withStreamThreads(threads);
+        return config.withCommitInterval(commitInterval(bootstrap));
+    }
+
+    /** @return the commit interval of these runs: {@code weir.bench.commit-interval-ms}, else the processor's default */
+    private static Duration commitInterval(String bootstrap) {
         Long commitMs = Long.getLong("weir.bench.commit-interval-ms");
-        return commitMs == null ? config : config.withCommitInterval(Duration.ofMillis(commitMs));
+        return commitMs == null ? ProcessorConfig.defaults(bootstrap).commitInterval() : Duration.ofMillis(commitMs);
     }
 
     /**
