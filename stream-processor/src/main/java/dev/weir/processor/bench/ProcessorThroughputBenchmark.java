@@ -34,8 +34,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Events per second through the whole processor ({@link ProcessorApp} with normalise, measures
- * and rules; exactly_once_v2, then at_least_once) against two baselines over the same raw topics
+ * and rules; exactly_once_v2, then at_least_once) against baselines over the same raw topics
  * in the same run: a bare consumer that only reads the bytes, and a bare consume → Jackson parse →
  * produce loop (the goal's baseline). Two more runs split the distance from the bare loop to the processor: the bare
  * loop in transactions committed with its consumed offsets every commit interval, by hand (what exactly-once itself
@@ -68,7 +68,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * interval, is not included). Events counted before RUNNING are left out of the rate: with more than
  * one stream thread, the first thread runs its tasks while the others are still joining, and in
  * 1M-event runs that was up to 180 000 events done before the clock started. The bare loop is timed
- * from its first record to the producer's last acknowledgement.
+ * from its first record to the producer's last acknowledgement, in transactions to the last commit.
  */
 public final class ProcessorThroughputBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
