@@ -3,14 +3,13 @@ package dev.weir.processor.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.common.kafka.Topics;
 import dev.weir.processor.ProcessorApp;
+import dev.weir.processor.StartupWatch;
 import dev.weir.processor.config.ProcessorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -72,20 +71,15 @@ final class StreamsFloor {
 
     /** Starts {@code streams} and returns once it is RUNNING. */
     private static void start(KafkaStreams streams) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicReference<KafkaStreams.State> ended = new AtomicReference<>();
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_SHUTDOWN) {
-                ended.compareAndSet(null, now);
-                done.countDown();
-            }
-        });
+        StartupWatch startup = new StartupWatch();
+        streams.setStateListener((now, before) -> startup.onChange(now));
         streams.start();
-        if (!done.await(2, TimeUnit.MINUTES)) {
+        KafkaStreams.State outcome = startup.await(Duration.ofMinutes(2));
+        if (outcome == null) {
             throw new IllegalStateException("Kafka Streams floor was not RUNNING within 2 minutes (state " + streams.state() + ")");
         }
-        if (ended.get() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("Kafka Streams floor stopped while starting (state " + ended.get() + ")");
+        if (outcome != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException("Kafka Streams floor stopped while starting (state " + outcome + ")");
         }
     }
 }
