@@ -32,6 +32,8 @@ final class ChildJvm {
             "(logback-classic|logback-core|slf4j-simple|slf4j-nop|slf4j-jdk14|slf4j-reload4j|slf4j-log4j12"
                     + "|log4j-slf4j-impl|log4j-slf4j2-impl|log4j-to-slf4j)-.*\\.jar");
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private ChildJvm() {
     }
 
@@ -51,12 +53,33 @@ final class ChildJvm {
         command.add(ChildMain.class.getName());
         command.add(mainClass);
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
         return builder.start();
+    }
+
+    /**
+     * The command run through {@code setsid}, in a session and process group of its own, when
+     * {@code setsid} exists (util-linux, on every Debian). A Ctrl-C in a terminal sends SIGINT
+     * to the terminal's foreground process group: without this the servers would stop at the
+     * same moment as the JVM that started them, and the components that JVM closes first would
+     * wait for a broker that is already gone. The parent stops its children itself, last, and
+     * they still die with it after a {@code kill -9}, because they watch their standard input.
+     * {@code setsid} execs the command in its own process (the child of a JVM never leads a
+     * process group), so {@link Process#pid()} stays the server's.
+     */
+    static List<String> inOwnSession(List<String> command) {
+        if (!Files.isExecutable(SETSID)) {
+            log.debug("{} is missing; {} runs in this process group and a Ctrl-C reaches it directly", SETSID, command.get(0));
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(command.size() + 1);
+        wrapped.add(SETSID.toString());
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /**

@@ -79,7 +79,7 @@ public final class ElasticsearchNode implements AutoCloseable {
     private final HttpClient http;
 
     private Process process; // guarded by this; the watchdog, null when not running
-    private Thread shutdownHook; // guarded by this
+    private final ServerShutdownHook shutdownHook = new ServerShutdownHook("weir-elasticsearch-shutdown"); // guarded by this
 
     private ElasticsearchNode(Path dataDir, Path home, Path nodeDir, String runAs, int httpPort, int transportPort) {
         this.dataDir = dataDir;
@@ -214,7 +214,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                 "-E", "xpack.ml.enabled=false",
                 // a nearly full developer disk must not turn indices read-only mid-test
                 "-E", "cluster.routing.allocation.disk.threshold_enabled=false"));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.inOwnSession(command))
                 // the JVM writes gc.log and hs_err files into its working directory
                 .directory(nodeDir.resolve("logs").toFile())
                 .redirectErrorStream(true)
@@ -225,8 +225,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         builder.environment().remove("ES_JAVA_OPTS");
         Process p = builder.start();
         process = p;
-        shutdownHook = new Thread(this::close, "weir-elasticsearch-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        shutdownHook.install(this::close);
         try {
             awaitReady(p);
         } catch (RuntimeException e) {
@@ -303,12 +302,16 @@ public final class ElasticsearchNode implements AutoCloseable {
     private void released() {
         closeWatchdogInput(); // after kill(): ends the watchdog's cat
         process = null;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // this JVM is shutting down, and the hook may be what is stopping the node
-        }
-        shutdownHook = null;
+        shutdownHook.remove();
+    }
+
+    /**
+     * From now on this node is stopped only by {@link #close()} (or, when this JVM dies, through
+     * its watched standard input), not by a JVM shutdown hook of its own: the JVM runs all hooks at
+     * once, so an owner whose own hook first closes what uses the node calls this.
+     */
+    synchronized void leaveShutdownToOwner() {
+        shutdownHook.leaveToOwner();
     }
 
     /** Kills an Elasticsearch left running on this node directory by an earlier, killed JVM. */

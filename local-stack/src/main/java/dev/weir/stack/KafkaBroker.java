@@ -55,7 +55,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final String clusterId;
 
     private Process process; // guarded by this; null when not running
-    private Thread shutdownHook; // guarded by this
+    private final ServerShutdownHook shutdownHook = new ServerShutdownHook("weir-kafka-broker-shutdown"); // guarded by this
 
     private KafkaBroker(Path dataDir, int port, int controllerPort) {
         this.dataDir = dataDir;
@@ -211,13 +211,12 @@ public final class KafkaBroker implements AutoCloseable {
                         "-Dlog4j2.configurationFile=" + dataDir.resolve("log4j2.properties").toUri()),
                 KafkaServerMain.class.getName(), List.of(clusterId, configFile.toString()));
         process = p;
-        shutdownHook = new Thread(() -> {
+        shutdownHook.install(() -> {
             p.toHandle().destroy();
             if (!awaitExit(p, Duration.ofSeconds(15))) {
                 p.destroyForcibly();
             }
-        }, "weir-kafka-broker-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        });
         try {
             awaitReady(p);
         } catch (RuntimeException e) {
@@ -259,12 +258,16 @@ public final class KafkaBroker implements AutoCloseable {
             log.debug("Closing the broker's standard input failed", e);
         }
         process = null;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // this JVM is shutting down, and the hook may be what is stopping the broker
-        }
-        shutdownHook = null;
+        shutdownHook.remove();
+    }
+
+    /**
+     * From now on this broker is stopped only by {@link #close()} (or, when this JVM dies, through
+     * its watched standard input), not by a JVM shutdown hook of its own: the JVM runs all hooks at
+     * once, so an owner whose own hook first closes what uses the broker calls this.
+     */
+    synchronized void leaveShutdownToOwner() {
+        shutdownHook.leaveToOwner();
     }
 
     private static boolean awaitExit(Process p, Duration timeout) {

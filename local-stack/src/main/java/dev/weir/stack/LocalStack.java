@@ -23,6 +23,7 @@ public final class LocalStack implements AutoCloseable {
     private ElasticsearchNode elasticsearch; // guarded by this
     private RuntimeException elasticsearchFailure; // guarded by this
     private boolean closed; // guarded by this
+    private boolean ownerStops; // guarded by this
 
     private LocalStack(Path baseDir, KafkaBroker kafka) {
         this.baseDir = baseDir;
@@ -87,6 +88,20 @@ public final class LocalStack implements AutoCloseable {
         return elasticsearch;
     }
 
+    /**
+     * From now on the servers stop only when {@link #close()} is called (or, if this JVM dies,
+     * with it), not from shutdown hooks of their own. The JVM runs every shutdown hook at the same
+     * time, so without this a Ctrl-C would stop the broker while the components using it are still
+     * closing. Call it when a shutdown hook of yours closes those components, then this stack.
+     */
+    public synchronized void leaveShutdownToOwner() {
+        ownerStops = true;
+        kafka.leaveShutdownToOwner();
+        if (elasticsearch != null) {
+            elasticsearch.leaveShutdownToOwner();
+        }
+    }
+
     /** @return the directory holding both servers' files */
     public Path baseDir() {
         return baseDir;
@@ -112,5 +127,8 @@ public final class LocalStack implements AutoCloseable {
 
     private synchronized void startElasticsearch() throws IOException {
         elasticsearch = ElasticsearchNode.start(baseDir.resolve("elasticsearch"));
+        if (ownerStops) {
+            elasticsearch.leaveShutdownToOwner();
+        }
     }
 }

@@ -3,21 +3,29 @@ package dev.weir.cli.up;
 import dev.weir.emitter.EmitterApp;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
-/** alert-emitter in {@code weir up}: routes every alert to the demo inbox and prints each notification. */
+/**
+ * alert-emitter in {@code weir up}: routes alerts as the user's alertmanager.yml says
+ * ({@code --alertmanager}), or else every alert to a demo inbox, and prints each notification.
+ */
 final class EmitterComponent implements UpComponent {
-    private final PrintWriter console;
+    private final StatusConsole console;
+    private final Path userConfig;
     private DemoInbox inbox;
     private EmitterApp app;
 
-    EmitterComponent(PrintWriter console) {
+    /**
+     * @param console where each notification is printed
+     * @param userConfig the user's alertmanager.yml, or null for the demo inbox
+     */
+    EmitterComponent(StatusConsole console, Path userConfig) {
         this.console = console;
+        this.userConfig = userConfig;
     }
 
     @Override
@@ -27,6 +35,13 @@ final class EmitterComponent implements UpComponent {
 
     @Override
     public void start(UpEnvironment env) throws IOException {
+        Path config = userConfig != null ? userConfig : demoConfig(env);
+        app = new EmitterApp(new EmitterApp.Settings(config, 9093, env.bootstrapServers(), null, null, Clock.systemUTC(),
+                line -> console.event("notification " + line))).start();
+    }
+
+    /** An alertmanager.yml that sends every alert to a new demo inbox. */
+    private Path demoConfig(UpEnvironment env) throws IOException {
         inbox = new DemoInbox();
         Path config = env.dataDir().resolve("emitter").resolve("alertmanager.yml");
         Files.createDirectories(config.getParent());
@@ -34,18 +49,16 @@ final class EmitterComponent implements UpComponent {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("WEIR_UP_INBOX_URL", inbox.url());
             Files.writeString(config, text);
         }
-        app = new EmitterApp(new EmitterApp.Settings(config, 9093, env.bootstrapServers(), null, null, Clock.systemUTC(),
-                line -> {
-                    console.println("\nnotification " + line);
-                    console.flush();
-                })).start();
+        return config;
     }
 
     @Override
     public List<String> whereToLook() {
-        return List.of(
-                "alert-emitter  http://127.0.0.1:" + app.port() + "/api/v2/alerts   (Alertmanager API; /metrics, /health/ready)",
-                "demo inbox     " + inbox.url() + "   (webhook receiver of the demo's alerts)");
+        String api = "alert-emitter  http://127.0.0.1:" + app.port() + "/api/v2/alerts   (Alertmanager API; /metrics, /health/ready)";
+        if (inbox == null) {
+            return List.of(api, "routing        " + userConfig);
+        }
+        return List.of(api, "demo inbox     " + inbox.url() + "   (webhook receiver of every alert)");
     }
 
     @Override

@@ -11,11 +11,23 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * stream-processor in {@code weir up}: normalise, measure and alert, HTTP on port 8080, with
- * the demo rule pack (the seeds' alerts with windows short enough to fire during a demo cycle).
+ * stream-processor in {@code weir up}: normalise, measure and alert, HTTP on port 8080, with the
+ * user's rules ({@code --rules}), else with the demo traffic the demo rule pack (the seeds'
+ * alerts with windows short enough to fire during a demo cycle), else the default pack.
  */
 final class ProcessorComponent implements UpComponent {
+    private final Path userRules;
+    private final boolean demo;
     private ProcessorApp app;
+
+    /**
+     * @param userRules a rules file or directory, or null
+     * @param demo whether the demo traffic runs
+     */
+    ProcessorComponent(Path userRules, boolean demo) {
+        this.userRules = userRules;
+        this.demo = demo;
+    }
 
     @Override
     public String name() {
@@ -24,17 +36,25 @@ final class ProcessorComponent implements UpComponent {
 
     @Override
     public void start(UpEnvironment env) throws IOException {
+        ProcessorConfig config = ProcessorConfig.defaults(env.bootstrapServers())
+                .withHttpPort(8080)
+                .withStateDir(env.dataDir().resolve("processor").resolve("state"))
+                .withRules(new ProcessorConfig.Rules(rules(env), null, Duration.ofSeconds(1)));
+        app = new ProcessorApp(config, Clock.systemUTC());
+        app.start();
+    }
+
+    /** The rules to load: the user's, the demo pack written out, or null for the default pack. */
+    private Path rules(UpEnvironment env) throws IOException {
+        if (userRules != null || !demo) {
+            return userRules;
+        }
         Path rules = env.dataDir().resolve("processor").resolve("demo-rules.yml");
         Files.createDirectories(rules.getParent());
         try (InputStream in = ProcessorComponent.class.getResourceAsStream("demo-rules.yml")) {
             Files.write(rules, in.readAllBytes());
         }
-        ProcessorConfig config = ProcessorConfig.defaults(env.bootstrapServers())
-                .withHttpPort(8080)
-                .withStateDir(env.dataDir().resolve("processor").resolve("state"))
-                .withRules(new ProcessorConfig.Rules(rules, null, Duration.ofSeconds(1)));
-        app = new ProcessorApp(config, Clock.systemUTC());
-        app.start();
+        return rules;
     }
 
     @Override

@@ -8,6 +8,9 @@ import dev.weir.cli.demo.DemoTraffic;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
+import dev.weir.emitter.config.AlertmanagerConfigLoader;
+import dev.weir.processor.rules.RuleException;
+import dev.weir.processor.rules.RuleSet;
 import dev.weir.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -37,9 +41,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code weir up}: the whole system on this machine. Starts a real Kafka broker and a real
  * Elasticsearch (local-stack), creates Weir's topics, starts every component, sends the demo
- * traffic and prints a live one-line status until Ctrl-C (or {@code --duration}), then stops
- * everything and leaves no process behind. Each run starts from an empty data directory, so
- * a second {@code weir up} right after needs no clean-up.
+ * traffic (unless {@code --no-demo}) and the user's own files ({@code --tail}), and prints a live
+ * one-line status until Ctrl-C (or {@code --duration}), then stops the demo, the components,
+ * Elasticsearch and Kafka, in that order, and leaves no process behind. The servers run in a
+ * process group of their own, so a Ctrl-C reaches only this JVM, which stops them last. Each run
+ * starts from an empty data directory, so a second {@code weir up} right after needs no clean-up.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run Weir end to end on this machine: broker, Elasticsearch, all components, demo traffic.")
@@ -53,6 +59,22 @@ public final class UpCommand implements Runnable {
     @Option(names = "--no-elasticsearch", description = "Start without Elasticsearch (faster; nothing is indexed).")
     boolean noElasticsearch;
 
+    @Option(names = "--no-demo", description = "Send no demo traffic: run Weir on your own logs (--tail, the agent's HTTP intake).")
+    boolean noDemo;
+
+    @Option(names = "--tail", paramLabel = "PATH[:PARSER[:SERVICE]]", converter = TailSpec.Converter.class,
+            description = "A file (or glob) for the agent to tail; PARSER json (default), nginx, apache or sshd;"
+                    + " SERVICE for events without one (default: the file name up to its first dot). Repeatable.")
+    List<TailSpec> tails = new ArrayList<>();
+
+    @Option(names = "--rules", paramLabel = "PATH",
+            description = "Alert rules file or directory for the processor (default: the demo pack with the demo, else the default pack).")
+    Path rules;
+
+    @Option(names = "--alertmanager", paramLabel = "FILE",
+            description = "alertmanager.yml for the emitter's routing and receivers (default: every alert to a local demo inbox).")
+    Path alertmanager;
+
     @Option(names = "--status-interval", defaultValue = "PT2S", description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
@@ -60,6 +82,7 @@ public final class UpCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     private final List<AutoCloseable> running = new ArrayList<>();
+    private StatusConsole console;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Open while the status loop runs; the shutdown hook waits for it before closing what the loop uses. */
@@ -69,6 +92,7 @@ public final class UpCommand implements Runnable {
     public void run() {
         validate();
         PrintWriter out = spec.commandLine().getOut();
+        console = new StatusConsole(out, StatusConsole.isTerminal());
         Path root = dir.toAbsolutePath();
         Path logFile = root.resolve("logs").resolve("weir.log");
         prepare(root, logFile);
@@ -86,11 +110,25 @@ public final class UpCommand implements Runnable {
         }
     }
 
-    /** Checks every option before anything starts. */
+    /** Checks every option, and reads the user's rules and routing, before anything starts. */
     private void validate() {
         demo.validate();
         if (statusInterval.toMillis() < 100) {
             throw new IllegalArgumentException("Invalid value " + statusInterval + " for --status-interval: must be at least PT0.1S");
+        }
+        if (rules != null) {
+            try {
+                RuleSet.load(rules);
+            } catch (RuleException e) {
+                throw new IllegalArgumentException("Invalid value " + rules + " for --rules: " + e.getMessage(), e);
+            }
+        }
+        if (alertmanager != null) {
+            try {
+                AlertmanagerConfigLoader.load(alertmanager, System.getenv());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("Invalid value " + alertmanager + " for --alertmanager: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -103,6 +141,7 @@ public final class UpCommand implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the local stack: " + e.getMessage(), e);
         }
+        stack.leaveShutdownToOwner(); // our hook stops it, after the components that use it
         running.add(stack);
         String bootstrap = stack.kafka().bootstrapServers();
         String esUrl = noElasticsearch ? null : stack.elasticsearch().httpUrl();
@@ -112,7 +151,8 @@ public final class UpCommand implements Runnable {
 
         UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
         List<String> where = new ArrayList<>();
-        for (UpComponent component : UpComponents.all(out, logFile)) {
+        UpOptions options = new UpOptions(!noDemo, tails, rules, alertmanager);
+        for (UpComponent component : UpComponents.all(console, logFile, options)) {
             out.println("weir up: starting " + component.name());
             out.flush();
             running.add(component);
@@ -124,15 +164,7 @@ public final class UpCommand implements Runnable {
             where.addAll(component.whereToLook());
         }
 
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "weir-demo"),
-                new StringSerializer(), new ByteArraySerializer());
-        running.add(producer);
-        DemoRunner runner = new DemoRunner(new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(),
-                new Random(), demo.cycle()), producer, demo.rate(), Duration.ZERO);
-        running.add(() -> runner.stopAndWait(Duration.ofSeconds(10)));
-        Thread demoThread = new Thread(runner, "weir-demo");
-        demoThread.setDaemon(true);
-        demoThread.start();
+        DemoRunner runner = noDemo ? null : startDemo(bootstrap);
 
         out.println();
         out.println("Where to look:");
@@ -142,27 +174,45 @@ public final class UpCommand implements Runnable {
         }
         where.forEach(line -> out.println("  " + line));
         out.println("  weir's logs    " + logFile);
+        if (noDemo) {
+            out.println("No demo traffic: send your own to the agent's intake or with --tail.");
+        }
         out.println("Press Ctrl-C to stop." + (demo.duration().isZero() ? "" : " Stops by itself after " + demo.duration() + "."));
         out.println();
         out.flush();
         StackStatus status = new StackStatus(admin, bootstrap, esUrl);
         running.add(status);
-        statusLoop(out, status, runner);
+        statusLoop(status, runner);
     }
 
-    private void statusLoop(PrintWriter out, StackStatus status, DemoRunner runner) {
+    /** Starts the demo traffic in a thread of its own; it is stopped first, before the components. */
+    private DemoRunner startDemo(String bootstrap) {
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "weir-demo"),
+                new StringSerializer(), new ByteArraySerializer());
+        // bounded: the producer's delivery timeout is unbounded, and nothing the demo sends is worth a hang
+        running.add(() -> producer.close(Duration.ofSeconds(5)));
+        DemoRunner runner = new DemoRunner(new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(),
+                new Random(), demo.cycle()), producer, demo.rate(), Duration.ZERO);
+        running.add(() -> runner.stopAndWait(Duration.ofSeconds(10)));
+        Thread demoThread = new Thread(runner, "weir-demo");
+        demoThread.setDaemon(true);
+        demoThread.start();
+        return runner;
+    }
+
+    private void statusLoop(StackStatus status, DemoRunner runner) {
         statusLoopRunning = new CountDownLatch(1);
         try {
             if (!stopping.get()) {
-                runStatusLoop(out, status, runner);
+                runStatusLoop(status, runner);
             }
         } finally {
+            console.endStatus();
             statusLoopRunning.countDown();
         }
     }
 
-    private void runStatusLoop(PrintWriter out, StackStatus status, DemoRunner runner) {
-        boolean terminal = System.console() != null;
+    private void runStatusLoop(StackStatus status, DemoRunner runner) {
         long deadline = demo.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + demo.duration().toNanos();
         StackStatus.Snapshot previous = status.read();
         while (!stopping.get() && System.nanoTime() < deadline) {
@@ -175,17 +225,12 @@ public final class UpCommand implements Runnable {
                 break;
             }
             StackStatus.Snapshot now = status.read();
-            String line = StackStatus.line(previous, now) + " · demo: " + runner.phase().name().toLowerCase().replace('_', ' ');
-            if (terminal) {
-                out.print("\r" + line + "   ");
-            } else {
-                out.println(line);
+            String line = StackStatus.line(previous, now);
+            if (runner != null) {
+                line += " · demo: " + runner.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ');
             }
-            out.flush();
+            console.status(line);
             previous = now;
-        }
-        if (terminal) {
-            out.println();
         }
     }
 

@@ -6,30 +6,31 @@ import dev.weir.cli.Weir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code weir up} end to end, twice in a row on the same directory: events flow, it stops by
- * itself, and it leaves no process behind.
+ * {@code weir up} with the demo, twice in a row on the same directory: events flow and are
+ * indexed, an alert fires and its notification is delivered, the output is plain lines when it
+ * is not a terminal, it stops by itself, and it leaves no process behind.
  */
 class UpCommandIT {
     private static final Pattern IN = Pattern.compile("^in ([0-9,]+) \\(", Pattern.MULTILINE);
+    private static final Pattern INDEXED = Pattern.compile(" · indexed ([0-9,]+) ·");
+    private static final Pattern ALERTS = Pattern.compile(" · alerts ([0-9,]+)");
 
-    private static String up(Path dir) {
+    private static String up(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Weir.execute(new PrintWriter(out, true), new PrintWriter(err, true), "up", "--dir", dir.toString(),
-                "--duration", "PT25S", "--status-interval", "PT1S", "--no-elasticsearch", "--rate", "20");
-        assertThat(exit).as("exit code; stderr: %s", err).isZero();
+        int exit = Weir.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        assertThat(exit).as("exit code; stderr: %s; stdout: %s", err, out).isZero();
         return out.toString();
     }
 
-    private static long lastEventsIn(String output) {
-        Matcher m = IN.matcher(output);
+    private static long last(Pattern pattern, String output) {
+        Matcher m = pattern.matcher(output);
         long last = -1;
         while (m.find()) {
             last = Long.parseLong(m.group(1).replace(",", ""));
@@ -38,15 +39,21 @@ class UpCommandIT {
     }
 
     @Test
-    void shouldShowEventsFlowingAndStartAgainRightAfterWithoutCleanUp(@TempDir Path dir) {
-        String first = up(dir);
-        assertThat(first).contains("Where to look:", "kafka ", "weir up: stopped");
-        assertThat(lastEventsIn(first)).as(first).isGreaterThan(100);
-        List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-        assertThat(left).as("processes left behind").isEmpty();
+    void shouldIndexEventsDeliverAnAlertAndStartAgainRightAfterWithoutCleanUp(@TempDir Path dir) {
+        // a 40 s cycle: the error spike starts after 10 s and lasts 10 s
+        String first = up("up", "--dir", dir.toString(), "--duration", "PT75S", "--cycle", "PT40S",
+                "--status-interval", "PT1S", "--rate", "20");
+        assertThat(first).contains("Where to look:", "kafka ", "elasticsearch ", "weir up: stopped");
+        assertThat(first).as("plain output when not a terminal").doesNotContain("\r", "\033");
+        assertThat(last(IN, first)).as(first).isGreaterThan(100);
+        assertThat(last(INDEXED, first)).as("documents indexed in Elasticsearch\n%s", first).isGreaterThan(100);
+        assertThat(last(ALERTS, first)).as("alert events\n%s", first).isPositive();
+        assertThat(first).as("a notification delivered to the demo inbox").containsPattern("(?m)^notification \\[demo-inbox/webhook\\[0\\]\\] FIRING ");
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).as("processes left behind").isEmpty();
 
-        String second = up(dir);
-        assertThat(lastEventsIn(second)).as(second).isGreaterThan(100);
+        String second = up("up", "--dir", dir.toString(), "--duration", "PT20S", "--status-interval", "PT1S",
+                "--no-elasticsearch", "--rate", "20");
+        assertThat(last(IN, second)).as(second).isGreaterThan(100);
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
     }
 }

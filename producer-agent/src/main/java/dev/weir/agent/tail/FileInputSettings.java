@@ -55,4 +55,10 @@ public record FileInputSettings(String name, List<String> paths, List<String> ex
         return new FileInputSettings(name, paths, exclude, parser, events, service, timezone, fingerprintBytes, d,
                 pollInterval, closeInactive, orphanTtl, maxLineBytes, startAtEnd);
     }
+
+    /** @return a copy whose events without a {@code service.name} get this one */
+    public FileInputSettings withService(String serviceName) {
+        return new FileInputSettings(name, paths, exclude, parser, events, serviceName, timezone, fingerprintBytes, scanInterval,
+                pollInterval, closeInactive, orphanTtl, maxLineBytes, startAtEnd);
+    }
 }
