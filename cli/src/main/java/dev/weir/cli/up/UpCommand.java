@@ -112,6 +112,7 @@ public final class UpCommand implements Runnable {
 
         UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
         List<String> where = new ArrayList<>();
+        List<String> first = new ArrayList<>();
         for (UpComponent component : UpComponents.all(out, logFile)) {
             out.println("weir up: starting " + component.name());
             out.flush();
@@ -121,7 +122,7 @@ public final class UpCommand implements Runnable {
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start " + component.name() + ": " + e.getMessage(), e);
             }
-            where.addAll(component.whereToLook());
+            (component.listFirst() ? first : where).addAll(component.whereToLook());
         }
 
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "weir-demo"),
@@ -136,6 +137,7 @@ public final class UpCommand implements Runnable {
 
         out.println();
         out.println("Where to look:");
+        first.forEach(line -> out.println("  " + line));
         out.println("  kafka          " + bootstrap + "   (topics: " + String.join(", ", Topics.ALL) + ")");
         if (esUrl != null) {
             out.println("  elasticsearch  " + esUrl + "   (try " + esUrl + "/_cat/indices?v)");

@@ -11,6 +11,7 @@ final class UpComponents {
     private UpComponents() {}
 
     static List<UpComponent> all(PrintWriter console, java.nio.file.Path ownLog) {
-        return List.of(new ProcessorComponent(), new SinkComponent(), new EmitterComponent(console), new AgentComponent(ownLog));
+        return List.of(new ProcessorComponent(), new SinkComponent(), new EmitterComponent(console), new AgentComponent(ownLog),
+                new ConsoleComponent());
     }
 }

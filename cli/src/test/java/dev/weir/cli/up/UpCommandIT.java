@@ -41,6 +41,7 @@ class UpCommandIT {
     void shouldShowEventsFlowingAndStartAgainRightAfterWithoutCleanUp(@TempDir Path dir) {
         String first = up(dir);
         assertThat(first).contains("Where to look:", "kafka ", "weir up: stopped");
+        assertThat(first).as("the console is listed first").containsPattern("Where to look:\\R  console +http://127\\.0\\.0\\.1:8088/");
         assertThat(lastEventsIn(first)).as(first).isGreaterThan(100);
         List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
         assertThat(left).as("processes left behind").isEmpty();
