@@ -41,7 +41,7 @@ final class Browser implements AutoCloseable {
 
     /** Saves a screenshot of the whole page (the window grown to the page's height) to {@code file}. */
     void screenshot(Path file) throws IOException {
-        Object height = driver.executeScript("return Math.max(document.body.scrollHeight, 900);");
+        Object height = driver.executeScript("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight, 900);");
         driver.manage().window().setSize(new Dimension(1440, (int) Math.min(3000, ((Number) height).longValue() + 20)));
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Files.createDirectories(file.getParent());

@@ -211,6 +211,25 @@ class ConsoleIT {
         return browser.driver.findElements(By.cssSelector(css));
     }
 
+    // Live parts are swapped every 2 s: read them in one script call each, never through an element held across calls.
+
+    private String text(String css) {
+        return (String) browser.driver.executeScript("var e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+    }
+
+    private String attr(String css, String name) {
+        return (String) browser.driver.executeScript("var e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
+    }
+
+    private long count(String css) {
+        return ((Number) browser.driver.executeScript("return document.querySelectorAll(arguments[0]).length;", css)).longValue();
+    }
+
+    private void click(String css) {
+        browser.driver.executeScript("document.querySelector(arguments[0]).click();", css);
+    }
+
     private void shot(String name) throws IOException {
         String target = System.getProperty("weir.console.screenshots");
         Path out = target == null || target.isBlank() ? dir.resolve("screenshots") : Path.of(target);
@@ -236,19 +255,24 @@ class ConsoleIT {
 
         open("/services");
         JsonNode overview = api(processorUrl + "/api/v1/overview");
-        assertThat(find("#service-count").getText()).isEqualTo(Integer.toString(overview.path("services").size()));
-        List<WebElement> rows = all("#services tbody tr[data-service]");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> page = (Map<String, Object>) browser.driver.executeScript("""
+                return { count: document.querySelector('#service-count').textContent,
+                         rows: Array.from(document.querySelectorAll('#services tbody tr[data-service]')).map(r => ({
+                             key: r.getAttribute('data-service'), name: r.querySelector('td.name').textContent,
+                             requests: r.querySelector('td.rate1h').getAttribute('data-requests') })) };""");
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> rows = (List<Map<String, String>>) page.get("rows");
+        assertThat(page.get("count")).isEqualTo(Integer.toString(overview.path("services").size()));
         assertThat(rows).hasSize(overview.path("services").size());
         for (JsonNode s : overview.path("services")) {
             String name = s.path("service").asText();
-            WebElement row = rows.stream().filter(r -> name.equals(r.getAttribute("data-service"))).findFirst().orElseThrow(
+            Map<String, String> row = rows.stream().filter(r -> name.equals(r.get("key"))).findFirst().orElseThrow(
                     () -> new AssertionError("no row for service " + name));
-            assertThat(row.findElement(By.cssSelector("td.name")).getText()).isEqualTo(name);
-            assertThat(row.findElement(By.cssSelector("td.rate1h")).getAttribute("data-requests"))
-                    .isEqualTo(s.path("windows").get(3).path("requests").asText());
+            assertThat(row.get("name")).isEqualTo(name);
+            assertThat(row.get("requests")).as(name).isEqualTo(s.path("windows").get(3).path("requests").asText());
         }
         assertNoScriptRan();
-        shot("services");
     }
 
     @Test
@@ -258,7 +282,7 @@ class ConsoleIT {
         browser.driver.executeScript("window.__stayed = 'yes';");
         requests("checkout", "/api/cart", 15, 0, 35);
         Poll.until(WAIT, () -> hourRequests("checkout") == 55, () -> "the processor to count 55 checkout requests");
-        Poll.until(WAIT, () -> "55".equals(find("tr[data-service='checkout'] td.rate1h").getAttribute("data-requests")),
+        Poll.until(WAIT, () -> "55".equals(attr("tr[data-service='checkout'] td.rate1h", "data-requests")),
                 () -> "the page to show 55 checkout requests without a reload");
         assertThat(browser.driver.executeScript("return window.__stayed;")).isEqualTo("yes");
     }
@@ -270,20 +294,19 @@ class ConsoleIT {
         Poll.until(WAIT, () -> notifications.stream().anyMatch(n -> n.contains("HighErrorRate") && n.contains("payments")),
                 () -> "the emitter to notify HighErrorRate for payments");
         open("/alerts");
-        Poll.until(WAIT, () -> !all("tr.alert[data-alertname='HighErrorRate']").isEmpty(), () -> "the alert on the page");
-        WebElement row = find("tr.alert[data-alertname='HighErrorRate']");
-        assertThat(row.getText()).contains("payments").contains("critical").contains("0.2");
-        assertThat(row.findElement(By.linkText("runbook")).getAttribute("href")).isEqualTo("https://runbooks.example.com/high-error-rate");
-        assertThat(row.findElement(By.linkText("logs")).getAttribute("href")).contains("/logs?service=payments");
-        assertThat(row.findElements(By.cssSelector(".exemplars a"))).isNotEmpty();
-        assertThat(find("table.alerts").getAttribute("data-group-receiver")).isEqualTo("oncall");
+        Poll.until(WAIT, () -> count("tr.alert[data-alertname='HighErrorRate']") > 0, () -> "the alert on the page");
+        String row = "tr.alert[data-alertname='HighErrorRate']";
+        assertThat(text(row)).contains("payments").contains("critical").contains("0.2");
+        assertThat(attr(row + " a[target='_blank']", "href")).isEqualTo("https://runbooks.example.com/high-error-rate");
+        assertThat(attr(row + " td.nowrap a", "href")).contains("/logs?service=payments");
+        assertThat(count(row + " .exemplars a")).isPositive();
+        assertThat(attr("table.alerts", "data-group-receiver")).isEqualTo("oncall");
         shot("alerts");
 
         open("/services/payments");
-        Poll.until(WAIT, () -> !all("#views tr[data-window='1h'] td.requests").isEmpty()
-                && find("#views tr[data-window='1h'] td.requests").getText().equals("20"), () -> "payments' 20 requests on its page");
-        assertThat(find("#live").getText()).contains("HighErrorRate").contains("/api/pay");
-        Poll.until(WAIT, () -> !all(".chart .uplot").isEmpty(), () -> "the uPlot charts");
+        Poll.until(WAIT, () -> "20".equals(text("#views tr[data-window='1h'] td.requests")), () -> "payments' 20 requests on its page");
+        assertThat(text("#live")).contains("HighErrorRate").contains("/api/pay");
+        Poll.until(WAIT, () -> count(".chart .uplot") == 3, () -> "the uPlot charts");
         shot("service");
     }
 
@@ -304,20 +327,20 @@ class ConsoleIT {
         find("#silence-matchers").sendKeys("alertname=\"ConsoleProbe\"");
         find("#silence-comment").sendKeys("maintenance window");
         find("#silence-create").click();
-        Poll.until(WAIT, () -> !all("#notice").isEmpty() && find("#notice").getText().contains("created"), () -> "the silence created");
-        assertThat(find("#silences").getText()).contains("alertname=\"ConsoleProbe\"").contains("maintenance window");
+        Poll.until(WAIT, () -> text("#notice") != null && text("#notice").contains("created"), () -> "the silence created");
+        assertThat(text("#silences")).contains("alertname=\"ConsoleProbe\"").contains("maintenance window");
 
         postAlert("ConsoleProbe");
         postAlert("ConsoleControl");
         Poll.until(WAIT, () -> notifications.stream().anyMatch(n -> n.contains("ConsoleControl")), () -> "the control alert's notification");
         assertThat(notifications).noneMatch(n -> n.contains("ConsoleProbe"));
         open("/alerts");
-        assertThat(find("tr.alert[data-alertname='ConsoleProbe']").getText()).contains("silenced");
+        assertThat(text("tr.alert[data-alertname='ConsoleProbe']")).contains("silenced");
 
-        find("#silences button.expire").click();
+        click("#silences button.expire");
         Poll.until(WAIT, () -> notifications.stream().anyMatch(n -> n.contains("ConsoleProbe")),
                 () -> "the ConsoleProbe notification once the silence expired");
-        assertThat(find("#silences").getText()).contains("expired");
+        Poll.until(WAIT, () -> text("#silences") != null && text("#silences").contains("expired"), () -> "the silence listed as expired");
     }
 
     private void postAlert(String name) throws Exception {
@@ -375,15 +398,16 @@ class ConsoleIT {
         assertNoScriptRan();
 
         open("/services");
-        assertThat(find("tr[data-service='" + EVIL_SERVICE.replace("\"", "\\\"") + "'] td.name").getText()).isEqualTo(EVIL_SERVICE);
-        assertThat(find("#services").getText()).contains(SCRIPT);
-        assertThat(all("#services img")).isEmpty();
+        assertThat(text("tr[data-service='" + EVIL_SERVICE.replace("\"", "\\\"") + "'] td.name")).isEqualTo(EVIL_SERVICE);
+        assertThat(text("#services")).contains(SCRIPT);
+        assertThat(count("#services img")).isZero();
         assertNoScriptRan();
 
         open("/alerts");
-        Poll.until(WAIT, () -> !all("tr.alert[data-alertname='Markup']").isEmpty(), () -> "the alert with markup");
-        assertThat(find("tr.alert[data-alertname='Markup']").getText()).contains(SCRIPT).contains(IMG);
-        assertThat(all("tr.alert img")).isEmpty();
+        Poll.until(WAIT, () -> count("tr.alert[data-alertname='Markup']") > 0, () -> "the alert with markup");
+        assertThat(text("tr.alert[data-alertname='Markup']")).contains(SCRIPT).contains(IMG);
+        assertThat(count("tr.alert img")).isZero();
+        assertThat(count("tr.alert[data-alertname='Markup'] a[target='_blank']")).as("no javascript: runbook link").isZero();
         assertNoScriptRan();
     }
 
@@ -409,10 +433,9 @@ class ConsoleIT {
         open("/security?window=1h");
         JsonNode logins = api(processorUrl + "/api/v1/security/logins?window=1h&limit=15");
         JsonNode top = logins.path("sources").get(0);
-        assertThat(find("#sources tr[data-key='" + top.path("key").asText() + "'] td.failures").getText())
-                .isEqualTo(top.path("failures").asText());
-        assertThat(find("#detections").getText()).contains("Failed-login burst").contains("203.0.113.9");
-        assertThat(find("#users tbody").getText()).contains("user3");
+        assertThat(text("#sources tr[data-key='" + top.path("key").asText() + "'] td.failures")).isEqualTo(top.path("failures").asText());
+        assertThat(text("#detections")).contains("Failed-login burst").contains("203.0.113.9");
+        assertThat(text("#users tbody")).contains("user3");
         shot("security");
     }
 
@@ -424,24 +447,39 @@ class ConsoleIT {
         producer.flush();
         Poll.until(WAIT, () -> {
             open("/pipeline");
-            return find("#dead-letters").getText().matches("(?s).*[1-9].*") && !all(".dlq .sample").isEmpty();
+            return text("#dead-letters").matches("(?s).*[1-9].*") && count(".dlq .sample") > 0;
         }, () -> "dead letters counted and indexed");
         requests("checkout", "/api/cart", 5, 0, 20);
-        Poll.until(WAIT, () -> !find("[data-component='stream-processor']").getText().contains("measuring"),
+        Poll.until(WAIT, () -> !text("[data-component='stream-processor']").contains("measuring"),
                 () -> "the processor's rates after a refresh");
         for (String c : List.of("stream-processor", "sink-elastic", "alert-emitter", "elasticsearch")) {
-            assertThat(find("[data-component='" + c + "']").getAttribute("class")).as(c).contains("up");
+            assertThat(attr("[data-component='" + c + "']", "class")).as(c).contains("up");
         }
         String metrics = http.send(HttpRequest.newBuilder(URI.create(processorUrl + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        for (WebElement row : all("#dead-letters tr[data-reason]")) {
-            String reason = row.getAttribute("data-reason");
+        @SuppressWarnings("unchecked")
+        List<List<String>> reasons = (List<List<String>>) browser.driver.executeScript("return Array.from(document.querySelectorAll("
+                + "'#dead-letters tr[data-reason]')).map(r => [r.getAttribute('data-reason'), r.querySelector('td.count').textContent]);");
+        assertThat(reasons).isNotEmpty();
+        for (List<String> row : reasons) {
+            String reason = row.get(0);
             double expected = metrics.lines().filter(l -> l.startsWith("weir_deadletters_total{") && l.contains("reason=\"" + reason + "\""))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-            assertThat(row.findElement(By.cssSelector("td.count")).getText().replace(",", "")).as(reason)
-                    .isEqualTo(Long.toString(Math.round(expected)));
+            assertThat(row.get(1).replace(",", "")).as(reason).isEqualTo(Long.toString(Math.round(expected)));
         }
-        assertThat(all(".dlq img, .dlq b")).isEmpty();
+        assertThat(count(".dlq img, .dlq b")).isZero();
+        assertThat(text(".dlq[data-reason='invalid_utf8'] pre.original")).as("the original bytes, escaped")
+                .isEqualTo("{\"m\":\"\\xFF\\x01<b>\"}");
         shot("pipeline");
+    }
+
+    @Test
+    @Order(9)
+    void servicesPageMarksAServiceWithAFiringCriticalAlert() throws Exception {
+        open("/services");
+        assertThat(attr("tr[data-service='payments']", "class")).contains("h-critical");
+        assertThat(text("tr[data-service='payments'] a.badge")).isEqualTo("1");
+        assertThat(attr("#services tbody tr[data-service]", "data-service")).as("critical first").isEqualTo("payments");
+        shot("services");
     }
 }

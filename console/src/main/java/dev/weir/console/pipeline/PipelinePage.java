@@ -100,9 +100,10 @@ public final class PipelinePage {
         List<String> problems = new ArrayList<>();
         List<Component> components = new ArrayList<>();
         PromText proc = scrape(processor, token, problems);
+        Double lag = proc.sum("kafka_consumer_fetch_manager_records_lag", s -> s.labels().containsKey("partition"));
         components.add(component("stream-processor", processor, proc, now, "weir_records_in_total", "raw records",
-                "weir_records_out_total", "clean + dead letters", proc.sum("kafka_consumer_fetch_manager_records_lag",
-                        s -> s.labels().containsKey("partition")), "records"));
+                "weir_records_out_total", "clean + dead letters",
+                lag != null ? lag : proc.sum("kafka_consumer_fetch_manager_records_lag_max"), "records"));
         if (sink != null) {
             PromText s = scrape(sink, token, problems);
             Double indexed = s.sum("weir_sink_indexed_total");

@@ -126,4 +126,35 @@ public final class Format {
         }
         return b.toString();
     }
+
+    /**
+     * @param text     a dead letter's {@code message}: the original bytes as text, or base64 when they were not UTF-8
+     * @param encoding its {@code weir.dlq.encoding} ({@code base64} or other)
+     * @param limit    at most this many bytes or characters are shown
+     * @return the original input readable and harmless: base64 decoded, bytes outside printable ASCII as {@code \xNN}
+     */
+    public static String original(String text, String encoding, int limit) {
+        if (!"base64".equals(encoding) || text == null) {
+            return printable(text, limit);
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            return printable(text, limit);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, limit); i++) {
+            int c = bytes[i] & 0xff;
+            if (c >= 0x20 && c < 0x7f || c == '\n' || c == '\t') {
+                b.append((char) c);
+            } else {
+                b.append(String.format(Locale.ROOT, "\\x%02X", c));
+            }
+        }
+        if (bytes.length > limit) {
+            b.append(" … (").append(count(bytes.length - limit)).append(" more bytes)");
+        }
+        return b.toString();
+    }
 }

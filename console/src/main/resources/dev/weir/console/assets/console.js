@@ -8,13 +8,13 @@
     var series = [{}];
     var y = {};
     if (kind === "rate") {
-      series.push({ label: "req/s", stroke: palette.rate[0], width: 1.5, fill: "rgba(47,111,222,0.08)" });
+      series.push({ label: "req/s", stroke: palette.rate[0], width: 1.5, fill: "rgba(47,111,222,0.08)", points: { show: false } });
     } else if (kind === "err") {
       series.push({ label: "5xx %", stroke: palette.err[0], width: 1.5, fill: "rgba(216,58,58,0.08)" });
       y = { range: function (u, min, max) { return [0, Math.max(1, max)]; } };
     } else {
       ["p50", "p95", "p99"].forEach(function (n, i) {
-        series.push({ label: n + " ms", stroke: palette.latency[i], width: 1.5, spanGaps: true });
+        series.push({ label: n + " ms", stroke: palette.latency[i], width: 1.5, spanGaps: true, points: { show: true, size: 4 } });
       });
     }
     return { width: width, height: 170, series: series, scales: { y: y }, legend: { show: true },

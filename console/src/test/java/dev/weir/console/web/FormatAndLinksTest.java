@@ -12,6 +12,13 @@ class FormatAndLinksTest {
     }
 
     @Test
+    void shouldDecodeBase64OriginalsAndEscapeTheirBytes() {
+        String b64 = java.util.Base64.getEncoder().encodeToString(new byte[] {'{', '"', (byte) 0xff, 0x01, '<', 'b', '>'});
+        assertThat(Format.original(b64, "base64", 100)).isEqualTo("{\"\\xFF\\x01<b>");
+        assertThat(Format.original("plain", "utf-8", 100)).isEqualTo("plain");
+    }
+
+    @Test
     void shouldLinkOnlyToHttpUrls() {
         assertThat(Links.external("https://runbooks.example.com/a?b=1")).isEqualTo("https://runbooks.example.com/a?b=1");
         assertThat(Links.external("javascript:alert(1)")).isNull();
