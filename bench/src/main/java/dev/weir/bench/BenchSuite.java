@@ -169,6 +169,8 @@ public final class BenchSuite {
                 deleteAllTopics(broker.bootstrapServers());
                 attempt("Processor throughput", 2, () -> processorThroughput(broker.bootstrapServers(), brokerProcess));
                 attempt("Agent throughput", 4, () -> agentThroughput(broker.bootstrapServers(), brokerProcess));
+                deleteAllTopics(broker.bootstrapServers());
+                attempt("Console first paint", 7, () -> consoleFirstPaint(broker.bootstrapServers()));
             }
             attempt("Scale", 6, () -> scale(broker.bootstrapServers(), brokerProcess));
         }
@@ -572,6 +574,36 @@ public final class BenchSuite {
         double ratio = Summary.median(ratios);
         headline.put(4, List.of("agent file → Kafka", perSecond(Summary.median(agent)), "bare KafkaProducer: " + perSecond(Summary.median(bare)),
                 String.format(Locale.ROOT, "%.2f×", ratio), "≥ 0.8×", ratio >= 0.8 ? "yes" : "**no**"));
+    }
+
+    // ---------------------------------------------------------------- console
+
+    private void consoleFirstPaint(String bootstrap) throws Exception {
+        int rounds = quick ? 5 : 15;
+        OUT.printf("== console first paint: 500 services, %d navigations per side%n", rounds);
+        dev.weir.bench.console.ConsoleFirstPaint.Result r = dev.weir.bench.console.ConsoleFirstPaint.run(bootstrap, 500, rounds,
+                work.resolve("console"), OUT);
+        double console = Summary.median(r.consoleMs());
+        double bare = Summary.median(r.staticMs());
+        Markdown m = section(7);
+        m.line("## 7. Console: first paint of the Services page").blank();
+        m.linef("`ConsoleFirstPaint.run(bootstrap, 500, %d, dir)` (bench module, package `dev.weir.bench.console`): a `ProcessorApp` on the "
+                + "suite's broker measures 4 requests each of 500 services; a `ConsoleApp` renders `/services` from its `/api/v1/overview` "
+                + "(%,d bytes of HTML); headless Chromium (Debian's `chromium`, Selenium) navigates to it %d times and reads "
+                + "`first-contentful-paint` after each navigation (from navigation start: request, the console's reads of the processor "
+                + "and the emitter, rendering, transfer, parsing, styles, paint). Baseline beside it: the same HTML bytes served as a "
+                + "static file by a bare JDK HTTP server (styles and scripts fetched from the console, as the page's are), navigated "
+                + "alternately with the console's page. No assertion anywhere: these are figures.", rounds, r.htmlBytes(), rounds).blank();
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < r.consoleMs().size(); i++) {
+            rows.add(List.of(Integer.toString(i + 1), String.format(Locale.ROOT, "%.0f ms", r.consoleMs().get(i)),
+                    String.format(Locale.ROOT, "%.0f ms", r.staticMs().get(i))));
+        }
+        rows.add(List.of("**median**", String.format(Locale.ROOT, "**%.0f ms**", console), String.format(Locale.ROOT, "%.0f ms", bare)));
+        m.table(List.of("navigation", "console /services", "same HTML, static"), rows);
+        headline.put(8, List.of("console, Services page with 500 services: first paint", String.format(Locale.ROOT, "%.0f ms", console),
+                String.format(Locale.ROOT, "same HTML served statically: %.0f ms", bare), String.format(Locale.ROOT, "%.2f×", console / bare),
+                "≤ 1 s", console <= 1000 ? "yes" : "**no**"));
     }
 
     // ---------------------------------------------------------------- sink

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "weir", mixinStandardHelpOptions = true, versionProvider = Weir.Version.class,
         description = "Weir: logs and request events off Kafka into search, metrics and alerts.",
         subcommands = {UpCommand.class, DemoCommand.class, ComponentCommands.Agent.class,
-            ComponentCommands.Processor.class, ComponentCommands.Sink.class, ComponentCommands.Emitter.class, RulesCommand.class,
+            ComponentCommands.Processor.class, ComponentCommands.Sink.class, ComponentCommands.Emitter.class, ConsoleCommand.class,
+            RulesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Weir implements Runnable {
     @CommandLine.Spec

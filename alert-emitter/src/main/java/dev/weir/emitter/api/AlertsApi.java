@@ -23,8 +23,10 @@ import java.util.UUID;
 
 /**
  * Alertmanager's v2 API subset: {@code POST/GET /api/v2/alerts},
- * {@code GET/POST /api/v2/silences}, {@code GET/DELETE /api/v2/silence/{id}} (also under
- * {@code /api/v2/silences/{id}}), and Weir's {@code POST /api/v1/alerts/{fingerprint}/ack}.
+ * {@code GET /api/v2/alerts/groups}, {@code GET/POST /api/v2/silences},
+ * {@code GET/DELETE /api/v2/silence/{id}} (also under {@code /api/v2/silences/{id}}), and Weir's
+ * {@code POST /api/v1/alerts/{fingerprint}/ack} and {@code GET /api/v1/alerts/resolved} (alerts
+ * resolved recently, newest first, as in {@code /api/v2/alerts}, kept in memory).
  * Write endpoints need {@code Authorization: Bearer TOKEN} when a token is configured.
  */
 public final class AlertsApi {
@@ -51,6 +53,8 @@ public final class AlertsApi {
     public void install(Javalin app) {
         app.post("/api/v2/alerts", write(this::postAlerts));
         app.get("/api/v2/alerts", this::getAlerts);
+        app.get("/api/v2/alerts/groups", this::getGroups);
+        app.get("/api/v1/alerts/resolved", this::getResolved);
         app.get("/api/v2/silences", this::getSilences);
         app.post("/api/v2/silences", write(this::postSilence));
         app.get("/api/v2/silence/{id}", this::getSilence);
@@ -107,24 +111,52 @@ public final class AlertsApi {
     private void getAlerts(Context ctx) {
         ArrayNode out = JSON.createArrayNode();
         for (Dispatcher.AlertView v : dispatcher.alerts()) {
-            ObjectNode n = out.addObject();
-            n.putPOJO("labels", v.alert().labels());
-            n.putPOJO("annotations", v.alert().annotations());
-            n.put("startsAt", v.alert().startsAt().toString());
-            n.put("endsAt", v.alert().endsAt() == null ? "0001-01-01T00:00:00Z" : v.alert().endsAt().toString());
-            n.put("generatorURL", v.alert().generatorURL());
-            n.put("fingerprint", v.alert().fingerprint());
-            n.put("updatedAt", clock.instant().toString());
-            ArrayNode receivers = n.putArray("receivers");
-            v.receivers().forEach(r -> receivers.addObject().put("name", r));
-            ObjectNode status = n.putObject("status");
-            boolean suppressed = !v.silencedBy().isEmpty() || v.inhibited();
-            status.put("state", v.resolved() ? "resolved" : suppressed ? "suppressed" : "active");
-            status.putPOJO("silencedBy", v.silencedBy());
-            status.putArray("inhibitedBy");
-            n.put("acknowledged", v.acknowledged());
+            out.add(toJson(v));
         }
         ctx.contentType("application/json").result(out.toString());
+    }
+
+    /** Alertmanager's {@code GET /api/v2/alerts/groups}: each aggregation group with its receiver and alerts. */
+    private void getGroups(Context ctx) {
+        Map<String, Dispatcher.AlertView> views = new LinkedHashMap<>();
+        dispatcher.alerts().forEach(v -> views.put(v.alert().fingerprint(), v));
+        ArrayNode out = JSON.createArrayNode();
+        for (Dispatcher.GroupView g : dispatcher.groups()) {
+            ObjectNode n = out.addObject();
+            n.putPOJO("labels", g.labels());
+            n.putObject("receiver").put("name", g.receiver());
+            ArrayNode alerts = n.putArray("alerts");
+            g.fingerprints().stream().map(views::get).filter(java.util.Objects::nonNull).forEach(v -> alerts.add(toJson(v)));
+        }
+        ctx.contentType("application/json").result(out.toString());
+    }
+
+    private void getResolved(Context ctx) {
+        ArrayNode out = JSON.createArrayNode();
+        for (Alert a : dispatcher.recentlyResolved()) {
+            out.add(toJson(new Dispatcher.AlertView(a, true, java.util.List.of(), false, false, java.util.List.of())));
+        }
+        ctx.contentType("application/json").result(out.toString());
+    }
+
+    private ObjectNode toJson(Dispatcher.AlertView v) {
+        ObjectNode n = JSON.createObjectNode();
+        n.putPOJO("labels", v.alert().labels());
+        n.putPOJO("annotations", v.alert().annotations());
+        n.put("startsAt", v.alert().startsAt().toString());
+        n.put("endsAt", v.alert().endsAt() == null ? "0001-01-01T00:00:00Z" : v.alert().endsAt().toString());
+        n.put("generatorURL", v.alert().generatorURL());
+        n.put("fingerprint", v.alert().fingerprint());
+        n.put("updatedAt", clock.instant().toString());
+        ArrayNode receivers = n.putArray("receivers");
+        v.receivers().forEach(r -> receivers.addObject().put("name", r));
+        ObjectNode status = n.putObject("status");
+        boolean suppressed = !v.silencedBy().isEmpty() || v.inhibited();
+        status.put("state", v.resolved() ? "resolved" : suppressed ? "suppressed" : "active");
+        status.putPOJO("silencedBy", v.silencedBy());
+        status.putArray("inhibitedBy");
+        n.put("acknowledged", v.acknowledged());
+        return n;
     }
 
     private void getSilences(Context ctx) {

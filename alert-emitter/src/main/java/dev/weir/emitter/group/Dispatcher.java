@@ -41,6 +41,8 @@ public final class Dispatcher {
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** Alerts resolved and let go of, newest last; at most {@link #RECENTLY_RESOLVED} of them. */
+    private final Map<String, Alert> resolved = new LinkedHashMap<>();
     private final Runnable wakeUp;
 
     /**
@@ -188,9 +190,51 @@ public final class Dispatcher {
     private void collectGarbage(Instant now) {
         Set<String> held = new HashSet<>();
         groups.values().forEach(g -> held.addAll(g.alerts.keySet()));
-        alerts.values().removeIf(a -> a.resolvedAt(now) && !held.contains(a.fingerprint()));
+        alerts.values().removeIf(a -> {
+            boolean gone = a.resolvedAt(now) && !held.contains(a.fingerprint());
+            if (gone) {
+                resolved.remove(a.fingerprint());
+                resolved.put(a.fingerprint(), a);
+            }
+            return gone;
+        });
+        while (resolved.size() > RECENTLY_RESOLVED) {
+            resolved.remove(resolved.keySet().iterator().next());
+        }
         acknowledged.retainAll(alerts.keySet());
     }
+
+    /** How many resolved alerts {@link #recentlyResolved()} remembers. */
+    public static final int RECENTLY_RESOLVED = 200;
+
+    /**
+     * @return the alerts resolved and no longer held by any group, newest first, at most
+     *         {@link #RECENTLY_RESOLVED}; kept in memory only, so empty after a restart
+     */
+    public synchronized List<Alert> recentlyResolved() {
+        List<Alert> out = new ArrayList<>(resolved.values());
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** @return the aggregation groups as they are now, each with the fingerprints of its alerts */
+    public synchronized List<GroupView> groups() {
+        List<GroupView> out = new ArrayList<>();
+        for (Group g : groups.values()) {
+            out.add(new GroupView(g.key, g.route.receiver(), Map.copyOf(g.labels), List.copyOf(g.alerts.keySet())));
+        }
+        return out;
+    }
+
+    /**
+     * An aggregation group as {@code GET /api/v2/alerts/groups} shows it.
+     *
+     * @param key the group's key (route and group labels)
+     * @param receiver the receiver its notifications go to
+     * @param labels the group labels ({@code group_by})
+     * @param fingerprints the group's alerts
+     */
+    public record GroupView(String key, String receiver, Map<String, String> labels, List<String> fingerprints) {}
 
     /** A snapshot of the known alerts with their mute state, for the API. */
     public synchronized List<AlertView> alerts() {

@@ -35,6 +35,7 @@ class EmitterApiTest {
                   receiver: hook
                   group_by: [alertname]
                   group_wait: 0s
+                  group_interval: 1s
                 receivers:
                   - name: hook
                     webhook_configs:
@@ -132,6 +133,35 @@ class EmitterApiTest {
         assertThat(send("POST", "/api/v1/alerts/ffffffffffffffff/ack", null, true).statusCode()).isEqualTo(404);
         JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, false).body());
         assertThat(alerts.get(0).get("acknowledged").asBoolean()).isTrue();
+    }
+
+    @Test
+    void groupsListEachAggregationGroupWithItsReceiverAndAlerts() throws Exception {
+        send("POST", "/api/v2/alerts", ALERTS, true);
+        send("POST", "/api/v2/alerts", "[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"b\"}},"
+                + "{\"labels\":{\"alertname\":\"Silent\"}}]", true);
+        JsonNode groups = JSON.readTree(send("GET", "/api/v2/alerts/groups", null, false).body());
+        assertThat(groups).hasSize(2);
+        JsonNode errors = groups.get(0);
+        assertThat(errors.get("labels").toString()).isEqualTo("{\"alertname\":\"HighErrorRate\"}");
+        assertThat(errors.get("receiver").get("name").asText()).isEqualTo("hook");
+        assertThat(errors.get("alerts")).hasSize(2);
+        assertThat(groups.get(1).get("alerts").get(0).get("labels").get("alertname").asText()).isEqualTo("Silent");
+    }
+
+    @Test
+    void resolvedAlertsAreListedAfterTheyLeaveTheirGroup() throws Exception {
+        send("POST", "/api/v2/alerts", ALERTS, true);
+        pollUntil(() -> hook.bodies().size() == 1, "the firing notification");
+        String resolved = "[{\"labels\":{\"alertname\":\"HighErrorRate\",\"severity\":\"critical\"},"
+                + "\"startsAt\":\"" + Instant.now().minusSeconds(60) + "\",\"endsAt\":\"" + Instant.now().minusSeconds(1) + "\"}]";
+        send("POST", "/api/v2/alerts", resolved, true);
+        pollUntil(() -> JSON.readTree(send("GET", "/api/v1/alerts/resolved", null, false).body()).size() == 1,
+                "the alert in the recently resolved list");
+        JsonNode list = JSON.readTree(send("GET", "/api/v1/alerts/resolved", null, false).body());
+        assertThat(list.get(0).get("labels").get("alertname").asText()).isEqualTo("HighErrorRate");
+        assertThat(list.get(0).get("status").get("state").asText()).isEqualTo("resolved");
+        assertThat(JSON.readTree(send("GET", "/api/v2/alerts", null, false).body())).isEmpty();
     }
 
     @Test

@@ -151,6 +151,7 @@ public final class UpCommand implements Runnable {
 
         UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
         List<String> where = new ArrayList<>();
+        List<String> first = new ArrayList<>();
         UpOptions options = new UpOptions(!noDemo, tails, rules, alertmanager);
         for (UpComponent component : UpComponents.all(console, logFile, options)) {
             out.println("weir up: starting " + component.name());
@@ -161,13 +162,14 @@ public final class UpCommand implements Runnable {
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start " + component.name() + ": " + e.getMessage(), e);
             }
-            where.addAll(component.whereToLook());
+            (component.listFirst() ? first : where).addAll(component.whereToLook());
         }
 
         DemoRunner runner = noDemo ? null : startDemo(bootstrap);
 
         out.println();
         out.println("Where to look:");
+        first.forEach(line -> out.println("  " + line));
         out.println("  kafka          " + bootstrap + "   (topics: " + String.join(", ", Topics.ALL) + ")");
         if (esUrl != null) {
             out.println("  elasticsearch  " + esUrl + "   (try " + esUrl + "/_cat/indices?v)");

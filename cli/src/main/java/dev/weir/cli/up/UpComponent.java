@@ -18,6 +18,11 @@ public interface UpComponent extends AutoCloseable {
      */
     void start(UpEnvironment env) throws Exception;
 
+    /** @return whether its "Where to look" lines come before all others (the console's do) */
+    default boolean listFirst() {
+        return false;
+    }
+
     /** Lines telling the user where to look, e.g. {@code metrics  http://127.0.0.1:8080/metrics}. */
     List<String> whereToLook();
 

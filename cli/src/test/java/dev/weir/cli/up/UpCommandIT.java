@@ -44,6 +44,7 @@ class UpCommandIT {
         String first = up("up", "--dir", dir.toString(), "--duration", "PT75S", "--cycle", "PT40S",
                 "--status-interval", "PT1S", "--rate", "20");
         assertThat(first).contains("Where to look:", "kafka ", "elasticsearch ", "weir up: stopped");
+        assertThat(first).as("the console is listed first").containsPattern("Where to look:\\R  console +http://127\\.0\\.0\\.1:8088/");
         assertThat(first).as("plain output when not a terminal").doesNotContain("\r", "\033");
         assertThat(last(IN, first)).as(first).isGreaterThan(100);
         assertThat(last(INDEXED, first)).as("documents indexed in Elasticsearch\n%s", first).isGreaterThan(100);

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,8 +40,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/v1/services/{service}} — {@link ServiceStats}, answered by the instance
  *       whose task owns the service (found with {@code queryMetadataForKey}; forwarded when it is
  *       another); 404 when nobody has data of it in the last hour;</li>
+ *   <li>{@code GET /api/v1/services/{service}/series} — {@link ServiceSeries}: per-window counts and
+ *       quantiles of the last hour and its latency distribution, answered by the owner like the above;</li>
+ *   <li>{@code GET /api/v1/overview} — {@code {"asOf", "services": [ServiceOverview...], "unreachable": [...]}}:
+ *       every service's views and per-window sparkline series in one answer, merged from every
+ *       instance (each answers for the services it owns);</li>
  *   <li>{@code GET /api/v1/security/logins?window=1h&limit=10} — {@link LoginSummary} merged from
- *       every instance.</li>
+ *       every instance;</li>
+ *   <li>{@code GET /api/v1/security/detections?window=1h} — {@code {"window", "asOf", "detections": [LoginDetection...]}}:
+ *       login windows in which a detector's threshold was reached, merged from every instance.</li>
  * </ul>
  * 503 with a {@code Retry-After} while stores are migrating. Also refreshes the store-backed
  * gauges of {@link MeasureMetrics} before each {@code /metrics} scrape.
@@ -135,7 +143,10 @@ public final class MeasureHttp {
         }
         app.get("/api/v1/services", this::services);
         app.get("/api/v1/services/{service}", this::service);
+        app.get("/api/v1/services/{service}/series", this::series);
+        app.get("/api/v1/overview", this::overview);
         app.get("/api/v1/security/logins", this::logins);
+        app.get("/api/v1/security/detections", this::detections);
         app.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503).header("Retry-After", "1")
                 .json(Map.of("error", "The state stores are being moved between instances; try again in a second.")));
     }
@@ -166,33 +177,118 @@ public final class MeasureHttp {
 
     private void service(Context ctx) throws InterruptedException {
         String service = ctx.pathParam("service");
-        HostInfo owner = local(ctx) ? null : owners.ownerOf(service);
-        if (owner != null && !owner.equals(self)) {
-            String path = "/api/v1/services/" + URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20") + "?scope=local";
-            try {
-                HttpResponse<String> r = http.send(request(owner, path), HttpResponse.BodyHandlers.ofString());
-                ctx.status(r.statusCode()).contentType("application/json").result(r.body());
-            } catch (IOException e) {
-                ctx.status(503).header("Retry-After", "1").json(Map.of("error", "The instance owning service '" + service + "' ("
-                        + owner.host() + ":" + owner.port() + ") did not answer; try again shortly: " + e.getMessage()));
-            }
-            return;
-        }
-        ServiceStats stats = queries.service(service);
-        if (stats == null) {
-            ctx.status(404).json(Map.of("error", "No data of service '" + service + "' in the last hour."));
-        } else {
-            ctx.json(stats);
+        if (!forwarded(ctx, service, "")) {
+            answer(ctx, service, queries.service(service));
         }
     }
 
-    private void logins(Context ctx) throws InterruptedException {
+    private void series(Context ctx) throws InterruptedException {
+        String service = ctx.pathParam("service");
+        if (!forwarded(ctx, service, "/series")) {
+            answer(ctx, service, queries.series(service));
+        }
+    }
+
+    private static void answer(Context ctx, String service, Object body) {
+        if (body == null) {
+            ctx.status(404).json(Map.of("error", "No data of service '" + service + "' in the last hour."));
+        } else {
+            ctx.json(body);
+        }
+    }
+
+    /** Forwards to the instance owning {@code service} when that is another one; false when this one answers. */
+    private boolean forwarded(Context ctx, String service, String suffix) throws InterruptedException {
+        HostInfo owner = local(ctx) ? null : owners.ownerOf(service);
+        if (owner == null || owner.equals(self)) {
+            return false;
+        }
+        String path = "/api/v1/services/" + URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20") + suffix + "?scope=local";
+        try {
+            HttpResponse<String> r = http.send(request(owner, path), HttpResponse.BodyHandlers.ofString());
+            ctx.status(r.statusCode()).contentType("application/json").result(r.body());
+        } catch (IOException e) {
+            ctx.status(503).header("Retry-After", "1").json(Map.of("error", "The instance owning service '" + service + "' ("
+                    + owner.host() + ":" + owner.port() + ") did not answer; try again shortly: " + e.getMessage()));
+        }
+        return true;
+    }
+
+    private void overview(Context ctx) throws InterruptedException {
+        List<ServiceOverview> mine = new ArrayList<>();
+        for (String service : queries.services()) {
+            ServiceOverview o = queries.overview(service);
+            if (o != null) {
+                mine.add(o);
+            }
+        }
+        String asOf = queries.asOf();
+        if (local(ctx)) {
+            ctx.json(new OverviewBody(asOf, mine, List.of()));
+            return;
+        }
+        Map<String, ServiceOverview> all = new TreeMap<>();
+        mine.forEach(o -> all.put(o.service(), o));
+        List<String> unreachable = new ArrayList<>();
+        for (HostInfo host : others()) {
+            try {
+                OverviewBody other = JSON.readValue(get(host, "/api/v1/overview?scope=local"), OverviewBody.class);
+                other.services().forEach(o -> all.putIfAbsent(o.service(), o));
+            } catch (IOException e) {
+                log.warn("Instance {}:{} did not answer /api/v1/overview: {}", host.host(), host.port(), e.toString());
+                unreachable.add(host.host() + ":" + host.port());
+            }
+        }
+        ctx.json(new OverviewBody(asOf, List.copyOf(all.values()), unreachable));
+    }
+
+    /** Body of {@code GET /api/v1/overview}. */
+    record OverviewBody(String asOf, List<ServiceOverview> services, List<String> unreachable) {
+    }
+
+    /** @return the view named by {@code ?window=} (default 1h), or null after answering 400 */
+    private static Duration view(Context ctx) {
         String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
         Duration view = MeasureQueries.VIEWS.get(window);
         if (view == null) {
             ctx.status(400).json(Map.of("error", "Invalid value " + window + " for window: use one of " + MeasureQueries.VIEWS.keySet()));
+        }
+        return view;
+    }
+
+    private void detections(Context ctx) throws InterruptedException {
+        Duration view = view(ctx);
+        if (view == null) {
             return;
         }
+        String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
+        List<LoginDetection> all = new ArrayList<>(queries.detections(view));
+        if (!local(ctx)) {
+            for (HostInfo host : others()) {
+                try {
+                    DetectionsBody other = JSON.readValue(get(host, "/api/v1/security/detections?scope=local&window=" + window),
+                            DetectionsBody.class);
+                    all.addAll(other.detections());
+                } catch (IOException e) {
+                    log.warn("Instance {}:{} did not answer /api/v1/security/detections: {}", host.host(), host.port(), e.toString());
+                }
+            }
+            all.sort(Comparator.comparing(LoginDetection::windowStart).reversed().thenComparing(LoginDetection::kind)
+                    .thenComparing(LoginDetection::key));
+        }
+        ctx.json(new DetectionsBody(window, queries.asOf(), all));
+    }
+
+    /** Body of {@code GET /api/v1/security/detections}. */
+    record DetectionsBody(String window, String asOf, List<LoginDetection> detections) {
+    }
+
+    private void logins(Context ctx) throws InterruptedException {
+        Duration view = view(ctx);
+        if (view == null) {
+            return;
+        }
+        String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
         int limit = ctx.queryParamAsClass("limit", Integer.class).check(l -> l > 0 && l <= 1000, "between 1 and 1000").getOrDefault(10);
         LoginSummary mine = queries.logins(window, view, limit);
         if (local(ctx)) {

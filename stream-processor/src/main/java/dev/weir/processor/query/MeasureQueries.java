@@ -51,6 +51,11 @@ public final class MeasureQueries {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** @return ISO-8601 "now" of the views */
+    public String asOf() {
+        return Instant.ofEpochMilli(clock.millis()).toString();
+    }
+
     /** @return services with data in the last hour on this instance, sorted */
     public List<String> services() {
         long[] range = range(MeasureSettings.LONGEST_VIEW);
@@ -69,23 +74,170 @@ public final class MeasureQueries {
      * @return its views and its routes' views, or {@code null} when this instance has no data of it in the last hour
      */
     public ServiceStats service(String service) {
-        List<WindowStats> windows = new ArrayList<>();
-        for (Map.Entry<String, Duration> view : VIEWS.entrySet()) {
-            windows.add(stats(service, view.getKey(), view.getValue()));
-        }
-        if (windows.get(windows.size() - 1).requests() == 0 && windows.get(windows.size() - 1).logs() == 0
-                && windows.get(windows.size() - 1).lateEvents() == 0) {
+        List<WindowStats> windows = hour(service).views();
+        WindowStats longest = windows.get(windows.size() - 1);
+        if (longest.requests() == 0 && longest.logs() == 0 && longest.lateEvents() == 0) {
             return null;
         }
         Map<String, List<WindowStats>> routes = new TreeMap<>();
         for (String route : routes(service)) {
-            List<WindowStats> rs = new ArrayList<>();
-            for (Map.Entry<String, Duration> view : VIEWS.entrySet()) {
-                rs.add(stats(ErrorRateProcessor.key(service, route), view.getKey(), view.getValue()));
-            }
-            routes.put(route, rs);
+            routes.put(route, hour(ErrorRateProcessor.key(service, route)).views());
         }
         return new ServiceStats(service, Instant.ofEpochMilli(clock.millis()).toString(), windows, routes);
+    }
+
+    /**
+     * @param service a service name
+     * @return its views and its per-window series of the last hour (without quantiles), or {@code null}
+     *         when this instance has no data of it in the last hour
+     */
+    public ServiceOverview overview(String service) {
+        Hour hour = hour(service);
+        if (hour.empty()) {
+            return null;
+        }
+        return new ServiceOverview(service, hour.views(), hour.points(false));
+    }
+
+    /**
+     * @param service a service name
+     * @return its per-window series of the last hour with latency quantiles and the hour's latency
+     *         distribution, or {@code null} when this instance has no data of it in the last hour
+     */
+    public ServiceSeries series(String service) {
+        Hour hour = hour(service);
+        if (hour.empty()) {
+            return null;
+        }
+        LatencyAggregate merged = LatencyAggregate.empty(settings.relativeAccuracy());
+        for (LatencyAggregate a : hour.latency) {
+            if (a != null) {
+                merged.merge(a);
+            }
+        }
+        return new ServiceSeries(service, Instant.ofEpochMilli(clock.millis()).toString(), settings.window().toSeconds(),
+                hour.points(true), distribution(merged));
+    }
+
+    /** Upper bounds of the latency distribution's buckets, in ms. */
+    private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, Double.POSITIVE_INFINITY};
+
+    private static List<ServiceSeries.Bucket> distribution(LatencyAggregate merged) {
+        long[] counts = new long[BUCKETS_MS.length];
+        // zeros (and values below the sketch's smallest indexable value) are outside the positive store
+        counts[0] += Math.round(merged.sketch().getCount() - merged.sketch().getPositiveValueStore().getTotalCount());
+        var mapping = merged.sketch().getIndexMapping();
+        merged.sketch().getPositiveValueStore().forEach((index, count) -> {
+            double value = mapping.value(index);
+            int b = 0;
+            while (value > BUCKETS_MS[b]) {
+                b++;
+            }
+            counts[b] += Math.round(count);
+        });
+        List<ServiceSeries.Bucket> out = new ArrayList<>();
+        for (int i = 0; i < BUCKETS_MS.length; i++) {
+            out.add(new ServiceSeries.Bucket(BUCKETS_MS[i], counts[i]));
+        }
+        return out;
+    }
+
+    /** The windows of one key over the last hour, fetched once; index 0 is the oldest, the last the current window. */
+    private Hour hour(String key) {
+        long[] range = range(MeasureSettings.LONGEST_VIEW);
+        long size = settings.window().toMillis();
+        int n = (int) ((range[1] - range[0]) / size) + 1;
+        Hour hour = new Hour(range[0], size, new ErrorRateWindow[n], new LatencyAggregate[n]);
+        try (WindowStoreIterator<ErrorRateWindow> it = stores.errors().fetch(key, Instant.ofEpochMilli(range[0]),
+                Instant.ofEpochMilli(range[1]))) {
+            while (it.hasNext()) {
+                KeyValue<Long, ErrorRateWindow> kv = it.next();
+                hour.errors[hour.index(kv.key)] = kv.value;
+            }
+        }
+        try (WindowStoreIterator<LatencyAggregate> it = stores.latency().fetch(key, Instant.ofEpochMilli(range[0]),
+                Instant.ofEpochMilli(range[1]))) {
+            while (it.hasNext()) {
+                KeyValue<Long, LatencyAggregate> kv = it.next();
+                hour.latency[hour.index(kv.key)] = kv.value;
+            }
+        }
+        return hour;
+    }
+
+    /** Windows of one key over the last hour; views are the last N of them. */
+    private final class Hour {
+        final long first;
+        final long size;
+        final ErrorRateWindow[] errors;
+        final LatencyAggregate[] latency;
+
+        Hour(long first, long size, ErrorRateWindow[] errors, LatencyAggregate[] latency) {
+            this.first = first;
+            this.size = size;
+            this.errors = errors;
+            this.latency = latency;
+        }
+
+        int index(long windowStart) {
+            return (int) Math.min(errors.length - 1, Math.max(0, (windowStart - first) / size));
+        }
+
+        boolean empty() {
+            for (ErrorRateWindow w : errors) {
+                if (w != null && (w.getRequests() > 0 || w.getLogs() > 0 || w.getLateEvents() > 0)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** @return every view in {@link #VIEWS}, from this one fetch */
+        List<WindowStats> views() {
+            List<WindowStats> windows = new ArrayList<>();
+            for (Map.Entry<String, Duration> view : VIEWS.entrySet()) {
+                windows.add(view(view.getKey(), view.getValue()));
+            }
+            return windows;
+        }
+
+        WindowStats view(String name, Duration view) {
+            int windows = (int) Math.max(1, view.toMillis() / size);
+            long requests = 0, e4 = 0, e5 = 0, errorLogs = 0, logs = 0, late = 0;
+            LatencyAggregate merged = LatencyAggregate.empty(settings.relativeAccuracy());
+            for (int i = Math.max(0, errors.length - windows); i < errors.length; i++) {
+                ErrorRateWindow w = errors[i];
+                if (w != null) {
+                    requests += w.getRequests();
+                    e4 += w.getErrors4xx();
+                    e5 += w.getErrors5xx();
+                    errorLogs += w.getErrorLogs();
+                    logs += w.getLogs();
+                    late += w.getLateEvents();
+                }
+                if (latency[i] != null) {
+                    merged.merge(latency[i]);
+                }
+            }
+            return new WindowStats(name, requests, e4, e5, errorLogs, logs, late, requests == 0 ? 0 : (double) e5 / requests,
+                    merged.count(), quantiles(merged));
+        }
+
+        List<SeriesPoint> points(boolean withQuantiles) {
+            List<SeriesPoint> points = new ArrayList<>(errors.length);
+            for (int i = 0; i < errors.length; i++) {
+                ErrorRateWindow w = errors[i];
+                LatencyAggregate l = withQuantiles ? latency[i] : null;
+                boolean hasLatency = l != null && l.count() > 0;
+                long requests = w == null ? 0 : w.getRequests();
+                long e5 = w == null ? 0 : w.getErrors5xx();
+                points.add(new SeriesPoint(Instant.ofEpochMilli(first + i * size).toString(), requests,
+                        w == null ? 0 : w.getErrors4xx(), e5, w == null ? 0 : w.getErrorLogs(), w == null ? 0 : w.getLogs(),
+                        requests == 0 ? 0 : (double) e5 / requests,
+                        hasLatency ? l.quantile(0.5) : null, hasLatency ? l.quantile(0.95) : null, hasLatency ? l.quantile(0.99) : null));
+            }
+            return points;
+        }
     }
 
     /**
@@ -95,21 +247,10 @@ public final class MeasureQueries {
      * @return merged counts and latency of {@code key} over the view
      */
     public WindowStats stats(String key, String name, Duration view) {
-        long[] range = range(view);
-        long requests = 0, e4 = 0, e5 = 0, errorLogs = 0, logs = 0, late = 0;
-        try (WindowStoreIterator<ErrorRateWindow> it = stores.errors().fetch(key, Instant.ofEpochMilli(range[0]),
-                Instant.ofEpochMilli(range[1]))) {
-            while (it.hasNext()) {
-                ErrorRateWindow w = it.next().value;
-                requests += w.getRequests();
-                e4 += w.getErrors4xx();
-                e5 += w.getErrors5xx();
-                errorLogs += w.getErrorLogs();
-                logs += w.getLogs();
-                late += w.getLateEvents();
-            }
-        }
-        LatencyAggregate latency = latency(key, view);
+        return hour(key).view(name, view);
+    }
+
+    private static Map<String, Double> quantiles(LatencyAggregate latency) {
         Map<String, Double> quantiles = new LinkedHashMap<>();
         if (latency.count() > 0) {
             quantiles.put("p50", latency.quantile(0.5));
@@ -121,8 +262,7 @@ public final class MeasureQueries {
             quantiles.put("max", latency.max());
             quantiles.put("mean", latency.sum() / latency.count());
         }
-        return new WindowStats(name, requests, e4, e5, errorLogs, logs, late, requests == 0 ? 0 : (double) e5 / requests,
-                latency.count(), quantiles);
+        return quantiles;
     }
 
     /**
@@ -154,6 +294,51 @@ public final class MeasureQueries {
         long first = last - Math.max(0, ((view.toMillis() + lw - 1) / lw) - 1) * lw;
         return new LoginSummary(name, Instant.ofEpochMilli(now).toString(),
                 top(stores.loginsBySource(), first, last, limit), top(stores.loginsByUser(), first, last, limit));
+    }
+
+    /**
+     * @param view the view's length (whole login windows, rounded up)
+     * @return the login windows of this instance in which a detector's threshold was reached, newest first
+     */
+    public List<LoginDetection> detections(Duration view) {
+        long now = clock.millis();
+        long lw = settings.loginWindow().toMillis();
+        long last = Math.floorDiv(now, lw) * lw;
+        long first = last - Math.max(0, ((view.toMillis() + lw - 1) / lw) - 1) * lw;
+        List<LoginDetection> out = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = stores.loginsBySource().fetchAll(Instant.ofEpochMilli(first),
+                Instant.ofEpochMilli(last))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, LoginWindowState> kv = it.next();
+                LoginWindowState s = kv.value;
+                if (s.failures() >= settings.sourceMinFailures()) {
+                    out.add(detection("BY_SOURCE", kv.key, s));
+                }
+                if (s.distinctCount() >= settings.sprayingMinUsers()) {
+                    out.add(detection("SPRAYING", kv.key, s));
+                }
+                if (s.successAfterFailures()) {
+                    out.add(detection("SUCCESS_AFTER_FAILURES", kv.key, s));
+                }
+            }
+        }
+        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = stores.loginsByUser().fetchAll(Instant.ofEpochMilli(first),
+                Instant.ofEpochMilli(last))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, LoginWindowState> kv = it.next();
+                if (kv.value.distinctCount() >= settings.userMinDistinctIps()) {
+                    out.add(detection("BY_USER_DISTINCT_IPS", kv.key, kv.value));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(LoginDetection::windowStart).reversed().thenComparing(LoginDetection::kind)
+                .thenComparing(LoginDetection::key));
+        return out;
+    }
+
+    private static LoginDetection detection(String kind, Windowed<String> key, LoginWindowState s) {
+        return new LoginDetection(kind, key.key(), key.window().startTime().toString(), s.failures(), s.successes(),
+                s.distinctCount(), List.copyOf(s.sampleUsers()), List.copyOf(s.exemplars()));
     }
 
     private static List<LoginSummary.Entry> top(ReadOnlyWindowStore<String, LoginWindowState> store, long first, long last, int limit) {

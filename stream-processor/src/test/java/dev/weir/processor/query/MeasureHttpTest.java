@@ -107,6 +107,62 @@ class MeasureHttpTest {
     }
 
     @Test
+    void shouldAnswerEveryServiceWithViewsAndSparklineInOneOverview() {
+        JavalinTest.test(app, (server, client) -> {
+            JsonNode body = JSON.readTree(client.get("/api/v1/overview").body().string());
+            JsonNode services = body.get("services");
+            assertThat(services.size()).isEqualTo(2);
+            JsonNode shop = services.get(0);
+            assertThat(shop.get("service").asText()).isEqualTo("shop");
+            assertThat(shop.get("windows").get(1).get("requests").asLong()).isEqualTo(4);
+            assertThat(shop.get("windows").get(3).get("latencyMs").get("p99").asDouble()).isBetween(99.0, 101.0);
+            JsonNode series = shop.get("series");
+            assertThat(series.size()).isEqualTo(60);
+            // the requests were two minutes before "now": the third window from the end
+            assertThat(series.get(57).get("requests").asLong()).isEqualTo(4);
+            assertThat(series.get(57).get("errorRatio").asDouble()).isEqualTo(0.25);
+            assertThat(series.get(57).get("start").asText()).isEqualTo("2025-03-14T09:08:00Z");
+            assertThat(series.get(59).get("requests").asLong()).isZero();
+        });
+    }
+
+    @Test
+    void shouldAnswerPerMinuteSeriesWithQuantilesAndDistribution() {
+        JavalinTest.test(app, (server, client) -> {
+            JsonNode body = JSON.readTree(client.get("/api/v1/services/shop/series").body().string());
+            assertThat(body.get("windowSeconds").asLong()).isEqualTo(60);
+            JsonNode point = body.get("points").get(57);
+            assertThat(point.get("requests").asLong()).isEqualTo(4);
+            assertThat(point.get("errors5xx").asLong()).isEqualTo(1);
+            assertThat(point.get("p95").asDouble()).isBetween(99.0, 101.0);
+            assertThat(body.get("points").get(58).get("p95").isNull()).isTrue();
+            long total = 0;
+            for (JsonNode bucket : body.get("distribution")) {
+                total += bucket.get("count").asLong();
+                if (bucket.get("count").asLong() > 0) {
+                    // 100 ms, within the sketch's 1 %: the bucket up to 100 or the one up to 200
+                    assertThat(bucket.get("leMs").asDouble()).isIn(100.0, 200.0);
+                }
+            }
+            assertThat(total).isEqualTo(4);
+            assertThat(client.get("/api/v1/services/nope/series").code()).isEqualTo(404);
+        });
+    }
+
+    @Test
+    void shouldListLoginWindowsWhereADetectorThresholdWasReached() {
+        JavalinTest.test(app, (server, client) -> {
+            JsonNode body = JSON.readTree(client.get("/api/v1/security/detections?window=15m").body().string());
+            JsonNode detections = body.get("detections");
+            assertThat(detections.size()).isEqualTo(1);
+            assertThat(detections.get(0).get("kind").asText()).isEqualTo("BY_SOURCE");
+            assertThat(detections.get(0).get("key").asText()).isEqualTo("203.0.113.7");
+            assertThat(detections.get(0).get("failures").asLong()).isEqualTo(7);
+            assertThat(client.get("/api/v1/security/detections?window=2d").code()).isEqualTo(400);
+        });
+    }
+
+    @Test
     void shouldRejectUnknownLoginWindow() {
         JavalinTest.test(app, (server, client) -> assertThat(client.get("/api/v1/security/logins?window=2d").code()).isEqualTo(400));
     }

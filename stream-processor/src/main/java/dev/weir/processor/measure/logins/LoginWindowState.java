@@ -65,6 +65,21 @@ public final class LoginWindowState {
         return java.util.Collections.unmodifiableSet(distinct);
     }
 
+    /** @return whether a success after enough failures was detected in this window (SUCCESS_AFTER_FAILURES) */
+    public boolean successAfterFailures() {
+        return successAlerted;
+    }
+
+    /** @return sample user names of the window (read-only view) */
+    public List<String> sampleUsers() {
+        return java.util.Collections.unmodifiableList(sampleUsers);
+    }
+
+    /** @return sample event ids of the window (read-only view) */
+    public List<String> exemplars() {
+        return java.util.Collections.unmodifiableList(exemplars);
+    }
+
     void seeService(String s) {
         if (service == null && !mixedServices) {
             service = s;
