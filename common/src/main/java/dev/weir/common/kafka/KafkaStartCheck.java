@@ -2,15 +2,11 @@ package dev.weir.common.kafka;
 
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.tls.TlsContexts;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -100,24 +96,10 @@ public final class KafkaStartCheck {
 
     private static boolean speaksTls(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        String host = hostPort.substring(0, colon);
-        int port;
         try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
+            return colon > 0 && TlsContexts.speaksTls(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)),
+                    PROBE_TIMEOUT);
         } catch (NumberFormatException e) {
-            return false;
-        }
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(host, port), (int) PROBE_TIMEOUT.toMillis());
-            plain.setSoTimeout((int) PROBE_TIMEOUT.toMillis());
-            try (SSLSocket tls = (SSLSocket) TlsContexts.trustingAnything().getSocketFactory().createSocket(plain, host, port, false)) {
-                tls.startHandshake();
-                return true;
-            }
-        } catch (IOException e) {
             return false;
         }
     }

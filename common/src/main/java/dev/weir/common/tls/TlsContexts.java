@@ -136,6 +136,30 @@ public final class TlsContexts {
         }
     }
 
+    /**
+     * Whether a server speaks TLS: connects and tries a handshake without checking the certificate.
+     * For telling "plaintext client against a TLS listener" apart from "server down" in start-up
+     * messages; sends nothing but a TLS ClientHello.
+     *
+     * @param host    host name or address
+     * @param port    port
+     * @param timeout for the connection and the handshake
+     * @return true when a TLS handshake completed
+     */
+    public static boolean speaksTls(String host, int port, java.time.Duration timeout) {
+        try (java.net.Socket plain = new java.net.Socket()) {
+            plain.connect(new java.net.InetSocketAddress(host, port), (int) timeout.toMillis());
+            plain.setSoTimeout((int) timeout.toMillis());
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trustingAnything().getSocketFactory()
+                    .createSocket(plain, host, port, false)) {
+                tls.startHandshake();
+                return true;
+            }
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     static X509TrustManager trustManager(List<X509Certificate> certificates) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
