@@ -32,7 +32,8 @@ final class AgentComponent implements UpComponent {
     public void start(UpEnvironment env) throws IOException {
         AgentSettings settings = AgentSettings.of("weir", env.bootstrapServers(), env.dataDir().resolve("agent"),
                         List.of(FileInputSettings.of("weir-own-logs", List.of(ownLog.toString()), ParserType.JSON)))
-                .withHttp(HttpSettings.defaults().at("0.0.0.0", 8090));
+                .withHttp(HttpSettings.defaults().at("0.0.0.0", 8090))
+                .withKafka(env.kafka());
         app = new AgentApp(settings, Clock.systemUTC());
         app.start();
     }

@@ -1,5 +1,6 @@
 package dev.weir.cli.up;
 
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.emitter.EmitterApp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ final class EmitterComponent implements UpComponent {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("WEIR_UP_INBOX_URL", inbox.url());
             Files.writeString(config, text);
         }
-        app = new EmitterApp(new EmitterApp.Settings(config, 9093, env.bootstrapServers(), null, null, Clock.systemUTC(),
+        app = new EmitterApp(new EmitterApp.Settings(config, HttpServerSettings.of("0.0.0.0", 9093), env.kafka(), null, Clock.systemUTC(),
                 line -> {
                     console.println("\nnotification " + line);
                     console.flush();

@@ -30,6 +30,7 @@ final class ProcessorComponent implements UpComponent {
             Files.write(rules, in.readAllBytes());
         }
         ProcessorConfig config = ProcessorConfig.defaults(env.bootstrapServers())
+                .withKafka(env.kafka())
                 .withHttpPort(8080)
                 .withStateDir(env.dataDir().resolve("processor").resolve("state"))
                 .withRules(new ProcessorConfig.Rules(rules, null, Duration.ofSeconds(1)));

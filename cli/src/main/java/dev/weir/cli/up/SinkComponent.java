@@ -21,7 +21,11 @@ final class SinkComponent implements UpComponent {
             return;
         }
         elasticsearchUrl = env.elasticsearchUrl();
-        app = new SinkApp(SinkConfig.defaults(env.bootstrapServers(), elasticsearchUrl).withHttpPort(8081), Clock.systemUTC());
+        SinkConfig defaults = SinkConfig.defaults(env.bootstrapServers(), elasticsearchUrl);
+        SinkConfig.Kafka kafka = defaults.kafka();
+        SinkConfig config = defaults.withKafka(new SinkConfig.Kafka(env.kafka(), kafka.groupId(), kafka.topics(), kafka.deadLetterTopic(),
+                kafka.maxPollRecords())).withElasticsearch(env.elasticsearch()).withHttpPort(8081);
+        app = new SinkApp(config, Clock.systemUTC());
         app.start();
     }
 

@@ -5,12 +5,15 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import dev.weir.cli.demo.DemoOptions;
 import dev.weir.cli.demo.DemoRunner;
 import dev.weir.cli.demo.DemoTraffic;
+import dev.weir.common.elasticsearch.ElasticsearchSettings;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,14 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,6 +53,10 @@ public final class UpCommand implements Runnable {
 
     @Option(names = "--no-elasticsearch", description = "Start without Elasticsearch (faster; nothing is indexed).")
     boolean noElasticsearch;
+
+    @Option(names = "--secure", description = "Run on a SASL_SSL broker (SCRAM-SHA-512, TLS) and an Elasticsearch with security on"
+            + " (HTTPS, a user), with certificates and passwords made for this run.")
+    boolean secure;
 
     @Option(names = "--status-interval", defaultValue = "PT2S", description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
@@ -99,18 +104,21 @@ public final class UpCommand implements Runnable {
         out.flush();
         LocalStack stack;
         try {
-            stack = LocalStack.start(root.resolve("stack"), !noElasticsearch);
+            stack = secure ? SecureStack.start(root.resolve("stack"), !noElasticsearch) : LocalStack.start(root.resolve("stack"), !noElasticsearch);
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the local stack: " + e.getMessage(), e);
         }
         running.add(stack);
-        String bootstrap = stack.kafka().bootstrapServers();
-        String esUrl = noElasticsearch ? null : stack.elasticsearch().httpUrl();
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        KafkaSettings kafka = secure ? SecureStack.kafka(stack) : KafkaSettings.plaintext(stack.kafka().bootstrapServers());
+        ElasticsearchSettings elasticsearch = noElasticsearch ? null
+                : secure ? SecureStack.elasticsearch(stack) : ElasticsearchSettings.of(URI.create(stack.elasticsearch().httpUrl()));
+        String bootstrap = kafka.bootstrapServers();
+        String esUrl = elasticsearch == null ? null : elasticsearch.url().toString();
+        Admin admin = Admin.create(KafkaClients.admin(kafka, "weir-up"));
         running.add(admin);
         TopicSetup.ensure(admin, 3, (short) 1);
 
-        UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
+        UpEnvironment env = new UpEnvironment(kafka, elasticsearch, root.resolve("components"));
         List<String> where = new ArrayList<>();
         for (UpComponent component : UpComponents.all(out, logFile)) {
             out.println("weir up: starting " + component.name());
@@ -124,7 +132,7 @@ public final class UpCommand implements Runnable {
             where.addAll(component.whereToLook());
         }
 
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "weir-demo"),
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "weir-demo"),
                 new StringSerializer(), new ByteArraySerializer());
         running.add(producer);
         DemoRunner runner = new DemoRunner(new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(),
@@ -140,12 +148,19 @@ public final class UpCommand implements Runnable {
         if (esUrl != null) {
             out.println("  elasticsearch  " + esUrl + "   (try " + esUrl + "/_cat/indices?v)");
         }
+        if (secure) {
+            try {
+                SecureStack.whereToLook(stack, !noElasticsearch).forEach(line -> out.println("  " + line));
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot write the credentials of the secured stack: " + e.getMessage(), e);
+            }
+        }
         where.forEach(line -> out.println("  " + line));
         out.println("  weir's logs    " + logFile);
         out.println("Press Ctrl-C to stop." + (demo.duration().isZero() ? "" : " Stops by itself after " + demo.duration() + "."));
         out.println();
         out.flush();
-        StackStatus status = new StackStatus(admin, bootstrap, esUrl);
+        StackStatus status = new StackStatus(admin, kafka, elasticsearch);
         running.add(status);
         statusLoop(out, status, runner);
     }
