@@ -110,6 +110,6 @@ class SecuredStackIT {
                 + java.util.Base64.getEncoder().encodeToString("id:key".getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(apiKey.statusCode()).isEqualTo(401);
-        assertThat(apiKey.body()).contains("api key");
+        assertThat(apiKey.body()).contains("apikey authentication for id id");
     }
 }

@@ -128,6 +128,14 @@ class SecuredStartFailureIT {
     }
 
     @Test
+    void shouldNameTheApiKeyWhenElasticsearchRejectsIt() throws Exception {
+        Path config = sinkConfig("sink-wrong-api-key", "  url: " + stack.elasticsearch().httpUrl() + "\n  api-key: 'weir-id:"
+                + WRONG_PASSWORD + "'\n  ca: \"" + esCa() + "\"\n");
+        assertStopsWith("sink-wrong-api-key", "Elasticsearch at " + stack.elasticsearch().httpUrl() + " rejected the credentials "
+                + "(401); check elasticsearch.api-key", "sink", "--config", config.toString());
+    }
+
+    @Test
     void shouldNameTheCaWhenElasticsearchsCertificateIsNotTrusted() throws Exception {
         Path config = sinkConfig("sink-untrusted", "  url: " + stack.elasticsearch().httpUrl() + "\n  username: weir-es\n"
                 + "  password: " + ES_PASSWORD + "\n  ca: \"" + kafkaCa() + "\"\n");

@@ -29,7 +29,11 @@ class UpCommandIT {
     }
 
     private static long lastEventsIn(String output) {
-        Matcher m = IN.matcher(output);
+        return last(IN, output);
+    }
+
+    private static long last(Pattern p, String output) {
+        Matcher m = p.matcher(output);
         long last = -1;
         while (m.find()) {
             last = Long.parseLong(m.group(1).replace(",", ""));
@@ -47,6 +51,23 @@ class UpCommandIT {
 
         String second = up(dir);
         assertThat(lastEventsIn(second)).as(second).isGreaterThan(100);
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+
+    private static final Pattern INDEXED = Pattern.compile("· indexed ([0-9,]+) ·");
+
+    @Test
+    void shouldRunTheDemoOnTheSecuredBrokerAndElasticsearch(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Weir.execute(new PrintWriter(out, true), new PrintWriter(err, true), "up", "--secure", "--dir", dir.toString(),
+                "--duration", "PT40S", "--status-interval", "PT1S", "--rate", "20");
+        String output = out.toString();
+        assertThat(exit).as("exit code; stderr: %s; stdout: %s", err, output).isZero();
+        assertThat(output).contains("kafka security SASL_SSL, SCRAM-SHA-512 user weir", "elasticsearch  https://127.0.0.1:",
+                "credentials    ");
+        assertThat(lastEventsIn(output)).as(output).isGreaterThan(100);
+        assertThat(last(INDEXED, output)).as("documents indexed over HTTPS with the secured sink; %s", output).isGreaterThan(100);
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
     }
 }
