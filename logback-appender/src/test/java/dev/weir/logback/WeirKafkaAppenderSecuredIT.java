@@ -56,18 +56,20 @@ class WeirKafkaAppenderSecuredIT {
     }
 
     private static void shipOneEvent(WeirKafkaAppender appender, String message) {
-        LoggerContext context = new LoggerContext();
+        // the context SLF4J runs on: it has the MDC adapter the encoder reads
+        LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
         appender.setContext(context);
-        appender.setName("WEIR");
+        appender.setName("WEIR-SECURED");
         appender.setServiceName("checkout");
         appender.setTopic("appender-secured");
         appender.start();
         assertThat(appender.isStarted()).as("started; status %s", context.getStatusManager().getCopyOfStatusList()).isTrue();
         Logger logger = context.getLogger("shop.Checkout");
         logger.addAppender(appender);
-        logger.info(message);
+        logger.warn(message); // the test logback.xml sets WARN
+        logger.detachAppender(appender);
         appender.stop();
-        assertThat(appender.getSentCount()).isEqualTo(1);
+        assertThat(appender.getSentCount()).as("events acknowledged (dropped: %d)", appender.getDroppedCount()).isEqualTo(1);
         // read back with the appender's own connection and security settings
         Map<String, Object> security = new HashMap<>(appender.producerProperties());
         security.keySet().removeIf(k -> !k.startsWith("security.") && !k.startsWith("sasl.") && !k.startsWith("ssl.")

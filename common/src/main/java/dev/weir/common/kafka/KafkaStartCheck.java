@@ -42,6 +42,11 @@ public final class KafkaStartCheck {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SaslAuthenticationException) {
+                if (kafka.saslMechanism() == null) {
+                    // SASL configured through kafka.properties (OAUTHBEARER, IAM …)
+                    throw new ConfigException("Kafka rejected the SASL authentication configured in " + key + ".properties ("
+                            + cause.getMessage() + "); check sasl.jaas.config and its callback handler");
+                }
                 throw new ConfigException("Kafka rejected " + kafka.saslMechanism().kafkaName() + " authentication for user "
                         + kafka.saslUsername() + "; check " + key + ".sasl.username and " + key + ".sasl.password");
             }
