@@ -170,13 +170,24 @@ class SecuredPipelineIT {
             awaitReady(weir.start("emitter", "emitter", "--config", emitter.toString()), emitterPort, "emitter");
             awaitReady(weir.start("agent", "agent", "--config", agent.toString()), agentPort, "agent");
 
+            // the commands that are not components take the same kafka: block
+            Process apply = weir.start("rules-apply", "rules", "apply", dir.resolve("rules.yml").toString(), "--kafka-config",
+                    processor.toString());
+            assertThat(apply.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(apply.exitValue()).as("weir rules apply; output %s", weir.lines("rules-apply")).isZero();
+            assertThat(weir.lines("rules-apply")).anyMatch(l -> l.startsWith("published 1 rules"));
+            Process demo = weir.start("demo", "demo", "--kafka-config", processor.toString(), "--duration", "PT2S", "--rate", "5");
+            assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as("weir demo; output %s", weir.lines("demo")).isZero();
+            assertThat(weir.lines("demo")).anyMatch(l -> l.matches("demo: sent [1-9][0-9,]* events, 0 failed"));
+
             // the query API is protected; health is not
             assertThat(get(processorPort, "/api/v1/services", null).statusCode()).isEqualTo(401);
             assertThat(get(processorPort, "/api/v1/services", HTTP_TOKEN).statusCode()).isEqualTo(200);
             assertThat(post(agentPort, logins("first", 8), null).statusCode()).isEqualTo(401);
             assertThat(post(agentPort, logins("first", 8), HTTP_TOKEN).statusCode()).isEqualTo(202);
 
-            Poll.until(Duration.ofSeconds(120), () -> count("first") == 8, () -> "8 events of the first batch in Elasticsearch, "
+            Poll.until(Duration.ofSeconds(180), () -> count("first") == 8, () -> "8 events of the first batch in Elasticsearch, "
                     + "found " + count("first"));
             Poll.until(Duration.ofSeconds(120), () -> received.stream().anyMatch(b -> b.contains("FailedLoginBurst")),
                     () -> "the FailedLoginBurst alert at the webhook receiver; received " + received);
