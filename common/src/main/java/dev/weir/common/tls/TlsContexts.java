@@ -8,7 +8,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -121,19 +120,6 @@ public final class TlsContexts {
             throw new IllegalArgumentException("must be a SHA-256 fingerprint: 64 hexadecimal digits, colons allowed");
         }
         return hex;
-    }
-
-    /** @return a context with a client identity from PEM files and the given trust */
-    public static SSLContext withIdentity(Path certificate, Path key, TrustManager[] trust) {
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keyStore(certificate, key), NO_PASSWORD);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), trust, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot build a TLS context: " + e.getMessage(), e);
-        }
     }
 
     /**
