@@ -1,7 +1,12 @@
 package dev.weir.emitter;
 
+import dev.weir.common.command.Commands;
 import dev.weir.common.config.ConfigException;
+import dev.weir.common.config.Secret;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaSettings;
+import dev.weir.common.kafka.KafkaStartCheck;
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
@@ -9,6 +14,7 @@ import dev.weir.common.ops.OpsServer;
 import dev.weir.emitter.api.AlertsApi;
 import dev.weir.emitter.config.AlertmanagerConfig;
 import dev.weir.emitter.config.AlertmanagerConfigLoader;
+import dev.weir.emitter.config.EmitterConfig;
 import dev.weir.emitter.delivery.Integration;
 import dev.weir.emitter.delivery.Integrations;
 import dev.weir.emitter.delivery.Notifier;
@@ -65,30 +71,55 @@ public final class EmitterApp implements AutoCloseable {
 
     /**
      * @param configFile the alertmanager.yml
-     * @param httpPort the API port, 9093 by default; 0 picks a free port
-     * @param bootstrapServers Kafka brokers, or null to keep state in memory
+     * @param http the API server: port 9093 by default (0 picks a free port), token, TLS
+     * @param kafka the cluster, or null to keep state in memory
      * @param externalUrl this emitter's URL for links in messages
-     * @param apiToken bearer token required on write endpoints, or null
      * @param clock the clock
      * @param console told one line per notification sent ({@code weir up} prints them)
      */
-    public record Settings(Path configFile, int httpPort, String bootstrapServers, String externalUrl, String apiToken,
-                           Clock clock, Consumer<String> console) {
+    public record Settings(Path configFile, HttpServerSettings http, KafkaSettings kafka, String externalUrl, Clock clock,
+                           Consumer<String> console) {
         public Settings {
             Objects.requireNonNull(configFile, "configFile");
+            Objects.requireNonNull(http, "http");
             Objects.requireNonNull(clock, "clock");
-            if (httpPort < 0 || httpPort > 65535) {
-                throw ConfigException.invalid("emitter.http.port", httpPort, "must be between 0 and 65535");
-            }
-            externalUrl = externalUrl == null ? "http://localhost:" + (httpPort == 0 ? 9093 : httpPort) : externalUrl;
+            externalUrl = externalUrl == null ? (http.tls() ? "https" : "http") + "://localhost:"
+                    + (http.port() == 0 ? EmitterConfig.DEFAULT_PORT : http.port()) : externalUrl;
             console = console == null ? line -> { } : console;
+        }
+
+        /**
+         * Plain HTTP on all interfaces against a plaintext Kafka (tests, {@code weir up}).
+         *
+         * @param configFile the alertmanager.yml
+         * @param httpPort the API port; 0 picks a free port
+         * @param bootstrapServers Kafka brokers, or null to keep state in memory
+         * @param externalUrl this emitter's URL for links in messages, or null
+         * @param apiToken bearer token the API requires, or null
+         * @param clock the clock
+         * @param console told one line per notification sent, or null
+         */
+        public Settings(Path configFile, int httpPort, String bootstrapServers, String externalUrl, String apiToken, Clock clock,
+                        Consumer<String> console) {
+            this(configFile, HttpServerSettings.of("0.0.0.0", validPort(httpPort)).withToken(apiToken == null ? null : Secret.of(apiToken)),
+                    bootstrapServers == null ? null : KafkaSettings.plaintext(bootstrapServers), externalUrl, clock, console);
+        }
+
+        private static int validPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw ConfigException.invalid("emitter.http.port", port, "must be between 0 and 65535");
+            }
+            return port;
         }
 
         /** Defaults: port 9093, no Kafka, system clock. */
         public static Settings of(Path configFile) {
-            return new Settings(configFile, 9093, null, null, System.getenv("WEIR_EMITTER_TOKEN"), Clock.systemUTC(), null);
+            return new Settings(configFile, EmitterConfig.DEFAULT_PORT, null, null, null, Clock.systemUTC(), null);
         }
     }
+
+    private static final String HTTP_KEY = "emitter.http";
+    private static final String KAFKA_KEY = "emitter.kafka";
 
     /** Consumer group under which the offsets of {@code weir.alerts} are committed (they show the lag). */
     public static final String CONSUMER_GROUP = "weir-emitter";
@@ -134,10 +165,11 @@ public final class EmitterApp implements AutoCloseable {
         resources.add(registry::close);
         StateStore nflogStore;
         StateStore silenceStore;
-        if (settings.bootstrapServers() != null) {
-            requireTopics(settings.bootstrapServers());
-            nflogStore = new KafkaStateStore(settings.bootstrapServers(), Topics.NOTIFICATIONS, "weir-emitter-nflog");
-            silenceStore = new KafkaStateStore(settings.bootstrapServers(), Topics.SILENCES, "weir-emitter-silences");
+        if (settings.kafka() != null) {
+            KafkaStartCheck.run(settings.kafka(), KAFKA_KEY, Duration.ofSeconds(10));
+            requireTopics(settings.kafka());
+            nflogStore = new KafkaStateStore(settings.kafka(), Topics.NOTIFICATIONS, "weir-emitter-nflog");
+            silenceStore = new KafkaStateStore(settings.kafka(), Topics.SILENCES, "weir-emitter-silences");
             resources.add(nflogStore);
             resources.add(silenceStore);
         } else {
@@ -165,28 +197,27 @@ public final class EmitterApp implements AutoCloseable {
         Map<String, HealthCheck> checks = new LinkedHashMap<>();
         checks.put("dispatcher",
                 () -> running ? HealthCheck.Status.up("RUNNING") : HealthCheck.Status.down("STOPPED", "dispatcher stopped"));
-        if (settings.bootstrapServers() != null) {
-            AlertConsumer alerts = startAlertConsumer(settings.bootstrapServers(), registry);
+        if (settings.kafka() != null) {
+            AlertConsumer alerts = startAlertConsumer(settings.kafka(), registry);
             checks.put("alerts", () -> alerts.problem() != null ? HealthCheck.Status.down("FAILED", alerts.problem())
                     : alerts.replayed() ? HealthCheck.Status.up("RUNNING")
                     : HealthCheck.Status.down("REPLAYING", "rebuilding alert state from " + Topics.ALERTS));
         }
-        http = Javalin.create(c -> c.showJavalinBanner = false);
+        http = OpsServer.create(settings.http(), HTTP_KEY, c -> { });
         OpsServer.install(http, registry, settings.clock(), checks);
-        new AlertsApi(dispatcher, silences, settings.clock(), config.global().resolveTimeout(), settings.apiToken()).install(http);
+        new AlertsApi(dispatcher, silences, settings.clock(), config.global().resolveTimeout()).install(http);
         try {
-            http.start("0.0.0.0", settings.httpPort());
+            OpsServer.start(http, settings.http(), HTTP_KEY);
         } catch (RuntimeException e) {
             close();
-            throw new ConfigException("Cannot listen on port " + settings.httpPort() + " (" + e.getMessage()
-                    + "); set the emitter's HTTP port to another port.");
+            throw e;
         }
         log.info("alert-emitter listening on port {} with {} receivers", port(), integrations.size());
         return this;
     }
 
-    private AlertConsumer startAlertConsumer(String bootstrapServers, PrometheusMeterRegistry registry) {
-        KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(KafkaClients.consumer(bootstrapServers, CONSUMER_GROUP),
+    private AlertConsumer startAlertConsumer(KafkaSettings kafkaSettings, PrometheusMeterRegistry registry) {
+        KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(KafkaClients.consumer(kafkaSettings, CONSUMER_GROUP),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         AlertConsumer alerts = new AlertConsumer(kafka, Topics.ALERTS, WeirSerdes.alertEvent().deserializer(),
                 dispatcher::put, registry);
@@ -201,10 +232,9 @@ public final class EmitterApp implements AutoCloseable {
     }
 
     /** Fails startup, before any client starts, when the topics the emitter needs are missing. */
-    private static void requireTopics(String bootstrapServers) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+    private static void requireTopics(KafkaSettings kafka) {
+        String bootstrapServers = kafka.bootstrapServers();
+        try (Admin admin = Admin.create(KafkaClients.admin(kafka, "weir-emitter-setup"))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<String> missing = Stream.of(Topics.ALERTS, Topics.NOTIFICATIONS, Topics.SILENCES)
                     .filter(t -> !existing.contains(t)).toList();
@@ -214,7 +244,7 @@ public final class EmitterApp implements AutoCloseable {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new ConfigException("Kafka at " + bootstrapServers + " did not answer within 30 s ("
-                    + e.getMessage() + "); check --bootstrap-servers.");
+                    + e.getMessage() + "); check " + KAFKA_KEY + ".bootstrap-servers.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException("Interrupted while checking the topics on " + bootstrapServers);
@@ -276,38 +306,13 @@ public final class EmitterApp implements AutoCloseable {
     }
 
     /**
-     * {@code EmitterApp [check] CONFIG [--port N] [--bootstrap-servers HOSTS] [--external-url URL]}.
-     * Exits 2 on configuration errors.
+     * {@code weir emitter [alertmanager.yml] [--config emitter.yml] [--port N] [--bootstrap-servers HOSTS]
+     * [--external-url URL]} and {@code weir emitter check alertmanager.yml}; see {@link EmitterCommand}. Exits 2 on
+     * configuration errors (one line on stderr).
+     *
+     * @param args the command line
      */
     public static void main(String[] args) {
-        try {
-            if (args.length >= 2 && args[0].equals("check")) {
-                List<String> problems = check(Path.of(args[1]));
-                problems.forEach(p -> System.err.println("warning: " + p));
-                System.err.println(Path.of(args[1]) + " is valid" + (problems.isEmpty() ? "" : " (" + problems.size() + " warnings)"));
-                return;
-            }
-            if (args.length < 1) {
-                System.err.println("usage: EmitterApp [check] alertmanager.yml [--port 9093] [--bootstrap-servers host:9092] [--external-url URL]");
-                System.exit(2);
-            }
-            int port = 9093;
-            String bootstrap = null;
-            String external = null;
-            for (int i = 1; i + 1 < args.length; i += 2) {
-                switch (args[i]) {
-                    case "--port" -> port = Integer.parseInt(args[i + 1]);
-                    case "--bootstrap-servers" -> bootstrap = args[i + 1];
-                    case "--external-url" -> external = args[i + 1];
-                    default -> throw new ConfigException("Unknown option " + args[i]);
-                }
-            }
-            EmitterApp app = new EmitterApp(new Settings(Path.of(args[0]), port, bootstrap, external,
-                    System.getenv("WEIR_EMITTER_TOKEN"), Clock.systemUTC(), null)).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "emitter-shutdown"));
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        }
+        System.exit(Commands.execute(new EmitterCommand(), args));
     }
 }

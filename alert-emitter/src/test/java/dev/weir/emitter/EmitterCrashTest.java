@@ -3,6 +3,7 @@ package dev.weir.emitter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.kafka.TopicSetup;
@@ -137,7 +138,7 @@ class EmitterCrashTest {
     }
 
     private long loggedNotifications() {
-        try (KafkaStateStore nflog = new KafkaStateStore(kafka.bootstrapServers(), Topics.NOTIFICATIONS, "crash-test-reader")) {
+        try (KafkaStateStore nflog = new KafkaStateStore(KafkaSettings.plaintext(kafka.bootstrapServers()), Topics.NOTIFICATIONS, "crash-test-reader")) {
             return nflog.load().keySet().stream().filter(k -> k.startsWith("hook/webhook[0]/")).count();
         }
     }

@@ -1,12 +1,13 @@
 package dev.weir.cli;
 
+import dev.weir.common.command.KafkaOptions;
 import dev.weir.processor.rules.RuleException;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.RulesPublisher;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -49,8 +50,8 @@ final class RulesCommand implements Runnable {
         @Parameters(paramLabel = "DIR", description = "The rules directory.")
         Path dir;
 
-        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-        String bootstrapServers;
+        @Mixin
+        KafkaOptions kafka;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -58,7 +59,7 @@ final class RulesCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                RulesPublisher.Result result = RulesPublisher.apply(dir, bootstrapServers);
+                RulesPublisher.Result result = RulesPublisher.apply(dir, kafka.kafka());
                 spec.commandLine().getOut().printf("published %d rules from %s; files published %s, removed %s%n",
                         result.rules(), dir, result.published(), result.deleted());
                 return 0;

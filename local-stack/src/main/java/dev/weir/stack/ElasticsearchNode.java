@@ -78,10 +78,12 @@ public final class ElasticsearchNode implements AutoCloseable {
     private final Path logFile;
     private final HttpClient http;
 
+    private final Security security; // null: security off, plain HTTP
+
     private Process process; // guarded by this; the watchdog, null when not running
     private final ServerShutdownHook shutdownHook = new ServerShutdownHook("weir-elasticsearch-shutdown"); // guarded by this
 
-    private ElasticsearchNode(Path dataDir, Path home, Path nodeDir, String runAs, int httpPort, int transportPort) {
+    private ElasticsearchNode(Path dataDir, Path home, Path nodeDir, String runAs, int httpPort, int transportPort, Security security) {
         this.dataDir = dataDir;
         this.home = home;
         this.nodeDir = nodeDir;
@@ -89,7 +91,54 @@ public final class ElasticsearchNode implements AutoCloseable {
         this.httpPort = httpPort;
         this.transportPort = transportPort;
         this.logFile = dataDir.resolve("elasticsearch.log");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.security = security;
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (security != null) {
+            client.sslContext(security.sslContext());
+        }
+        this.http = client.build();
+    }
+
+    /**
+     * What a secured node offers: HTTPS with a certificate signed by the stack's CA, a file-realm
+     * superuser, and a service-account token of {@value #SERVICE_ACCOUNT}.
+     *
+     * @param certificates the CA and the node's certificate (PEM)
+     * @param username     a file-realm user with the {@code superuser} role
+     * @param password     its password
+     * @param serviceToken a token of the service account {@value #SERVICE_ACCOUNT}, made by
+     *                     {@code bin/elasticsearch-service-tokens}
+     */
+    public record Security(Certificates certificates, String username, String password, String serviceToken) {
+        /** The service account whose token {@link #serviceToken()} is. */
+        public static final String SERVICE_ACCOUNT = "elastic/fleet-server";
+
+        /** @return a TLS context trusting the stack's CA */
+        public javax.net.ssl.SSLContext sslContext() {
+            try (java.io.InputStream in = Files.newInputStream(certificates.ca())) {
+                java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+                ctx.init(null, tmf.getTrustManagers(), null);
+                return ctx;
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("Cannot read the stack's CA " + certificates.ca() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** @return {@code Basic …} for the superuser */
+        public String basicAuthorization() {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return "Security[username=" + username + "]";
+        }
     }
 
     /**
@@ -111,14 +160,132 @@ public final class ElasticsearchNode implements AutoCloseable {
         String runAs = isRoot() ? ensureEsUser() : null;
         Path nodeDir = prepareNodeDir(dir, home, runAs);
         int[] ports = Ports.free(2);
-        ElasticsearchNode node = new ElasticsearchNode(dir, home, nodeDir, runAs, ports[0], ports[1]);
+        ElasticsearchNode node = new ElasticsearchNode(dir, home, nodeDir, runAs, ports[0], ports[1], null);
         node.launchAndAwaitReady();
         return node;
     }
 
-    /** @return the HTTP endpoint, {@code "http://127.0.0.1:PORT"}; the same across restarts */
+    /**
+     * Starts a node with security on: HTTPS with a certificate signed by a CA generated now (under
+     * {@code dataDir/tls}), a file-realm superuser made with {@code bin/elasticsearch-users}, and a
+     * service-account token of {@value Security#SERVICE_ACCOUNT} made with
+     * {@code bin/elasticsearch-service-tokens}.
+     *
+     * @param dataDir  directory for this node
+     * @param username the superuser's name (letters, digits, '-' and '_')
+     * @param password its password (at least 6 characters)
+     * @return the running node
+     * @throws IOException when it does not start
+     */
+    public static ElasticsearchNode startSecured(Path dataDir, String username, String password) throws IOException {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Path dir = dataDir.toAbsolutePath();
+        Files.createDirectories(dir);
+        Path home = ElasticsearchInstallation.ensureInstalled();
+        String runAs = isRoot() ? ensureEsUser() : null;
+        Path nodeDir = prepareNodeDir(dir, home, runAs);
+        Certificates certificates = Certificates.generate(dir.resolve("tls"), "weir-elasticsearch");
+        // Elasticsearch reads TLS files only from inside its configuration directory
+        Path tls = nodeDir.resolve("config").resolve("tls");
+        Files.createDirectories(tls);
+        for (Path f : List.of(certificates.ca(), certificates.serverCert(), certificates.serverKey())) {
+            Files.copy(f, tls.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        String token = createCredentials(home, nodeDir, runAs, username, password);
+        if (runAs != null) {
+            giveTo(nodeDir.resolve("config"), runAs);
+        }
+        int[] ports = Ports.free(2);
+        ElasticsearchNode node = new ElasticsearchNode(dir, home, nodeDir, runAs, ports[0], ports[1],
+                new Security(certificates, username, password, token));
+        node.launchAndAwaitReady();
+        return node;
+    }
+
+    /** Adds the file-realm user and makes a service-account token; returns the token. */
+    private static String createCredentials(Path home, Path nodeDir, String runAs, String username, String password) throws IOException {
+        Path config = nodeDir.resolve("config");
+        if (runAs != null) {
+            giveTo(config, runAs);
+        }
+        List<String> env = List.of("env", "ES_JAVA_HOME=" + System.getProperty("java.home"), "ES_PATH_CONF=" + config,
+                "CLI_JAVA_OPTS=-Djava.io.tmpdir=" + nodeDir.resolve("tmp"));
+        Path users = config.resolve("users");
+        if (!Files.isRegularFile(users) || Files.readAllLines(users).stream().noneMatch(l -> l.startsWith(username + ":"))) {
+            runTool(runAs, env, List.of(home.resolve("bin/elasticsearch-users").toString(), "useradd", username, "-p", password,
+                    "-r", "superuser"));
+        }
+        String name = "weir-" + UUID.randomUUID().toString().substring(0, 8);
+        String out = runTool(runAs, env, List.of(home.resolve("bin/elasticsearch-service-tokens").toString(), "create",
+                Security.SERVICE_ACCOUNT, name));
+        for (String line : out.split("\\R")) {
+            int eq = line.indexOf(" = ");
+            if (line.startsWith("SERVICE_TOKEN ") && eq > 0) {
+                return line.substring(eq + 3).trim();
+            }
+        }
+        throw new IOException("bin/elasticsearch-service-tokens printed no token: " + out);
+    }
+
+    private static String runTool(String runAs, List<String> env, List<String> tool) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (runAs != null) {
+            command.addAll(List.of("runuser", "-u", runAs, "--"));
+        }
+        command.addAll(env);
+        command.addAll(tool);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException(Path.of(tool.get(0)).getFileName() + " " + tool.get(1) + " failed: " + out.strip());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while running " + tool.get(0), e);
+        }
+    }
+
+    /** @return the HTTP endpoint, {@code "http://127.0.0.1:PORT"} ({@code https} when secured); the same across restarts */
     public String httpUrl() {
-        return "http://" + Ports.HOST + ":" + httpPort;
+        return (security == null ? "http://" : "https://") + Ports.HOST + ":" + httpPort;
+    }
+
+    /** @return the security of a node started by {@link #startSecured}, or {@code null} when security is off */
+    public Security security() {
+        return security;
+    }
+
+    /**
+     * An OAuth2 access token of the superuser from the token service ({@code POST /_security/oauth2/token}), a
+     * bearer token with every privilege. (API keys cannot be made here: the {@code .security} index needs an analysis
+     * module this distribution lacks.) Valid for 20 minutes.
+     *
+     * @return the token
+     * @throws IOException when the node does not hand one out
+     */
+    public String accessToken() throws IOException {
+        if (security == null) {
+            throw new IllegalStateException("This node runs without security");
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl() + "/_security/oauth2/token"))
+                .header("Authorization", security.basicAuthorization()).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"password\",\"username\":\"" + security.username()
+                        + "\",\"password\":\"" + security.password() + "\"}")).build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+            if (r.statusCode() != 200 || !m.find()) {
+                throw new IOException("Elasticsearch gave no access token (HTTP " + r.statusCode() + ")");
+            }
+            return m.group(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while asking for an access token", e);
+        }
     }
 
     /** @return the file receiving the node's console output (appended across restarts) */
@@ -210,10 +377,20 @@ public final class ElasticsearchNode implements AutoCloseable {
                 "-E", "transport.port=" + transportPort,
                 "-E", "path.data=" + nodeDir.resolve("data"),
                 "-E", "path.logs=" + nodeDir.resolve("logs"),
-                "-E", "xpack.security.enabled=false",
                 "-E", "xpack.ml.enabled=false",
                 // a nearly full developer disk must not turn indices read-only mid-test
                 "-E", "cluster.routing.allocation.disk.threshold_enabled=false"));
+        if (security == null) {
+            command.addAll(List.of("-E", "xpack.security.enabled=false"));
+        } else {
+            command.addAll(List.of("-E", "xpack.security.enabled=true",
+                    "-E", "xpack.security.http.ssl.enabled=true",
+                    "-E", "xpack.security.http.ssl.certificate=tls/server.pem",
+                    "-E", "xpack.security.http.ssl.key=tls/server-key.pem",
+                    "-E", "xpack.security.http.ssl.certificate_authorities=tls/ca.pem",
+                    // the trial license enables the token service (OAuth2 bearer tokens) that the basic one lacks
+                    "-E", "xpack.license.self_generated.type=trial"));
+        }
         ProcessBuilder builder = new ProcessBuilder(ChildJvm.inOwnSession(command))
                 // the JVM writes gc.log and hs_err files into its working directory
                 .directory(nodeDir.resolve("logs").toFile())
@@ -239,8 +416,12 @@ public final class ElasticsearchNode implements AutoCloseable {
     }
 
     private void awaitReady(Process p) {
-        HttpRequest health = HttpRequest.newBuilder(URI.create(httpUrl() + "/_cluster/health?wait_for_status=yellow&timeout=1s"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(httpUrl() + "/_cluster/health?wait_for_status=yellow&timeout=1s"))
+                .timeout(Duration.ofSeconds(5)).GET();
+        if (security != null) {
+            request.header("Authorization", security.basicAuthorization());
+        }
+        HttpRequest health = request.build();
         Waits.pollUntil(READY_TIMEOUT, Duration.ofMillis(250), () -> {
             if (!p.isAlive()) {
                 throw new Waits.GiveUp("Elasticsearch exited with code " + p.exitValue());

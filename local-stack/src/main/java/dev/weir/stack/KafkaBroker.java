@@ -54,16 +54,44 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path logFile;
     private final String clusterId;
 
+    private final Security security; // null: a plaintext broker
+
     private Process process; // guarded by this; null when not running
     private final ServerShutdownHook shutdownHook = new ServerShutdownHook("weir-kafka-broker-shutdown"); // guarded by this
 
-    private KafkaBroker(Path dataDir, int port, int controllerPort) {
+    private KafkaBroker(Path dataDir, int port, int controllerPort, Security security) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.configFile = dataDir.resolve("server.properties");
         this.logFile = dataDir.resolve("kafka.log");
         this.clusterId = Uuid.randomUuid().toString();
+        this.security = security;
+    }
+
+    /**
+     * What a secured broker offers: a SASL_SSL listener ({@link KafkaBroker#bootstrapServers()})
+     * where the users authenticate with SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, and an SSL listener
+     * that requires a client certificate signed by the stack's CA ({@link #mtlsBootstrapServers()}).
+     * The broker talks to itself over SASL_SSL as {@value #ADMIN_USER}.
+     *
+     * @param certificates         the CA, server and client certificates (PEM)
+     * @param users                user name to password, for clients
+     * @param adminPassword        password of {@value #ADMIN_USER}
+     * @param mtlsBootstrapServers the mutual-TLS listener, {@code 127.0.0.1:PORT}
+     */
+    public record Security(Certificates certificates, Map<String, String> users, String adminPassword, String mtlsBootstrapServers) {
+        /** The broker's own user (inter-broker traffic, the stack's admin client). */
+        public static final String ADMIN_USER = "admin";
+
+        public Security {
+            users = Map.copyOf(users);
+        }
+
+        @Override
+        public String toString() {
+            return "Security[users=" + users.keySet() + ", mtls=" + mtlsBootstrapServers + "]";
+        }
     }
 
     /**
@@ -81,10 +109,44 @@ public final class KafkaBroker implements AutoCloseable {
         Path dir = dataDir.toAbsolutePath();
         Files.createDirectories(dir);
         int[] ports = Ports.free(2);
-        KafkaBroker broker = new KafkaBroker(dir, ports[0], ports[1]);
+        KafkaBroker broker = new KafkaBroker(dir, ports[0], ports[1], null);
         broker.writeConfig();
         broker.launchAndAwaitReady();
         return broker;
+    }
+
+    /**
+     * Starts a secured broker: SASL_SSL on {@link #bootstrapServers()} (SCRAM users created by
+     * {@code StorageTool format --add-scram}, PLAIN with the same passwords), SSL with required
+     * client certificates on {@link Security#mtlsBootstrapServers()}, certificates generated now
+     * under {@code dataDir/tls}.
+     *
+     * @param dataDir directory for configuration, certificates, log and data
+     * @param users   user name to password (letters, digits, '-' and '_' only)
+     * @return the running broker
+     * @throws IOException when it does not start within 90 s
+     */
+    public static KafkaBroker startSecured(Path dataDir, Map<String, String> users) throws IOException {
+        Objects.requireNonNull(dataDir, "dataDir");
+        users.forEach((u, pw) -> {
+            if (!u.matches("[A-Za-z0-9_-]+") || !pw.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("User names and passwords of the secured broker must be letters, digits, '-' or '_'");
+            }
+        });
+        Path dir = dataDir.toAbsolutePath();
+        Files.createDirectories(dir);
+        Certificates certificates = Certificates.generate(dir.resolve("tls"), "weir-kafka");
+        int[] ports = Ports.free(3);
+        Security security = new Security(certificates, users, "admin-" + Uuid.randomUuid(), Ports.HOST + ":" + ports[2]);
+        KafkaBroker broker = new KafkaBroker(dir, ports[0], ports[1], security);
+        broker.writeConfig();
+        broker.launchAndAwaitReady();
+        return broker;
+    }
+
+    /** @return the security of a broker started by {@link #startSecured}, or {@code null} for a plaintext one */
+    public Security security() {
+        return security;
     }
 
     /** @return the bootstrap servers, {@code "127.0.0.1:PORT"}; the same across restarts */
@@ -199,6 +261,13 @@ public final class KafkaBroker implements AutoCloseable {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        if (security != null) {
+            props.put("security.protocol", "SASL_SSL");
+            props.put("sasl.mechanism", "SCRAM-SHA-512");
+            props.put("sasl.jaas.config", scramLogin(Security.ADMIN_USER, security.adminPassword()));
+            props.put("ssl.truststore.type", "PEM");
+            props.put("ssl.truststore.location", security.certificates().ca().toString());
+        }
         return Admin.create(props);
     }
 
@@ -209,7 +278,7 @@ public final class KafkaBroker implements AutoCloseable {
                 List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:+ExitOnOutOfMemoryError",
                         "-Djava.awt.headless=true",
                         "-Dlog4j2.configurationFile=" + dataDir.resolve("log4j2.properties").toUri()),
-                KafkaServerMain.class.getName(), List.of(clusterId, configFile.toString()));
+                KafkaServerMain.class.getName(), serverArgs());
         process = p;
         shutdownHook.install(() -> {
             p.toHandle().destroy();
@@ -279,17 +348,41 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    private List<String> serverArgs() {
+        List<String> args = new java.util.ArrayList<>(List.of(clusterId, configFile.toString()));
+        if (security != null) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(security.users());
+            all.put(Security.ADMIN_USER, security.adminPassword());
+            all.forEach((user, password) -> {
+                for (String mechanism : List.of("SCRAM-SHA-512", "SCRAM-SHA-256")) {
+                    args.add("--add-scram");
+                    args.add(mechanism + "=[name=" + user + ",password=" + password + "]");
+                }
+            });
+        }
+        return args;
+    }
+
+    private static String scramLogin(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
+    }
+
     private void writeConfig() throws IOException {
         Path logDirs = dataDir.resolve("logs");
         Map<String, String> config = new java.util.LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
         config.put("controller.quorum.voters", "1@" + Ports.HOST + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + Ports.HOST + ":" + port + ",CONTROLLER://" + Ports.HOST + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + Ports.HOST + ":" + port);
-        config.put("inter.broker.listener.name", "PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security == null) {
+            config.put("listeners", "PLAINTEXT://" + Ports.HOST + ":" + port + ",CONTROLLER://" + Ports.HOST + ":" + controllerPort);
+            config.put("advertised.listeners", "PLAINTEXT://" + Ports.HOST + ":" + port);
+            config.put("inter.broker.listener.name", "PLAINTEXT");
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            secureListeners(config);
+        }
         config.put("log.dirs", logDirs.toString());
         config.put("num.partitions", "3");
         config.put("default.replication.factor", "1");
@@ -331,6 +424,30 @@ public final class KafkaBroker implements AutoCloseable {
                 "logger.state.name=state.change.logger",
                 "logger.state.level=WARN",
                 ""), StandardCharsets.UTF_8);
+    }
+
+    private void secureListeners(Map<String, String> config) throws IOException {
+        String mtls = security.mtlsBootstrapServers();
+        config.put("listeners", "SASL_SSL://" + Ports.HOST + ":" + port + ",SSL://" + mtls + ",CONTROLLER://" + Ports.HOST + ":"
+                + controllerPort);
+        config.put("advertised.listeners", "SASL_SSL://" + Ports.HOST + ":" + port + ",SSL://" + mtls);
+        config.put("inter.broker.listener.name", "SASL_SSL");
+        config.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT");
+        config.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
+        config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+        String admin = scramLogin(Security.ADMIN_USER, security.adminPassword());
+        config.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", admin);
+        config.put("listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config", admin);
+        StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + Security.ADMIN_USER + "\" password=\"" + security.adminPassword() + "\" user_" + Security.ADMIN_USER + "=\""
+                + security.adminPassword() + "\"");
+        security.users().forEach((u, pw) -> plain.append(" user_").append(u).append("=\"").append(pw).append('"'));
+        config.put("listener.name.sasl_ssl.plain.sasl.jaas.config", plain + ";");
+        config.put("ssl.keystore.type", "PEM");
+        config.put("ssl.keystore.location", security.certificates().serverBundle().toString());
+        config.put("ssl.truststore.type", "PEM");
+        config.put("ssl.truststore.location", security.certificates().ca().toString());
+        config.put("listener.name.ssl.ssl.client.auth", "required");
     }
 
     /** For failure messages in {@link LocalStack}. */

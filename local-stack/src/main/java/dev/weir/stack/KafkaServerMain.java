@@ -4,7 +4,8 @@ import kafka.tools.StorageTool;
 
 /**
  * Formats the KRaft storage if needed, then runs the broker, in one JVM (saves the start-up of a
- * second JVM for the format step). Arguments: {@code <cluster id> <server.properties>}.
+ * second JVM for the format step). Arguments: {@code <cluster id> <server.properties> [format options…]},
+ * e.g. {@code --add-scram SCRAM-SHA-512=[name=weir,password=…]} for the secured broker's users.
  */
 public final class KafkaServerMain {
 
@@ -15,12 +16,14 @@ public final class KafkaServerMain {
      * @param args cluster id to format with (ignored when already formatted) and the server properties file
      */
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("Usage: KafkaServerMain <cluster id> <server.properties>");
+        if (args.length < 2) {
+            System.err.println("Usage: KafkaServerMain <cluster id> <server.properties> [format options...]");
             Runtime.getRuntime().halt(2);
         }
-        int formatted = StorageTool.execute(
-                new String[] {"format", "-t", args[0], "-c", args[1], "--ignore-formatted"}, System.out);
+        java.util.List<String> format = new java.util.ArrayList<>(java.util.List.of("format", "-t", args[0], "-c", args[1],
+                "--ignore-formatted"));
+        format.addAll(java.util.Arrays.asList(args).subList(2, args.length));
+        int formatted = StorageTool.execute(format.toArray(String[]::new), System.out);
         if (formatted != 0) {
             System.err.println("weir: formatting the Kafka storage failed with exit code " + formatted);
             Runtime.getRuntime().halt(formatted);

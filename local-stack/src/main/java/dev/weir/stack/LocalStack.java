@@ -20,14 +20,55 @@ public final class LocalStack implements AutoCloseable {
 
     private final Path baseDir;
     private final KafkaBroker kafka;
+    private final Secured secured; // null: plaintext Kafka, Elasticsearch without security
     private ElasticsearchNode elasticsearch; // guarded by this
     private RuntimeException elasticsearchFailure; // guarded by this
     private boolean closed; // guarded by this
     private boolean ownerStops; // guarded by this
 
-    private LocalStack(Path baseDir, KafkaBroker kafka) {
+    private LocalStack(Path baseDir, KafkaBroker kafka, Secured secured) {
         this.baseDir = baseDir;
         this.kafka = kafka;
+        this.secured = secured;
+    }
+
+    /**
+     * The users of a secured stack.
+     *
+     * @param kafkaUsers            Kafka user name to password (SCRAM and PLAIN)
+     * @param elasticsearchUser     the Elasticsearch superuser (file realm)
+     * @param elasticsearchPassword its password
+     */
+    public record Secured(java.util.Map<String, String> kafkaUsers, String elasticsearchUser, String elasticsearchPassword) {
+        @Override
+        public String toString() {
+            return "Secured[kafkaUsers=" + kafkaUsers.keySet() + ", elasticsearchUser=" + elasticsearchUser + "]";
+        }
+    }
+
+    /**
+     * Starts a secured broker ({@link KafkaBroker#startSecured}) and, if asked, a secured
+     * Elasticsearch ({@link ElasticsearchNode#startSecured}), each with certificates of its own CA.
+     *
+     * @param baseDir           directory for both servers' files
+     * @param users             the users to create
+     * @param withElasticsearch whether to start Elasticsearch now rather than on first use
+     * @return the running stack
+     * @throws IOException when a server does not start; nothing is left running then
+     */
+    public static LocalStack startSecured(Path baseDir, Secured users, boolean withElasticsearch) throws IOException {
+        Objects.requireNonNull(users, "users");
+        Path dir = baseDir.toAbsolutePath();
+        LocalStack stack = new LocalStack(dir, KafkaBroker.startSecured(dir.resolve("kafka"), users.kafkaUsers()), users);
+        if (withElasticsearch) {
+            try {
+                stack.startElasticsearch();
+            } catch (IOException | RuntimeException e) {
+                stack.close();
+                throw e;
+            }
+        }
+        return stack;
     }
 
     /**
@@ -43,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack start(Path baseDir, boolean withElasticsearch) throws IOException {
         Objects.requireNonNull(baseDir, "baseDir");
         Path dir = baseDir.toAbsolutePath();
-        LocalStack stack = new LocalStack(dir, KafkaBroker.start(dir.resolve("kafka")));
+        LocalStack stack = new LocalStack(dir, KafkaBroker.start(dir.resolve("kafka")), null);
         if (withElasticsearch) {
             try {
                 stack.startElasticsearch();
@@ -126,7 +167,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private synchronized void startElasticsearch() throws IOException {
-        elasticsearch = ElasticsearchNode.start(baseDir.resolve("elasticsearch"));
+        elasticsearch = secured == null ? ElasticsearchNode.start(baseDir.resolve("elasticsearch"))
+                : ElasticsearchNode.startSecured(baseDir.resolve("elasticsearch"), secured.elasticsearchUser(),
+                        secured.elasticsearchPassword());
         if (ownerStops) {
             elasticsearch.leaveShutdownToOwner();
         }

@@ -73,6 +73,14 @@ public final class WeirKafkaAppender extends UnsynchronizedAppenderBase<ILogging
     private int queueSize = DEFAULT_QUEUE_SIZE;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private final Map<String, String> producerConfig = new LinkedHashMap<>();
+    // the same settings as the kafka: block of Weir's components
+    private String securityProtocol;
+    private String saslMechanism;
+    private String saslUsername;
+    private String saslPassword;
+    private String sslCa;
+    private String sslCertificate;
+    private String sslKey;
 
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
@@ -148,10 +156,46 @@ public final class WeirKafkaAppender extends UnsynchronizedAppenderBase<ILogging
         if (stopTimeout == null || stopTimeout.getMilliseconds() < 0) {
             errors.add("Invalid value " + stopTimeout + " for stopTimeout: it must be a duration of 0 or more (default " + DEFAULT_STOP_TIMEOUT + ").");
         }
+        errors.addAll(securityErrors());
         for (String error : errors) {
             addError(self + ": " + error + " The appender is not started.");
         }
         return errors.isEmpty();
+    }
+
+    private List<String> securityErrors() {
+        List<String> errors = new ArrayList<>();
+        String protocol = protocol();
+        if (!List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
+            errors.add("Invalid value '" + securityProtocol + "' for securityProtocol: use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.");
+        }
+        boolean sasl = protocol.startsWith("SASL_");
+        if (sasl && (isBlank(saslUsername) || isBlank(saslPassword))) {
+            errors.add("Missing saslUsername or saslPassword: securityProtocol " + protocol + " needs both.");
+        }
+        if (sasl && !List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").contains(String.valueOf(saslMechanism))) {
+            errors.add("Invalid value '" + saslMechanism + "' for saslMechanism: use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.");
+        }
+        if (!sasl && (!isBlank(saslUsername) || !isBlank(saslPassword))) {
+            errors.add("Invalid value '" + protocol + "' for securityProtocol: saslUsername is set; use SASL_SSL.");
+        }
+        if (isBlank(sslCertificate) != isBlank(sslKey)) {
+            errors.add("Set both sslCertificate and sslKey (mutual TLS), or neither.");
+        }
+        for (String[] file : List.of(new String[] {"sslCa", sslCa}, new String[] {"sslCertificate", sslCertificate},
+                new String[] {"sslKey", sslKey})) {
+            if (!isBlank(file[1]) && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+                errors.add("Invalid value '" + file[1] + "' for " + file[0] + ": no readable file.");
+            }
+        }
+        return errors;
+    }
+
+    private String protocol() {
+        if (!isBlank(securityProtocol)) {
+            return securityProtocol.trim().toUpperCase(java.util.Locale.ROOT);
+        }
+        return !isBlank(saslUsername) ? "SASL_SSL" : !isBlank(sslCa) || !isBlank(sslCertificate) ? "SSL" : "PLAINTEXT";
     }
 
     private static boolean isBlank(String s) {
@@ -268,8 +312,33 @@ public final class WeirKafkaAppender extends UnsynchronizedAppenderBase<ILogging
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put("security.protocol", protocol());
+        if (protocol().startsWith("SASL_")) {
+            String module = "PLAIN".equals(saslMechanism) ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            props.put("sasl.mechanism", saslMechanism);
+            props.put("sasl.jaas.config", module + " required username=\"" + jaas(saslUsername) + "\" password=\""
+                    + jaas(saslPassword) + "\";");
+        }
+        if (!isBlank(sslCa)) {
+            props.put("ssl.truststore.type", "PEM");
+            props.put("ssl.truststore.location", sslCa);
+        }
+        if (!isBlank(sslCertificate)) {
+            try {
+                props.put("ssl.keystore.type", "PEM");
+                props.put("ssl.keystore.certificate.chain", java.nio.file.Files.readString(java.nio.file.Path.of(sslCertificate)));
+                props.put("ssl.keystore.key", java.nio.file.Files.readString(java.nio.file.Path.of(sslKey)));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Cannot read sslCertificate or sslKey: " + e.getMessage(), e);
+            }
+        }
         props.putAll(producerConfig);
         return props;
+    }
+
+    private static String jaas(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private void drop(String reason) {
@@ -377,6 +446,41 @@ public final class WeirKafkaAppender extends UnsynchronizedAppenderBase<ILogging
     /** @param stopTimeout how long {@link #stop()} waits for queued events; default 10 seconds */
     public void setStopTimeout(Duration stopTimeout) {
         this.stopTimeout = stopTimeout;
+    }
+
+    /** @param securityProtocol {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}; default from the other settings */
+    public void setSecurityProtocol(String securityProtocol) {
+        this.securityProtocol = securityProtocol;
+    }
+
+    /** @param saslMechanism {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512} */
+    public void setSaslMechanism(String saslMechanism) {
+        this.saslMechanism = saslMechanism;
+    }
+
+    /** @param saslUsername the SASL user */
+    public void setSaslUsername(String saslUsername) {
+        this.saslUsername = saslUsername;
+    }
+
+    /** @param saslPassword the SASL password; never shown in statuses */
+    public void setSaslPassword(String saslPassword) {
+        this.saslPassword = saslPassword;
+    }
+
+    /** @param sslCa PEM file of the CA that signed the brokers' certificates */
+    public void setSslCa(String sslCa) {
+        this.sslCa = sslCa;
+    }
+
+    /** @param sslCertificate PEM certificate for mutual TLS */
+    public void setSslCertificate(String sslCertificate) {
+        this.sslCertificate = sslCertificate;
+    }
+
+    /** @param sslKey PEM private key (PKCS#8, unencrypted) of {@code sslCertificate} */
+    public void setSslKey(String sslKey) {
+        this.sslKey = sslKey;
     }
 
     /**

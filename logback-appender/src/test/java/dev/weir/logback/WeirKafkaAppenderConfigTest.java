@@ -76,4 +76,33 @@ class WeirKafkaAppenderConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Invalid value 'linger.ms' for producerConfig");
     }
+
+    @Test
+    void shouldTurnTheSecuritySettingsIntoKafkaClientSettings() {
+        WeirKafkaAppender appender = appender("SECURED");
+        appender.setSaslMechanism("SCRAM-SHA-512");
+        appender.setSaslUsername("checkout");
+        appender.setSaslPassword("pa\"ss");
+        appender.setSslCa("/etc/weir/kafka-ca.pem");
+
+        assertThat(appender.producerProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"checkout\" password=\"pa\\\"ss\";")
+                .containsEntry("ssl.truststore.type", "PEM")
+                .containsEntry("ssl.truststore.location", "/etc/weir/kafka-ca.pem");
+    }
+
+    @Test
+    void shouldRefuseToStartWithASaslUserButNoPasswordAndNeverShowThePassword() {
+        WeirKafkaAppender appender = appender("NO-PASSWORD");
+        appender.setSaslMechanism("SCRAM-SHA-512");
+        appender.setSaslUsername("checkout");
+
+        appender.start();
+
+        assertThat(appender.isStarted()).isFalse();
+        assertThat(hasError("NO-PASSWORD", "saslPassword")).isTrue();
+    }
 }

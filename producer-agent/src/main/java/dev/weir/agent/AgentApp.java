@@ -12,8 +12,10 @@ import dev.weir.agent.stdin.StdinInput;
 import dev.weir.agent.tail.Checkpoints;
 import dev.weir.agent.tail.FileInput;
 import dev.weir.agent.tail.FileInputSettings;
+import dev.weir.common.command.Commands;
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaStartCheck;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
@@ -73,6 +75,7 @@ public final class AgentApp implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private volatile boolean started;
     private boolean closed;
+    private boolean checkKafkaAtStart;
 
     /**
      * @param settings validated settings
@@ -94,6 +97,19 @@ public final class AgentApp implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #start()} ask Kafka once first, so that rejected credentials, an untrusted
+     * certificate or a plaintext client against a TLS listener stop the start with a
+     * {@link ConfigException} naming the setting ({@code weir agent} does this; embedded agents
+     * that must start while Kafka is away do not).
+     *
+     * @return this
+     */
+    public AgentApp checkingKafkaAtStart() {
+        this.checkKafkaAtStart = true;
+        return this;
+    }
+
+    /**
      * Starts every input, the shipper and the HTTP server.
      *
      * @throws IOException when the data directory, checkpoint or disk buffer cannot be used
@@ -109,7 +125,10 @@ public final class AgentApp implements AutoCloseable {
         DiskQueue disk = b.diskEnabled() ? new DiskQueue(dataDir.resolve("buffer"), b.diskBytes(), b.segmentBytes(), registry) : null;
         buffer = new EventBuffer(b.memoryBytes(), disk, registry);
 
-        Map<String, Object> props = KafkaClients.producer(settings.bootstrapServers(), settings.clientId());
+        if (checkKafkaAtStart) {
+            KafkaStartCheck.run(settings.kafka(), "agent.kafka", Duration.ofSeconds(10));
+        }
+        Map<String, Object> props = KafkaClients.producer(settings.kafka(), settings.clientId());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
@@ -129,10 +148,7 @@ public final class AgentApp implements AutoCloseable {
                     settings.destinations(), buffer, InputMeters.of(registry, "stdin"));
         }
         if (settings.http().enabled()) {
-            http = Javalin.create(cfg -> {
-                cfg.showJavalinBanner = false;
-                cfg.http.maxRequestSize = settings.http().maxBodyBytes();
-            });
+            http = OpsServer.create(settings.http().server(), "agent.http", cfg -> cfg.http.maxRequestSize = settings.http().maxBodyBytes());
             Map<String, HealthCheck> checks = new LinkedHashMap<>();
             checks.put("kafka", this::kafkaHealth);
             checks.put("buffer", this::bufferHealth);
@@ -159,11 +175,10 @@ public final class AgentApp implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::flushCheckpoints, every, every, TimeUnit.MILLISECONDS);
         if (http != null) {
             try {
-                http.start(settings.http().host(), settings.http().port());
+                OpsServer.start(http, settings.http().server(), "agent.http");
             } catch (RuntimeException e) {
                 close();
-                throw new IllegalStateException("Cannot start the agent's HTTP server on " + settings.http().host() + ":"
-                        + settings.http().port() + "; set agent.http.port to a free port (" + e.getMessage() + ")", e);
+                throw e;
             }
         }
         started = true;
@@ -255,48 +270,12 @@ public final class AgentApp implements AutoCloseable {
     }
 
     /**
-     * {@code java -jar weir-producer-agent.jar --config agent.yml}. Exits 2 on a configuration
-     * error (one line on stderr), 1 when startup fails.
+     * {@code java -jar weir-producer-agent.jar --config agent.yml}; see {@link AgentCommand}. Exits 2 on a
+     * configuration error (one line on stderr), 1 when startup fails.
+     *
+     * @param args the command line
      */
     public static void main(String[] args) {
-        Path config = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                config = Path.of(args[++i]);
-            } else if (args[i].startsWith("--config=")) {
-                config = Path.of(args[i].substring("--config=".length()));
-            }
-        }
-        if (config == null) {
-            System.err.println("Usage: AgentApp --config FILE");
-            System.exit(2);
-        }
-        AgentSettings settings;
-        try {
-            settings = AgentConfig.load(config);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        AgentApp app = new AgentApp(settings, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "weir-agent-shutdown"));
-        try {
-            app.start();
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            log.error("Agent failed to start", e);
-            System.exit(1);
-        }
-        if (settings.stdin().enabled() && settings.stdin().exitAtEnd()) {
-            app.stdinFinished().join();
-            app.close();
-            System.exit(0);
-        }
-        try {
-            // The agent's threads are daemons; main keeps the JVM alive until a signal runs the shutdown hook.
-            Thread.currentThread().join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        System.exit(Commands.execute(new AgentCommand(), args));
     }
 }

@@ -7,7 +7,9 @@ import dev.weir.agent.ship.Destinations;
 import dev.weir.agent.tail.FileInputSettings;
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.ops.HttpServerSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ import java.util.Set;
 /**
  * Reads the agent's YAML configuration into {@link AgentSettings}; every key and its default is
  * listed in {@code producer-agent/README.md}. Unknown keys and bad values stop startup with a
- * one-line {@link ConfigException} naming the key.
+ * one-line {@link ConfigException} naming the key; a key still spelled the old way with
+ * underscores ({@code data_dir}) is named with its kebab-case spelling.
  */
 public final class AgentConfig {
     private AgentConfig() {}
@@ -44,13 +47,13 @@ public final class AgentConfig {
         String hostName = root.child("host").string("name", localHostName());
 
         ConfigNode kafka = root.child("kafka");
-        String bootstrap = kafka.string("bootstrap_servers", "127.0.0.1:9092");
-        String clientId = kafka.string("client_id", "weir-agent");
+        KafkaSettings connection = KafkaSettings.read(kafka, "127.0.0.1:9092", Set.of());
+        String clientId = kafka.string("client-id", "weir-agent");
         ConfigNode topics = kafka.child("topics");
         Destinations destinations = new Destinations(topics.string("logs", Topics.RAW_LOGS), topics.string("requests", Topics.RAW_REQUESTS));
 
-        Path dataDir = Path.of(root.string("data_dir", "weir-agent-data"));
-        Duration checkpointInterval = root.duration("checkpoint_interval", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
+        Path dataDir = Path.of(root.string("data-dir", "weir-agent-data"));
+        Duration checkpointInterval = root.duration("checkpoint-interval", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
 
         ConfigNode buf = root.child("buffer");
         long memory = buf.bytes("memory", 64L << 20, 1L << 20, 1L << 40);
@@ -61,25 +64,25 @@ public final class AgentConfig {
         if (diskEnabled && segment > diskMax) {
             throw ConfigException.invalid("agent.buffer.disk.segment", segment, "must not exceed agent.buffer.disk.max (" + diskMax + ")");
         }
-        long inFlight = buf.bytes("in_flight", 64L << 20, 64L << 10, 1L << 30);
+        long inFlight = buf.bytes("in-flight", 64L << 20, 64L << 10, 1L << 30);
         AgentSettings.BufferSettings buffer = new AgentSettings.BufferSettings(memory, diskEnabled, diskMax, segment, inFlight);
 
         ConfigNode http = root.child("http");
+        http.moved("bearer_token", "token");
+        http.moved("bearer-token", "token");
         HttpSettings d = HttpSettings.defaults();
         HttpSettings httpSettings = new HttpSettings(
                 http.bool("enabled", d.enabled()),
-                http.string("host", d.host()),
-                http.intInRange("port", d.port(), 0, 65535),
+                HttpServerSettings.read(http, d.host(), d.port()),
                 http.bool("intake", d.intake()),
-                http.bytes("max_body", d.maxBodyBytes(), 1024, 1L << 30),
-                emptyToNull(http.string("bearer_token", null)),
-                http.duration("ack_timeout", d.ackTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                http.duration("retry_after", d.retryAfter(), Duration.ofSeconds(1), Duration.ofHours(1)));
+                http.bytes("max-body", d.maxBodyBytes(), 1024, 1L << 30),
+                http.duration("ack-timeout", d.ackTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                http.duration("retry-after", d.retryAfter(), Duration.ofSeconds(1), Duration.ofHours(1)));
 
         ConfigNode stdin = root.child("stdin");
         ParserType stdinParser = stdin.enumValue("parser", ParserType.class, ParserType.JSON);
         AgentSettings.StdinSettings stdinSettings = new AgentSettings.StdinSettings(stdin.bool("enabled", false), stdinParser,
-                stdin.enumValue("events", Events.class, Events.of(stdinParser.defaultKind())).kind, stdin.bool("exit_at_end", true));
+                stdin.enumValue("events", Events.class, Events.of(stdinParser.defaultKind())).kind, stdin.bool("exit-at-end", true));
 
         List<FileInputSettings> files = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -94,7 +97,7 @@ public final class AgentConfig {
             throw new ConfigException("Invalid configuration for agent: no input; configure agent.files, enable agent.stdin or agent.http.intake");
         }
         root.finish();
-        return new AgentSettings(serviceName, environment, hostName, bootstrap, clientId, destinations, dataDir, checkpointInterval,
+        return new AgentSettings(serviceName, environment, hostName, connection, clientId, destinations, dataDir, checkpointInterval,
                 buffer, httpSettings, stdinSettings, files);
     }
 
@@ -120,22 +123,18 @@ public final class AgentConfig {
         } catch (DateTimeException e) {
             throw ConfigException.invalid(f.path() + ".timezone", tz, "is not a time zone such as UTC or Europe/Berlin");
         }
-        int fingerprint = f.intInRange("fingerprint_bytes", 1024, 16, 1 << 20);
-        Duration scan = f.duration("scan_interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
-        Duration poll = f.duration("poll_interval", Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofMinutes(1));
-        Duration closeInactive = f.duration("close_inactive", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofDays(7));
-        Duration orphanTtl = f.duration("orphan_ttl", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(7));
-        int maxLine = (int) f.bytes("max_line", 512 * 1024, 1024, 64L << 20);
-        String startAt = f.string("start_at", "beginning");
+        int fingerprint = f.intInRange("fingerprint-bytes", 1024, 16, 1 << 20);
+        Duration scan = f.duration("scan-interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
+        Duration poll = f.duration("poll-interval", Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofMinutes(1));
+        Duration closeInactive = f.duration("close-inactive", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofDays(7));
+        Duration orphanTtl = f.duration("orphan-ttl", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(7));
+        int maxLine = (int) f.bytes("max-line", 512 * 1024, 1024, 64L << 20);
+        String startAt = f.string("start-at", "beginning");
         if (!startAt.equals("beginning") && !startAt.equals("end")) {
-            throw ConfigException.invalid(f.path() + ".start_at", startAt, "must be beginning or end");
+            throw ConfigException.invalid(f.path() + ".start-at", startAt, "must be beginning or end");
         }
         return new FileInputSettings(name, paths, exclude, parser, events, service, zone, fingerprint, scan, poll, closeInactive,
                 orphanTtl, maxLine, startAt.equals("end"));
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 
     /** @return this machine's host name, or {@code localhost} when it cannot be found */

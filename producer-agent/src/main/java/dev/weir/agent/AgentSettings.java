@@ -5,6 +5,7 @@ import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.ParserType;
 import dev.weir.agent.ship.Destinations;
 import dev.weir.agent.tail.FileInputSettings;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param serviceName {@code service.name} for events without one; also their record key
  * @param environment {@code service.environment}, or null
  * @param hostName {@code host.name} for events without one
- * @param bootstrapServers Kafka bootstrap servers
+ * @param kafka the {@code kafka:} block: bootstrap servers, security, client properties
  * @param clientId producer client id
  * @param destinations raw topics
  * @param dataDir holds {@code checkpoints.json} and the disk buffer
@@ -28,13 +29,13 @@ import java.util.Objects;
  * @param stdin standard input
  * @param files file inputs
  */
-public record AgentSettings(String serviceName, String environment, String hostName, String bootstrapServers, String clientId,
+public record AgentSettings(String serviceName, String environment, String hostName, KafkaSettings kafka, String clientId,
                             Destinations destinations, Path dataDir, Duration checkpointInterval, BufferSettings buffer,
                             HttpSettings http, StdinSettings stdin, List<FileInputSettings> files) {
     public AgentSettings {
         Objects.requireNonNull(serviceName, "serviceName");
         Objects.requireNonNull(hostName, "hostName");
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(destinations, "destinations");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -43,6 +44,17 @@ public record AgentSettings(String serviceName, String environment, String hostN
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(stdin, "stdin");
         files = List.copyOf(files);
+    }
+
+    /** @return the Kafka bootstrap servers */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** @return a copy against another Kafka */
+    public AgentSettings withKafka(KafkaSettings newKafka) {
+        return new AgentSettings(serviceName, environment, hostName, newKafka, clientId, destinations, dataDir,
+                checkpointInterval, buffer, http, stdin, files);
     }
 
     /**
@@ -81,26 +93,26 @@ public record AgentSettings(String serviceName, String environment, String hostN
      * @return settings with HTTP on 8090, stdin off, default buffers
      */
     public static AgentSettings of(String serviceName, String bootstrapServers, Path dataDir, List<FileInputSettings> files) {
-        return new AgentSettings(serviceName, null, AgentConfig.localHostName(), bootstrapServers, "weir-agent",
+        return new AgentSettings(serviceName, null, AgentConfig.localHostName(), KafkaSettings.plaintext(bootstrapServers), "weir-agent",
                 new Destinations(Topics.RAW_LOGS, Topics.RAW_REQUESTS), dataDir, Duration.ofSeconds(1),
                 BufferSettings.defaults(), HttpSettings.defaults(), StdinSettings.disabled(), files);
     }
 
     /** @return a copy with other HTTP settings */
     public AgentSettings withHttp(HttpSettings newHttp) {
-        return new AgentSettings(serviceName, environment, hostName, bootstrapServers, clientId, destinations, dataDir,
+        return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
                 checkpointInterval, buffer, newHttp, stdin, files);
     }
 
     /** @return a copy with other buffer settings */
     public AgentSettings withBuffer(BufferSettings newBuffer) {
-        return new AgentSettings(serviceName, environment, hostName, bootstrapServers, clientId, destinations, dataDir,
+        return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
                 checkpointInterval, newBuffer, http, stdin, files);
     }
 
     /** @return a copy with other stdin settings */
     public AgentSettings withStdin(StdinSettings newStdin) {
-        return new AgentSettings(serviceName, environment, hostName, bootstrapServers, clientId, destinations, dataDir,
+        return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
                 checkpointInterval, buffer, http, newStdin, files);
     }
 }

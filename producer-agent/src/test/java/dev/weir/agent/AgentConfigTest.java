@@ -22,15 +22,15 @@ class AgentConfigTest {
         AgentSettings s = read("""
                 service: {name: shop, environment: prod}
                 host: {name: web-1}
-                kafka: {bootstrap_servers: "k1:9092,k2:9092", topics: {logs: a.logs}}
-                buffer: {memory: 8MiB, disk: {max: 2GiB, segment: 32MiB}, in_flight: 4MiB}
-                http: {port: 9000, bearer_token: "${TOKEN}", max_body: 1MiB}
+                kafka: {bootstrap-servers: "k1:9092,k2:9092", topics: {logs: a.logs}}
+                buffer: {memory: 8MiB, disk: {max: 2GiB, segment: 32MiB}, in-flight: 4MiB}
+                http: {port: 9000, token: "${TOKEN}", max-body: 1MiB}
                 files:
                   - name: nginx
                     paths: [/var/log/nginx/access.log*]
                     exclude: ["*.gz"]
                     parser: nginx
-                    scan_interval: 2s
+                    scan-interval: 2s
                 """);
 
         assertThat(s.serviceName()).isEqualTo("shop");
@@ -38,7 +38,8 @@ class AgentConfigTest {
         assertThat(s.destinations().logs()).isEqualTo("a.logs");
         assertThat(s.destinations().requests()).isEqualTo("weir.raw.requests");
         assertThat(s.buffer().memoryBytes()).isEqualTo(8L << 20);
-        assertThat(s.http().bearerToken()).isEqualTo("t0k");
+        assertThat(s.http().server().token().reveal()).isEqualTo("t0k");
+        assertThat(s.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(s.files()).singleElement().satisfies(f -> {
             assertThat(f.parser()).isEqualTo(ParserType.NGINX);
             assertThat(f.events()).isEqualTo(EventKind.REQUEST);
@@ -81,5 +82,31 @@ class AgentConfigTest {
     void shouldRejectAConfigurationWithoutInput() {
         assertThatThrownBy(() -> read("service: {name: shop}\nhttp: {intake: false}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no input");
+    }
+
+    @Test
+    void shouldNameTheKebabCaseSpellingOfAnOldSnakeCaseKey() {
+        assertThatThrownBy(() -> read("""
+                service: {name: shop}
+                data_dir: /var/lib/weir-agent
+                stdin: {enabled: true}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessage("Configuration key agent.data_dir is now spelled agent.data-dir; rename it");
+    }
+
+    @Test
+    void shouldNameTheNewPlaceOfTheBearerToken() {
+        assertThatThrownBy(() -> read("""
+                service: {name: shop}
+                http: {bearer_token: x}
+                """)).hasMessage("Configuration key agent.http.bearer_token is now agent.http.token; rename it");
+    }
+
+    @Test
+    void shouldNameAnOldSnakeCaseKeyInAFileInput() {
+        assertThatThrownBy(() -> read("""
+                service: {name: shop}
+                files: [{paths: [/var/log/a.log], max_line: 1MiB}]
+                """)).hasMessage("Configuration key agent.files[0].max_line is now spelled agent.files[0].max-line; rename it");
     }
 }

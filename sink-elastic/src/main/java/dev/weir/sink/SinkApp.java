@@ -3,8 +3,11 @@ package dev.weir.sink;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import dev.weir.common.command.Commands;
 import dev.weir.common.config.ConfigException;
+import dev.weir.common.elasticsearch.ElasticsearchSettings;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaStartCheck;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
@@ -18,6 +21,7 @@ import dev.weir.sink.document.DataStreams;
 import dev.weir.sink.document.EcsDocuments;
 import dev.weir.sink.document.RecordConverter;
 import dev.weir.sink.ops.ClusterStatus;
+import dev.weir.sink.ops.ElasticsearchStartCheck;
 import dev.weir.sink.ops.SinkMetrics;
 import dev.weir.sink.retention.RetentionJob;
 import dev.weir.sink.template.TemplateInstaller;
@@ -36,10 +40,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.http.Header;
 import org.apache.http.HttpHost;
-import org.apache.http.auth.AuthScope;
-import org.apache.http.auth.UsernamePasswordCredentials;
-import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.message.BasicHeader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -67,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class SinkApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
     private static final Duration ASSIGN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_CHECK_WAIT = Duration.ofSeconds(10);
+    private static final String HTTP_KEY = "http";
 
     private final SinkConfig config;
     private final Clock clock;
@@ -117,6 +123,7 @@ public final class SinkApp implements AutoCloseable {
         registry = Metrics.newRegistry("sink");
         metrics = new SinkMetrics(registry);
         ClusterStatus cluster = new ClusterStatus(clock);
+        KafkaStartCheck.run(config.kafka().connection(), "kafka", START_CHECK_WAIT);
         client = elasticsearchClient();
         templates = installTemplates();
 
@@ -153,14 +160,9 @@ public final class SinkApp implements AutoCloseable {
         checks.put("elasticsearch", cluster);
         checks.put("kafka", () -> !loop.isRunning() ? HealthCheck.Status.down("stopped", String.valueOf(loop.failure()))
                 : loop.isAssigned() ? HealthCheck.Status.up("consuming") : HealthCheck.Status.down("joining", "not assigned yet"));
-        http = Javalin.create(c -> c.showJavalinBanner = false);
+        http = OpsServer.create(config.http(), HTTP_KEY, c -> { });
         OpsServer.install(http, registry, clock, checks);
-        try {
-            http.start(config.httpPort());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("Port " + config.httpPort() + " is already in use or not allowed; set http.port "
-                    + "to another port (" + e.getMessage() + ")", e);
-        }
+        OpsServer.start(http, config.http(), HTTP_KEY);
 
         long deadline = System.nanoTime() + ASSIGN_TIMEOUT.toNanos();
         while (!loop.isAssigned()) {
@@ -180,19 +182,21 @@ public final class SinkApp implements AutoCloseable {
 
     private ElasticsearchClient elasticsearchClient() {
         SinkConfig.Elasticsearch es = config.elasticsearch();
+        ElasticsearchSettings connection = es.connection();
         var builder = RestClient.builder(HttpHost.create(es.url().toString()))
                 .setRequestConfigCallback(rc -> rc.setConnectTimeout(5_000)
                         .setSocketTimeout((int) es.requestTimeout().toMillis()))
                 .setHttpClientConfigCallback(h -> {
                     h.setMaxConnPerRoute(Math.max(10, config.bulk().concurrency() + 4));
                     h.setMaxConnTotal(Math.max(30, config.bulk().concurrency() + 4));
-                    if (es.username() != null) {
-                        BasicCredentialsProvider creds = new BasicCredentialsProvider();
-                        creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(es.username(), es.password()));
-                        h.setDefaultCredentialsProvider(creds);
+                    connection.sslContext().ifPresent(h::setSSLContext);
+                    if (!connection.verifyCertificates()) {
+                        h.setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);
                     }
                     return h;
                 });
+        // the header is sent up front rather than after a 401 challenge: API keys and bearer tokens have no challenge
+        connection.authorization().ifPresent(a -> builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", a.reveal())}));
         restClient = builder.build();
         return new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
     }
@@ -204,7 +208,14 @@ public final class SinkApp implements AutoCloseable {
         while (true) {
             try {
                 return installer.install(config.elasticsearch().fieldTypes());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                java.util.Optional<ConfigException> fatal = ElasticsearchStartCheck.explain(config.elasticsearch().connection(), e);
+                if (fatal.isPresent()) {
+                    throw fatal.get();
+                }
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Elasticsearch at " + config.elasticsearch().url() + " did not answer within "
                             + timeout.toSeconds() + " s (" + e.getMessage() + "); check elasticsearch.url", e);
@@ -215,12 +226,12 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private Map<String, Object> producerProps() {
-        Map<String, Object> p = KafkaClients.producer(config.kafka().bootstrapServers(), "weir-sink-deadletter");
+        Map<String, Object> p = KafkaClients.producer(config.kafka().connection(), "weir-sink-deadletter");
         return p;
     }
 
     private Map<String, Object> consumerProps() {
-        Map<String, Object> p = KafkaClients.consumer(config.kafka().bootstrapServers(), config.kafka().groupId());
+        Map<String, Object> p = KafkaClients.consumer(config.kafka().connection(), config.kafka().groupId());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.kafka().maxPollRecords());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "weir-sink");
         // Fewer, larger fetches: the broker shares the CPU with Elasticsearch on small machines.
@@ -298,85 +309,24 @@ public final class SinkApp implements AutoCloseable {
         };
     }
 
-    /**
-     * {@code weir sink --config FILE [--bootstrap-servers HOST:PORT] [--elasticsearch URL]}; without
-     * {@code --config} every key has its default. Exits with 2 on a configuration error.
-     *
-     * @param args the command line (a leading {@code sink} is ignored)
-     */
-    public static void main(String[] args) {
-        String configFile = null;
-        String bootstrap = null;
-        String elasticsearch = null;
-        Integer port = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i == 0 && a.equals("sink")) {
-                continue;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (a) {
-                case "--config" -> configFile = required(a, value);
-                case "--bootstrap-servers" -> bootstrap = required(a, value);
-                case "--elasticsearch" -> elasticsearch = required(a, value);
-                case "--http-port" -> {
-                    try {
-                        port = Integer.valueOf(required(a, value));
-                    } catch (NumberFormatException e) {
-                        System.err.println("Invalid value " + value + " for --http-port: must be a port number");
-                        System.exit(2);
-                    }
-                }
-                case "-h", "--help" -> {
-                    System.out.println("Usage: weir sink [--config FILE] [--bootstrap-servers HOST:PORT] [--elasticsearch URL] [--http-port N]");
-                    return;
-                }
-                default -> {
-                    System.err.println("Unknown option " + a + "; usage: weir sink --config FILE [--bootstrap-servers HOST:PORT] "
-                            + "[--elasticsearch URL] [--http-port N]");
-                    System.exit(2);
-                }
-            }
-            i++;
-        }
-        SinkConfig config;
-        try {
-            config = configFile == null
-                    ? SinkConfig.from(dev.weir.common.config.ConfigNode.empty(""), bootstrap, elasticsearch)
-                    : SinkConfig.load(Path.of(configFile), bootstrap, elasticsearch);
-            if (port != null) {
-                config = config.withHttpPort(port);
-            }
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        SinkApp app = new SinkApp(config, Clock.systemUTC());
-        Thread hook = new Thread(app::close, "weir-sink-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            app.start();
-        } catch (RuntimeException e) {
-            log.error("The sink did not start: {}", e.getMessage(), e);
-            System.exit(1);
-        }
-        // The consumer thread keeps the JVM alive; end when it stops on its own (fatal error).
-        try {
-            app.loopThread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (app.loop != null && app.loop.failure() != null) {
-            System.exit(1);
-        }
+    /** @return the consumer thread, which runs until the sink stops; for {@link SinkCommand} */
+    Thread consumerThread() {
+        return loopThread;
     }
 
-    private static String required(String option, String value) {
-        if (value == null || value.startsWith("--")) {
-            System.err.println("Option " + option + " needs a value");
-            System.exit(2);
-        }
-        return value;
+    /** @return why the consumer loop stopped on its own, or {@code null} */
+    Throwable consumerFailure() {
+        SinkLoop l = loop;
+        return l == null ? null : l.failure();
+    }
+
+    /**
+     * {@code weir sink [--config FILE] [--bootstrap-servers HOST:PORT] [--elasticsearch URL] [--port N]}; see
+     * {@link SinkCommand}. Exits with 2 on a configuration error (one line on stderr), 1 when it fails.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(Commands.execute(new SinkCommand(), args));
     }
 }

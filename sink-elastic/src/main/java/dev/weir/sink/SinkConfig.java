@@ -2,7 +2,11 @@ package dev.weir.sink;
 
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
+import dev.weir.common.elasticsearch.ElasticsearchSettings;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.ops.HttpServerSettings;
+import java.util.Set;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +23,9 @@ import java.util.Objects;
  * @param elasticsearch the cluster and how documents are laid out in it
  * @param bulk          batching, concurrency and retries
  * @param retention     how long each class of data stream is kept
- * @param httpPort      port of /metrics and /health; 0 picks a free port
+ * @param http          the HTTP server of /metrics and /health: port (0 picks a free port), token, TLS
  */
-public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Retention retention, int httpPort) {
+public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Retention retention, HttpServerSettings http) {
 
     /** Default port of /metrics and /health. */
     public static final int DEFAULT_HTTP_PORT = 8081;
@@ -31,20 +35,34 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
         Objects.requireNonNull(elasticsearch, "elasticsearch");
         Objects.requireNonNull(bulk, "bulk");
         Objects.requireNonNull(retention, "retention");
-        if (httpPort < 0 || httpPort > 65535) {
-            throw ConfigException.invalid("http.port", httpPort, "must be between 0 and 65535");
-        }
+        Objects.requireNonNull(http, "http");
+    }
+
+    /** @return the port of /metrics and /health; 0 picks a free port */
+    public int httpPort() {
+        return http.port();
     }
 
     /**
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param connection       the {@code kafka:} block's connection and security settings
      * @param groupId          consumer group; instances with the same group share the partitions
      * @param topics           topics to index; each must be one of the four the sink understands
      * @param deadLetterTopic  where documents Elasticsearch rejects are also written
      * @param maxPollRecords   {@code max.poll.records} of the consumer
      */
-    public record Kafka(String bootstrapServers, String groupId, List<String> topics, String deadLetterTopic, int maxPollRecords) {
+    public record Kafka(KafkaSettings connection, String groupId, List<String> topics, String deadLetterTopic, int maxPollRecords) {
+        /** Against a plaintext cluster (tests, {@code weir up}). */
+        public Kafka(String bootstrapServers, String groupId, List<String> topics, String deadLetterTopic, int maxPollRecords) {
+            this(KafkaSettings.plaintext(bootstrapServers), groupId, topics, deadLetterTopic, maxPollRecords);
+        }
+
+        /** @return the bootstrap servers */
+        public String bootstrapServers() {
+            return connection.bootstrapServers();
+        }
+
         public Kafka {
+            Objects.requireNonNull(connection, "connection");
             topics = List.copyOf(topics);
             for (String t : topics) {
                 if (!SUPPORTED_TOPICS.contains(t)) {
@@ -53,9 +71,6 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
             }
             if (topics.isEmpty()) {
                 throw ConfigException.invalid("kafka.topics", "[]", "name at least one topic");
-            }
-            if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                throw ConfigException.invalid("kafka.bootstrap-servers", bootstrapServers, "must be host:port[,host:port...]");
             }
         }
     }
@@ -74,32 +89,24 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
     }
 
     /**
-     * @param url                where Elasticsearch answers HTTP
-     * @param username           basic-auth user, or {@code null}
-     * @param password           basic-auth password, or {@code null}; never logged
+     * @param connection         the {@code elasticsearch:} block's URL, credentials and TLS settings
      * @param requestTimeout     socket timeout of one request
      * @param startupTimeout     how long {@code start()} waits for the cluster to answer
      * @param fieldTypes         which field types the templates use
      * @param defaultNamespace   data stream namespace of events without an environment
      * @param securityCategories {@code event.category} values whose logs go to the security data stream
      */
-    public record Elasticsearch(URI url, String username, String password, Duration requestTimeout, Duration startupTimeout,
+    public record Elasticsearch(ElasticsearchSettings connection, Duration requestTimeout, Duration startupTimeout,
                                 FieldTypes fieldTypes, String defaultNamespace, List<String> securityCategories) {
         public Elasticsearch {
-            Objects.requireNonNull(url, "url");
-            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-                throw ConfigException.invalid("elasticsearch.url", url, "must be an http:// or https:// URL");
-            }
-            if ((username == null) != (password == null)) {
-                throw new ConfigException("Set both elasticsearch.username and elasticsearch.password, or neither");
-            }
+            Objects.requireNonNull(connection, "connection");
+            connection.validate("elasticsearch");
             securityCategories = List.copyOf(securityCategories);
         }
 
-        @Override
-        public String toString() {
-            return "Elasticsearch[url=" + url + ", username=" + username + ", password=" + (password == null ? null : "***")
-                    + ", fieldTypes=" + fieldTypes + "]";
+        /** @return where Elasticsearch answers */
+        public URI url() {
+            return connection.url();
         }
     }
 
@@ -177,22 +184,36 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
 
     /** @return a copy listening on {@code port} (0: any free port) */
     public SinkConfig withHttpPort(int port) {
-        return new SinkConfig(kafka, elasticsearch, bulk, retention, port);
+        if (port < 0 || port > 65535) {
+            throw ConfigException.invalid("http.port", port, "must be between 0 and 65535");
+        }
+        return new SinkConfig(kafka, elasticsearch, bulk, retention, http.withPort(port));
+    }
+
+    /** @return a copy with other HTTP server settings */
+    public SinkConfig withHttp(HttpServerSettings newHttp) {
+        return new SinkConfig(kafka, elasticsearch, bulk, retention, newHttp);
+    }
+
+    /** @return a copy with another Elasticsearch connection (URL, credentials, TLS) */
+    public SinkConfig withElasticsearch(ElasticsearchSettings connection) {
+        return new SinkConfig(kafka, new Elasticsearch(connection, elasticsearch.requestTimeout(), elasticsearch.startupTimeout(),
+                elasticsearch.fieldTypes(), elasticsearch.defaultNamespace(), elasticsearch.securityCategories()), bulk, retention, http);
     }
 
     /** @return a copy with other bulk settings */
     public SinkConfig withBulk(Bulk newBulk) {
-        return new SinkConfig(kafka, elasticsearch, newBulk, retention, httpPort);
+        return new SinkConfig(kafka, elasticsearch, newBulk, retention, http);
     }
 
     /** @return a copy with other Kafka settings */
     public SinkConfig withKafka(Kafka newKafka) {
-        return new SinkConfig(newKafka, elasticsearch, bulk, retention, httpPort);
+        return new SinkConfig(newKafka, elasticsearch, bulk, retention, http);
     }
 
     /** @return a copy with other retention settings */
     public SinkConfig withRetention(Retention newRetention) {
-        return new SinkConfig(kafka, elasticsearch, bulk, newRetention, httpPort);
+        return new SinkConfig(kafka, elasticsearch, bulk, newRetention, http);
     }
 
     /**
@@ -215,19 +236,19 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
      */
     public static SinkConfig from(ConfigNode root, String bootstrapServersOverride, String elasticsearchUrlOverride) {
         ConfigNode k = root.child("kafka");
-        String bootstrap = k.string("bootstrap-servers", "127.0.0.1:9092");
+        KafkaSettings connection = KafkaSettings.read(k, "127.0.0.1:9092", Set.of());
         if (bootstrapServersOverride != null) {
-            bootstrap = bootstrapServersOverride;
+            connection = connection.withBootstrapServers(bootstrapServersOverride);
         }
-        Kafka kafka = new Kafka(bootstrap, k.string("group-id", "weir-sink"),
+        Kafka kafka = new Kafka(connection, k.string("group-id", "weir-sink"),
                 k.stringList("topics", SUPPORTED_TOPICS), k.string("dead-letter-topic", Topics.DEADLETTER),
                 k.intInRange("max-poll-records", 2000, 1, 100_000));
 
         ConfigNode e = root.child("elasticsearch");
-        URI url = e.uri("url", URI.create("http://127.0.0.1:9200"));
+        ElasticsearchSettings esConnection = ElasticsearchSettings.read(e, URI.create("http://127.0.0.1:9200"));
         if (elasticsearchUrlOverride != null) {
             try {
-                url = URI.create(elasticsearchUrlOverride);
+                esConnection = esConnection.withUrl(URI.create(elasticsearchUrlOverride));
             } catch (IllegalArgumentException ex) {
                 throw ConfigException.invalid("--elasticsearch", elasticsearchUrlOverride, "must be a URL such as http://127.0.0.1:9200");
             }
@@ -236,7 +257,7 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
         if (!namespace.matches("[a-z0-9_]{1,100}")) {
             throw ConfigException.invalid("elasticsearch.default-namespace", namespace, "must be 1-100 characters of a-z, 0-9 and _");
         }
-        Elasticsearch es = new Elasticsearch(url, e.string("username", null), e.string("password", null),
+        Elasticsearch es = new Elasticsearch(esConnection,
                 e.duration("request-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 e.duration("startup-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
                 e.enumValue("field-types", FieldTypes.class, FieldTypes.AUTO), namespace,
@@ -275,8 +296,8 @@ public record SinkConfig(Kafka kafka, Elasticsearch elasticsearch, Bulk bulk, Re
                 t.duration("check-interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(7)),
                 t.duration("rollover-after", Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(365)), classes);
 
-        int port = root.child("http").intInRange("port", DEFAULT_HTTP_PORT, 0, 65535);
+        HttpServerSettings http = HttpServerSettings.read(root.child("http"), "0.0.0.0", DEFAULT_HTTP_PORT);
         root.finish();
-        return new SinkConfig(kafka, es, bulk, retention, port);
+        return new SinkConfig(kafka, es, bulk, retention, http);
     }
 }

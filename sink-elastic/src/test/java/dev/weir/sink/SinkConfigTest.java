@@ -70,4 +70,38 @@ class SinkConfigTest {
         SinkConfig c = parse("elasticsearch:\n  username: u\n  password: secret\n");
         assertThat(c.elasticsearch().toString()).doesNotContain("secret");
     }
+
+    @Test
+    void shouldKeepEverySecretOutOfToString() {
+        SinkConfig c = parse("elasticsearch:\n  url: https://es:9200\n  api-key: planted-api-key\n  ca-fingerprint: '"
+                + "AB:".repeat(31) + "AB'\nkafka:\n  security-protocol: SASL_SSL\n  sasl: {mechanism: PLAIN, username: u, password: planted-kafka}\n"
+                + "http: {token: planted-token}\n");
+        assertThat(c.toString()).doesNotContain("planted").contains("***");
+        assertThat(c.elasticsearch().connection().authorization().orElseThrow().reveal()).isEqualTo("ApiKey planted-api-key");
+    }
+
+    @Test
+    void shouldRejectTwoKindsOfCredentials() {
+        assertThatThrownBy(() -> parse("elasticsearch:\n  api-key: a\n  bearer-token: b\n"))
+                .hasMessage("Set one of elasticsearch.api-key, elasticsearch.bearer-token or elasticsearch.username/password, not several");
+    }
+
+    @Test
+    void shouldRejectAFingerprintThatIsNoSha256() {
+        assertThatThrownBy(() -> parse("elasticsearch:\n  url: https://es:9200\n  ca-fingerprint: abc\n"))
+                .hasMessageStartingWith("Invalid value abc for elasticsearch.ca-fingerprint: must be a SHA-256 fingerprint");
+    }
+
+    @Test
+    void shouldRejectTlsSettingsOnAnHttpUrl() {
+        assertThatThrownBy(() -> parse("elasticsearch:\n  verify-certificates: false\n"))
+                .hasMessageStartingWith("Invalid value http://127.0.0.1:9200 for elasticsearch.url: TLS settings are given");
+    }
+
+    @Test
+    void shouldEncodeAnIdAndKeyPairAsElasticsearchExpects() {
+        SinkConfig c = parse("elasticsearch:\n  api-key: 'VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw'\n");
+        assertThat(c.elasticsearch().connection().authorization().orElseThrow().reveal())
+                .isEqualTo("ApiKey VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==");
+    }
 }

@@ -1,7 +1,9 @@
 package dev.weir.processor;
 
-import dev.weir.common.config.ConfigException;
+import dev.weir.common.command.Commands;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaStartCheck;
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.Metrics;
@@ -39,7 +41,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,6 +75,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
+    /** How long the start waits for Kafka's first answer before it leaves the rest to the clients' retries. */
+    private static final Duration START_CHECK_WAIT = Duration.ofSeconds(10);
 
     private final ProcessorConfig config;
     private final Clock clock;
@@ -158,21 +161,22 @@ public final class ProcessorApp implements AutoCloseable {
         }
         try {
             int rawPartitions;
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-setup"))) {
+            KafkaStartCheck.run(config.kafka(), ProcessorConfig.ROOT + ".kafka", START_CHECK_WAIT);
+            try (Admin admin = Admin.create(KafkaClients.admin(config.kafka(), config.applicationId() + "-setup"))) {
                 if (config.createTopics()) {
                     TopicSetup.ensure(admin, config.topicPartitions(), config.topicReplication());
                 }
                 rawPartitions = rawPartitions(admin);
             }
             int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
+            HttpServerSettings httpSettings = config.http().withPort(port);
             HostInfo self = new HostInfo(config.advertisedHost(), port);
             List<ProcessorExtension> extensions = givenExtensions != null ? givenExtensions : defaultExtensions(config, self, clock);
             ProcessorServices services = new ProcessorServices(config, clock, registry, this::streams);
             Topology topology = topology(services, extensions, rawPartitions);
             log.info("Processor topology:\n{}", topology.describe());
 
-            deadLetterProducer = new KafkaProducer<>(Map.copyOf(KafkaClients.producer(config.bootstrapServers(),
+            deadLetterProducer = new KafkaProducer<>(Map.copyOf(KafkaClients.producer(config.kafka(),
                     config.applicationId() + "-deadletter")), new ByteArraySerializer(), new ByteArraySerializer());
             DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, Topics.DEADLETTER,
                     new DeadLetterCounters(registry), clock);
@@ -194,12 +198,12 @@ public final class ProcessorApp implements AutoCloseable {
             streamsMetrics.bindTo(registry);
 
             KafkaStreams s = streams;
-            http = ProcessorHttp.create(registry, clock, s::state, app -> {
+            http = ProcessorHttp.create(httpSettings, registry, clock, s::state, app -> {
                 for (ProcessorExtension e : extensions) {
                     e.addRoutes(app, services);
                 }
             });
-            ProcessorHttp.start(http, config.httpHost(), port);
+            ProcessorHttp.start(http, httpSettings);
 
             streams.start();
             KafkaStreams.State reached = startup.await(config.startupTimeout());
@@ -289,8 +293,9 @@ public final class ProcessorApp implements AutoCloseable {
      */
     public static Properties coreStreamsProperties(ProcessorConfig config) {
         Properties p = new Properties();
+        // connection, security and the user's client properties first; the processor's own choices below
+        p.putAll(config.kafka().clientProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
@@ -392,70 +397,12 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     /**
-     * {@code weir processor [--config FILE] [--bootstrap-servers HOST:PORT]}: runs until stopped.
-     * Exits with 2 on a configuration error, 1 when it cannot start or Kafka Streams fails.
+     * {@code weir processor [--config FILE] [--bootstrap-servers HOST:PORT] [--port N]}: runs until stopped. Exits
+     * with 2 on a configuration error (one line on stderr), 1 when it cannot start or Kafka Streams fails.
      *
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        ProcessorConfig config;
-        try {
-            config = parseArgs(args);
-            loadRules(config); // a broken rule file is a configuration error: report it before any client starts
-        } catch (ConfigException | UncheckedIOException | IllegalArgumentException e) { // RuleException included
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        ProcessorApp app = new ProcessorApp(config, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "weir-processor-shutdown"));
-        try {
-            app.start();
-            app.awaitStop();
-        } catch (IllegalStateException e) {
-            log.error("The processor could not start: {}", e.getMessage(), e);
-            System.exit(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (app.state() == KafkaStreams.State.ERROR) {
-            System.exit(1);
-        }
-    }
-
-    /**
-     * @param args command-line arguments
-     * @return the configuration they describe
-     * @throws ConfigException for a bad file or argument
-     */
-    public static ProcessorConfig parseArgs(String[] args) {
-        Path file = null;
-        String bootstrap = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String value = null;
-            int eq = a.indexOf('=');
-            String name = eq > 0 ? a.substring(0, eq) : a;
-            if (eq > 0) {
-                value = a.substring(eq + 1);
-            } else if (i + 1 < args.length && (name.equals("--config") || name.equals("--bootstrap-servers"))) {
-                value = args[++i];
-            }
-            switch (name) {
-                case "--config" -> file = Path.of(required(name, value));
-                case "--bootstrap-servers" -> bootstrap = required(name, value);
-                default -> throw new ConfigException("Unknown argument " + a
-                        + "; usage: weir processor [--config FILE] [--bootstrap-servers HOST:PORT]");
-            }
-        }
-        ProcessorConfig config = file == null ? ProcessorConfig.defaults("127.0.0.1:9092") : ProcessorConfig.load(file);
-        return bootstrap == null ? config : config.withBootstrapServers(bootstrap);
-    }
-
-    private static String required(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException("Missing value for " + name);
-        }
-        return value;
+        System.exit(Commands.execute(new ProcessorCommand(), args));
     }
 }

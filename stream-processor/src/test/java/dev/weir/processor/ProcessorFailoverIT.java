@@ -197,7 +197,7 @@ class ProcessorFailoverIT {
     Process startProcessor(String name, int port) throws Exception {
         Path config = dir.resolve(name + ".yml");
         Files.writeString(config, String.join("\n",
-                "bootstrap-servers: " + kafka.bootstrapServers(),
+                "kafka: {bootstrap-servers: '" + kafka.bootstrapServers() + "'}",
                 "application-id: " + APPLICATION_ID,
                 "state-dir: " + dir.resolve("state-" + name),
                 "session-timeout: 6s",

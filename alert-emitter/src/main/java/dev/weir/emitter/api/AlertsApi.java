@@ -11,7 +11,6 @@ import dev.weir.emitter.silence.Silence;
 import dev.weir.emitter.silence.Silences;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,8 @@ import java.util.UUID;
  * {@code GET/DELETE /api/v2/silence/{id}} (also under {@code /api/v2/silences/{id}}), and Weir's
  * {@code POST /api/v1/alerts/{fingerprint}/ack} and {@code GET /api/v1/alerts/resolved} (alerts
  * resolved recently, newest first, as in {@code /api/v2/alerts}, kept in memory).
- * Write endpoints need {@code Authorization: Bearer TOKEN} when a token is configured.
+ * With {@code http.token} set, the server in front ({@code OpsServer.create}) asks every route for
+ * {@code Authorization: Bearer TOKEN}.
  */
 public final class AlertsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,42 +36,27 @@ public final class AlertsApi {
     private final Silences silences;
     private final Clock clock;
     private final Duration resolveTimeout;
-    private final String token;
 
-    /**
-     * @param token the bearer token for write endpoints, or null for none
-     */
-    public AlertsApi(Dispatcher dispatcher, Silences silences, Clock clock, Duration resolveTimeout, String token) {
+    public AlertsApi(Dispatcher dispatcher, Silences silences, Clock clock, Duration resolveTimeout) {
         this.dispatcher = dispatcher;
         this.silences = silences;
         this.clock = clock;
         this.resolveTimeout = resolveTimeout;
-        this.token = token == null || token.isBlank() ? null : token;
     }
 
     /** Registers the routes. */
     public void install(Javalin app) {
-        app.post("/api/v2/alerts", write(this::postAlerts));
+        app.post("/api/v2/alerts", this::postAlerts);
         app.get("/api/v2/alerts", this::getAlerts);
         app.get("/api/v2/alerts/groups", this::getGroups);
         app.get("/api/v1/alerts/resolved", this::getResolved);
         app.get("/api/v2/silences", this::getSilences);
-        app.post("/api/v2/silences", write(this::postSilence));
+        app.post("/api/v2/silences", this::postSilence);
         app.get("/api/v2/silence/{id}", this::getSilence);
         app.get("/api/v2/silences/{id}", this::getSilence);
-        app.delete("/api/v2/silence/{id}", write(this::deleteSilence));
-        app.delete("/api/v2/silences/{id}", write(this::deleteSilence));
-        app.post("/api/v1/alerts/{fingerprint}/ack", write(this::ack));
-    }
-
-    private Handler write(Handler h) {
-        return ctx -> {
-            if (token != null && !("Bearer " + token).equals(ctx.header("Authorization"))) {
-                ctx.status(401).json(Map.of("error", "this endpoint needs Authorization: Bearer <token>"));
-                return;
-            }
-            h.handle(ctx);
-        };
+        app.delete("/api/v2/silence/{id}", this::deleteSilence);
+        app.delete("/api/v2/silences/{id}", this::deleteSilence);
+        app.post("/api/v1/alerts/{fingerprint}/ack", this::ack);
     }
 
     private void postAlerts(Context ctx) throws Exception {

@@ -1,6 +1,7 @@
 package dev.weir.emitter.state;
 
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,25 +26,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaStateStore implements StateStore {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
+    private final KafkaSettings kafka;
     private final String topic;
     private final KafkaProducer<String, String> producer;
 
     /**
-     * @param bootstrapServers the brokers
+     * @param kafka the cluster
      * @param topic a compacted topic, e.g. {@code weir.notifications}
      * @param clientId for broker logs
      */
-    public KafkaStateStore(String bootstrapServers, String topic, String clientId) {
-        this.bootstrapServers = bootstrapServers;
+    public KafkaStateStore(KafkaSettings kafka, String topic, String clientId) {
+        this.kafka = kafka;
         this.topic = topic;
-        this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, clientId),
+        this.producer = new KafkaProducer<>(KafkaClients.producer(kafka, clientId),
                 new StringSerializer(), new StringSerializer());
     }
 
     @Override
     public Map<String, String> load() {
-        Map<String, Object> props = KafkaClients.consumer(bootstrapServers, "weir-emitter-state-loader");
+        Map<String, Object> props = KafkaClients.consumer(kafka, "weir-emitter-state-loader");
         props.remove("group.id");
         Map<String, String> state = new HashMap<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {

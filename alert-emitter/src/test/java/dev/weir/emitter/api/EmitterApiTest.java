@@ -83,15 +83,19 @@ class EmitterApiTest {
     }
 
     @Test
-    void writeEndpointsRejectRequestsWithoutTheBearerToken() throws Exception {
+    void everyApiEndpointRejectsRequestsWithoutTheBearerTokenButHealthAndMetricsStayOpen() throws Exception {
         assertThat(send("POST", "/api/v2/alerts", ALERTS, false).statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/api/v2/alerts", null, false).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v2/alerts", null, false).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v2/silences", null, false).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v2/alerts", null, true).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", null, false).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/health/ready", null, false).statusCode()).isEqualTo(200);
     }
 
     @Test
     void getAlertsListsPostedAlertWithFingerprintAndReceiver() throws Exception {
         send("POST", "/api/v2/alerts", ALERTS, true);
-        JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, false).body());
+        JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, true).body());
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).get("fingerprint").asText()).hasSize(16);
         assertThat(alerts.get(0).get("receivers").get(0).get("name").asText()).isEqualTo("hook");
@@ -106,11 +110,11 @@ class EmitterApiTest {
         HttpResponse<String> created = send("POST", "/api/v2/silences", silence, true);
         assertThat(created.statusCode()).isEqualTo(200);
         String id = JSON.readTree(created.body()).get("silenceID").asText();
-        JsonNode listed = JSON.readTree(send("GET", "/api/v2/silences", null, false).body());
+        JsonNode listed = JSON.readTree(send("GET", "/api/v2/silences", null, true).body());
         assertThat(listed.get(0).get("id").asText()).isEqualTo(id);
         assertThat(listed.get(0).get("status").get("state").asText()).isEqualTo("active");
         assertThat(send("DELETE", "/api/v2/silence/" + id, null, true).statusCode()).isEqualTo(200);
-        JsonNode after = JSON.readTree(send("GET", "/api/v2/silence/" + id, null, false).body());
+        JsonNode after = JSON.readTree(send("GET", "/api/v2/silence/" + id, null, true).body());
         assertThat(after.get("status").get("state").asText()).isEqualTo("expired");
     }
 
@@ -120,7 +124,7 @@ class EmitterApiTest {
                 + "\"endsAt\":\"" + Instant.now().plusSeconds(3600) + "\",\"createdBy\":\"oncall\",\"comment\":\"x\"}";
         send("POST", "/api/v2/silences", silence, true);
         send("POST", "/api/v2/alerts", ALERTS, true);
-        JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, false).body());
+        JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, true).body());
         assertThat(alerts.get(0).get("status").get("state").asText()).isEqualTo("suppressed");
         assertThat(hook.bodies()).isEmpty();
     }
@@ -128,10 +132,10 @@ class EmitterApiTest {
     @Test
     void ackMarksAKnownAlertAndRejectsAnUnknownOne() throws Exception {
         send("POST", "/api/v2/alerts", ALERTS, true);
-        String fp = JSON.readTree(send("GET", "/api/v2/alerts", null, false).body()).get(0).get("fingerprint").asText();
+        String fp = JSON.readTree(send("GET", "/api/v2/alerts", null, true).body()).get(0).get("fingerprint").asText();
         assertThat(send("POST", "/api/v1/alerts/" + fp + "/ack", null, true).statusCode()).isEqualTo(200);
         assertThat(send("POST", "/api/v1/alerts/ffffffffffffffff/ack", null, true).statusCode()).isEqualTo(404);
-        JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, false).body());
+        JsonNode alerts = JSON.readTree(send("GET", "/api/v2/alerts", null, true).body());
         assertThat(alerts.get(0).get("acknowledged").asBoolean()).isTrue();
     }
 

@@ -2,6 +2,7 @@ package dev.weir.emitter.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.emitter.notifylog.NotificationLog;
 import dev.weir.emitter.route.Matcher;
 import dev.weir.emitter.silence.Silence;
@@ -40,7 +41,7 @@ class KafkaStateStoreTest {
     }
 
     private KafkaStateStore store() {
-        return new KafkaStateStore(kafka.bootstrapServers(), topic, "state-test");
+        return new KafkaStateStore(KafkaSettings.plaintext(kafka.bootstrapServers()), topic, "state-test");
     }
 
     @Test

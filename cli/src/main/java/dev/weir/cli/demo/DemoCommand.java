@@ -1,5 +1,6 @@
 package dev.weir.cli.demo;
 
+import dev.weir.common.command.KafkaOptions;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import java.time.Clock;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Produce demo logs and request events for a few services to Kafka.")
 public final class DemoCommand implements Runnable {
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafka;
 
     @picocli.CommandLine.Mixin
     DemoOptions demo;
@@ -28,7 +29,7 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         demo.validate();
-        Map<String, Object> props = KafkaClients.producer(bootstrapServers, "weir-demo");
+        Map<String, Object> props = KafkaClients.producer(kafka.kafka(), "weir-demo");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             DemoTraffic traffic = new DemoTraffic(Topics.RAW_LOGS, Topics.RAW_REQUESTS, Clock.systemUTC(), new Random(seed), demo.cycle());
             DemoRunner runner = new DemoRunner(traffic, producer, demo.rate(), demo.duration());

@@ -20,6 +20,7 @@ final class AgentComponent implements UpComponent {
     private final Path ownLog;
     private final List<TailSpec> tails;
     private AgentApp app;
+    private UpEnvironment env;
 
     /**
      * @param ownLog Weir's own log file, tailed by the agent
@@ -37,6 +38,7 @@ final class AgentComponent implements UpComponent {
 
     @Override
     public void start(UpEnvironment env) throws IOException {
+        this.env = env;
         List<FileInputSettings> files = new ArrayList<>();
         files.add(FileInputSettings.of("weir-own-logs", List.of(ownLog.toString()), ParserType.JSON));
         for (int i = 0; i < tails.size(); i++) {
@@ -45,7 +47,8 @@ final class AgentComponent implements UpComponent {
                     .withService(tail.service()));
         }
         AgentSettings settings = AgentSettings.of("weir", env.bootstrapServers(), env.dataDir().resolve("agent"), files)
-                .withHttp(HttpSettings.defaults().at("0.0.0.0", 8090));
+                .withHttp(HttpSettings.defaults().at(env.httpHost(), 8090))
+                .withKafka(env.kafka());
         app = new AgentApp(settings, Clock.systemUTC());
         app.start();
     }
@@ -53,7 +56,7 @@ final class AgentComponent implements UpComponent {
     @Override
     public List<String> whereToLook() {
         List<String> lines = new ArrayList<>();
-        lines.add("agent intake   http://127.0.0.1:" + app.httpPort()
+        lines.add("agent intake   " + env.httpUrl(app.httpPort())
                 + "/v1/logs   (POST NDJSON; also /v1/requests, /metrics, /health/ready; tails " + ownLog.getFileName() + ")");
         for (TailSpec tail : tails) {
             lines.add("tailing        " + tail.path() + "   (" + tail.parser().name().toLowerCase(java.util.Locale.ROOT)

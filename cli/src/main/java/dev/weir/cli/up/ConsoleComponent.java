@@ -12,6 +12,7 @@ import java.util.List;
  */
 final class ConsoleComponent implements UpComponent {
     private ConsoleApp app;
+    private UpEnvironment env;
 
     @Override
     public String name() {
@@ -20,9 +21,10 @@ final class ConsoleComponent implements UpComponent {
 
     @Override
     public void start(UpEnvironment env) {
+        this.env = env;
         String es = env.elasticsearchUrl() == null ? "http://127.0.0.1:9200" : env.elasticsearchUrl();
-        app = new ConsoleApp(new ConsoleApp.Settings(URI.create("http://127.0.0.1:8080"), URI.create("http://127.0.0.1:9093"),
-                URI.create(es), URI.create("http://127.0.0.1:8081"), URI.create("http://127.0.0.1:8090"), "0.0.0.0", 8088,
+        app = new ConsoleApp(new ConsoleApp.Settings(URI.create(env.httpUrl(8080)), URI.create(env.httpUrl(9093)),
+                URI.create(es), URI.create(env.httpUrl(8081)), URI.create(env.httpUrl(8090)), env.httpHost(), 8088,
                 Duration.ofSeconds(5), Clock.systemUTC())).start();
     }
 
@@ -33,7 +35,7 @@ final class ConsoleComponent implements UpComponent {
 
     @Override
     public List<String> whereToLook() {
-        return List.of("console        http://127.0.0.1:" + app.port() + "/   (services, alerts, logs, security, pipeline)");
+        return List.of("console        " + env.httpUrl(app.port()) + "/   (services, alerts, logs, security, pipeline)");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.weir.cli.up;
 
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.emitter.EmitterApp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ final class EmitterComponent implements UpComponent {
     private final Path userConfig;
     private DemoInbox inbox;
     private EmitterApp app;
+    private UpEnvironment env;
 
     /**
      * @param console where each notification is printed
@@ -35,8 +37,9 @@ final class EmitterComponent implements UpComponent {
 
     @Override
     public void start(UpEnvironment env) throws IOException {
+        this.env = env;
         Path config = userConfig != null ? userConfig : demoConfig(env);
-        app = new EmitterApp(new EmitterApp.Settings(config, 9093, env.bootstrapServers(), null, null, Clock.systemUTC(),
+        app = new EmitterApp(new EmitterApp.Settings(config, HttpServerSettings.of(env.httpHost(), 9093), env.kafka(), null, Clock.systemUTC(),
                 line -> console.event("notification " + line))).start();
     }
 
@@ -54,7 +57,7 @@ final class EmitterComponent implements UpComponent {
 
     @Override
     public List<String> whereToLook() {
-        String api = "alert-emitter  http://127.0.0.1:" + app.port() + "/api/v2/alerts   (Alertmanager API; /metrics, /health/ready)";
+        String api = "alert-emitter  " + env.httpUrl(app.port()) + "/api/v2/alerts   (Alertmanager API; /metrics, /health/ready)";
         if (inbox == null) {
             return List.of(api, "routing        " + userConfig);
         }

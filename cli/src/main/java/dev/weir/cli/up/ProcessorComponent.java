@@ -1,5 +1,6 @@
 package dev.weir.cli.up;
 
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.processor.ProcessorApp;
 import dev.weir.processor.config.ProcessorConfig;
 import java.io.IOException;
@@ -19,6 +20,7 @@ final class ProcessorComponent implements UpComponent {
     private final Path userRules;
     private final boolean demo;
     private ProcessorApp app;
+    private UpEnvironment env;
 
     /**
      * @param userRules a rules file or directory, or null
@@ -36,8 +38,10 @@ final class ProcessorComponent implements UpComponent {
 
     @Override
     public void start(UpEnvironment env) throws IOException {
+        this.env = env;
         ProcessorConfig config = ProcessorConfig.defaults(env.bootstrapServers())
-                .withHttpPort(8080)
+                .withKafka(env.kafka())
+                .withHttp(HttpServerSettings.of(env.httpHost(), 8080))
                 .withStateDir(env.dataDir().resolve("processor").resolve("state"))
                 .withRules(new ProcessorConfig.Rules(rules(env), null, Duration.ofSeconds(1)));
         app = new ProcessorApp(config, Clock.systemUTC());
@@ -59,7 +63,7 @@ final class ProcessorComponent implements UpComponent {
 
     @Override
     public List<String> whereToLook() {
-        String base = "http://127.0.0.1:" + app.httpPort();
+        String base = env.httpUrl(app.httpPort());
         return List.of(
                 "processor      " + base + "/metrics   (Prometheus; /health/ready)",
                 "query API      " + base + "/api/v1/services   (/api/v1/services/payments, /api/v1/security/logins, /api/v1/alerts, /api/v1/rules)");

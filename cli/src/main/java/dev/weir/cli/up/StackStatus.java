@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import dev.weir.common.elasticsearch.ElasticsearchSettings;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,18 +41,24 @@ public final class StackStatus implements AutoCloseable {
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Long> committed = new HashMap<>();
-    private final String elasticsearchUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ElasticsearchSettings elasticsearch;
+    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
      * @param admin an admin client of the local broker, owned by the caller
-     * @param elasticsearchUrl the local Elasticsearch, or {@code null}
+     * @param kafka the local broker
+     * @param elasticsearch the local Elasticsearch, or {@code null}
      */
-    public StackStatus(Admin admin, String bootstrapServers, String elasticsearchUrl) {
+    public StackStatus(Admin admin, KafkaSettings kafka, ElasticsearchSettings elasticsearch) {
         this.admin = admin;
-        this.elasticsearchUrl = elasticsearchUrl;
-        Map<String, Object> props = KafkaClients.consumer(bootstrapServers, "weir-up-status");
+        this.elasticsearch = elasticsearch;
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (elasticsearch != null) {
+            elasticsearch.sslContext().ifPresent(client::sslContext);
+        }
+        this.http = client.build();
+        Map<String, Object> props = KafkaClients.consumer(kafka, "weir-up-status");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
@@ -135,12 +143,14 @@ public final class StackStatus implements AutoCloseable {
     }
 
     private long indexed() {
-        if (elasticsearchUrl == null) {
+        if (elasticsearch == null) {
             return -1;
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(elasticsearchUrl
-                    + "/*/_count?allow_no_indices=true&ignore_unavailable=true")).timeout(Duration.ofSeconds(2)).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(elasticsearch.url()
+                    + "/*/_count?allow_no_indices=true&ignore_unavailable=true")).timeout(Duration.ofSeconds(2));
+            elasticsearch.authorization().ifPresent(a -> builder.header("Authorization", a.reveal()));
+            HttpRequest request = builder.build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return -1;

@@ -5,7 +5,9 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import dev.weir.cli.demo.DemoOptions;
 import dev.weir.cli.demo.DemoRunner;
 import dev.weir.cli.demo.DemoTraffic;
+import dev.weir.common.elasticsearch.ElasticsearchSettings;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.emitter.config.AlertmanagerConfigLoader;
@@ -14,6 +16,9 @@ import dev.weir.processor.rules.RuleSet;
 import dev.weir.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -75,6 +79,15 @@ public final class UpCommand implements Runnable {
             description = "alertmanager.yml for the emitter's routing and receivers (default: every alert to a local demo inbox).")
     Path alertmanager;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address every component's HTTP server listens on (default ${DEFAULT-VALUE}: this machine only)."
+                    + " 0.0.0.0 opens them to the network, without a token.")
+    String host;
+
+    @Option(names = "--secure", description = "Run on a SASL_SSL broker (SCRAM-SHA-512, TLS) and an Elasticsearch with security on"
+            + " (HTTPS, a user), with certificates and passwords made for this run.")
+    boolean secure;
+
     @Option(names = "--status-interval", defaultValue = "PT2S", description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
@@ -83,6 +96,7 @@ public final class UpCommand implements Runnable {
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private StatusConsole console;
+    private boolean loopbackOnly;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Open while the status loop runs; the shutdown hook waits for it before closing what the loop uses. */
@@ -116,6 +130,11 @@ public final class UpCommand implements Runnable {
         if (statusInterval.toMillis() < 100) {
             throw new IllegalArgumentException("Invalid value " + statusInterval + " for --status-interval: must be at least PT0.1S");
         }
+        try {
+            loopbackOnly = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("Invalid value " + host + " for --host: not an address of this machine");
+        }
         if (rules != null) {
             try {
                 RuleSet.load(rules);
@@ -137,19 +156,22 @@ public final class UpCommand implements Runnable {
         out.flush();
         LocalStack stack;
         try {
-            stack = LocalStack.start(root.resolve("stack"), !noElasticsearch);
+            stack = secure ? SecureStack.start(root.resolve("stack"), !noElasticsearch) : LocalStack.start(root.resolve("stack"), !noElasticsearch);
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the local stack: " + e.getMessage(), e);
         }
         stack.leaveShutdownToOwner(); // our hook stops it, after the components that use it
         running.add(stack);
-        String bootstrap = stack.kafka().bootstrapServers();
-        String esUrl = noElasticsearch ? null : stack.elasticsearch().httpUrl();
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        KafkaSettings kafka = secure ? SecureStack.kafka(stack) : KafkaSettings.plaintext(stack.kafka().bootstrapServers());
+        ElasticsearchSettings elasticsearch = noElasticsearch ? null
+                : secure ? SecureStack.elasticsearch(stack) : ElasticsearchSettings.of(URI.create(stack.elasticsearch().httpUrl()));
+        String bootstrap = kafka.bootstrapServers();
+        String esUrl = elasticsearch == null ? null : elasticsearch.url().toString();
+        Admin admin = Admin.create(KafkaClients.admin(kafka, "weir-up"));
         running.add(admin);
         TopicSetup.ensure(admin, 3, (short) 1);
 
-        UpEnvironment env = new UpEnvironment(bootstrap, esUrl, root.resolve("components"));
+        UpEnvironment env = new UpEnvironment(kafka, elasticsearch, root.resolve("components"), host);
         List<String> where = new ArrayList<>();
         List<String> first = new ArrayList<>();
         UpOptions options = new UpOptions(!noDemo, tails, rules, alertmanager);
@@ -165,7 +187,7 @@ public final class UpCommand implements Runnable {
             (component.listFirst() ? first : where).addAll(component.whereToLook());
         }
 
-        DemoRunner runner = noDemo ? null : startDemo(bootstrap);
+        DemoRunner runner = noDemo ? null : startDemo(kafka);
 
         out.println();
         out.println("Where to look:");
@@ -174,22 +196,33 @@ public final class UpCommand implements Runnable {
         if (esUrl != null) {
             out.println("  elasticsearch  " + esUrl + "   (try " + esUrl + "/_cat/indices?v)");
         }
+        if (secure) {
+            try {
+                SecureStack.whereToLook(stack, !noElasticsearch).forEach(line -> out.println("  " + line));
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot write the credentials of the secured stack: " + e.getMessage(), e);
+            }
+        }
         where.forEach(line -> out.println("  " + line));
         out.println("  weir's logs    " + logFile);
+        if (!loopbackOnly) {
+            out.println("Note: the HTTP servers listen on " + host + " without a token: anyone who reaches this machine can read"
+                    + " the query API (user names, IPs) and post alerts. Use --host 127.0.0.1 unless that is what you want.");
+        }
         if (noDemo) {
             out.println("No demo traffic: send your own to the agent's intake or with --tail.");
         }
         out.println("Press Ctrl-C to stop." + (demo.duration().isZero() ? "" : " Stops by itself after " + demo.duration() + "."));
         out.println();
         out.flush();
-        StackStatus status = new StackStatus(admin, bootstrap, esUrl);
+        StackStatus status = new StackStatus(admin, kafka, elasticsearch);
         running.add(status);
         statusLoop(status, runner);
     }
 
     /** Starts the demo traffic in a thread of its own; it is stopped first, before the components. */
-    private DemoRunner startDemo(String bootstrap) {
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "weir-demo"),
+    private DemoRunner startDemo(KafkaSettings kafka) {
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "weir-demo"),
                 new StringSerializer(), new ByteArraySerializer());
         // bounded: the producer's delivery timeout is unbounded, and nothing the demo sends is worth a hang
         running.add(() -> producer.close(Duration.ofSeconds(5)));

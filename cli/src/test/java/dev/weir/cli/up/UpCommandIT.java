@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code weir up} with the demo, twice in a row on the same directory: events flow and are
  * indexed, an alert fires and its notification is delivered, the output is plain lines when it
- * is not a terminal, it stops by itself, and it leaves no process behind.
+ * is not a terminal, it stops by itself, and it leaves no process behind; and the same demo on the
+ * secured broker and Elasticsearch ({@code --secure}).
  */
 class UpCommandIT {
     private static final Pattern IN = Pattern.compile("^in ([0-9,]+) \\(", Pattern.MULTILINE);
@@ -29,8 +30,12 @@ class UpCommandIT {
         return out.toString();
     }
 
-    private static long last(Pattern pattern, String output) {
-        Matcher m = pattern.matcher(output);
+    private static long lastEventsIn(String output) {
+        return last(IN, output);
+    }
+
+    private static long last(Pattern p, String output) {
+        Matcher m = p.matcher(output);
         long last = -1;
         while (m.find()) {
             last = Long.parseLong(m.group(1).replace(",", ""));
@@ -55,6 +60,21 @@ class UpCommandIT {
         String second = up("up", "--dir", dir.toString(), "--duration", "PT20S", "--status-interval", "PT1S",
                 "--no-elasticsearch", "--rate", "20");
         assertThat(last(IN, second)).as(second).isGreaterThan(100);
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+
+    @Test
+    void shouldRunTheDemoOnTheSecuredBrokerAndElasticsearch(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Weir.execute(new PrintWriter(out, true), new PrintWriter(err, true), "up", "--secure", "--dir", dir.toString(),
+                "--duration", "PT40S", "--status-interval", "PT1S", "--rate", "20");
+        String output = out.toString();
+        assertThat(exit).as("exit code; stderr: %s; stdout: %s", err, output).isZero();
+        assertThat(output).contains("kafka security SASL_SSL, SCRAM-SHA-512 user weir", "elasticsearch  https://127.0.0.1:",
+                "credentials    ");
+        assertThat(lastEventsIn(output)).as(output).isGreaterThan(100);
+        assertThat(last(INDEXED, output)).as("documents indexed over HTTPS with the secured sink; %s", output).isGreaterThan(100);
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
     }
 }

@@ -100,6 +100,9 @@ class UpOwnLogsIT {
                     "routing        " + alertmanager);
             assertThat(get("http://127.0.0.1:8080/api/v1/rules")).as("only the user's rules").contains("SshBruteForce")
                     .doesNotContain("HighErrorRate");
+            for (int port : new int[] {8080, 8088, 8090, 9093}) {
+                assertThat(listeningAddresses(port)).as("addresses listening on port %d", port).containsOnly("127.0.0.1");
+            }
 
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < 8; i++) {
@@ -126,6 +129,33 @@ class UpOwnLogsIT {
                     () -> "the servers to stop with weir up");
         }
         assertThat(read(output)).contains("weir up: stopped");
+    }
+
+    /** The local addresses of the sockets listening on a TCP port, from the kernel's tables. */
+    private static List<String> listeningAddresses(int port) throws IOException {
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                String[] local = fields[1].split(":");
+                if (fields[3].equals("0A") && Integer.parseInt(local[1], 16) == port) { // 0A: LISTEN
+                    addresses.add(address(local[0]));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** A /proc/net address: 32-bit words in host (little-endian) order. */
+    private static String address(String hex) throws java.net.UnknownHostException {
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int i = 0; i < 4; i++) {
+                bytes[word * 4 + i] = (byte) Integer.parseInt(hex.substring(word * 8 + (3 - i) * 2, word * 8 + (3 - i) * 2 + 2), 16);
+            }
+        }
+        return InetAddress.getByAddress(bytes).getHostAddress();
     }
 
     private static String get(String url) throws IOException, InterruptedException {

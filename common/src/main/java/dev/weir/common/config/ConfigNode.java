@@ -29,7 +29,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@link #finish()} then rejects any key that was never read, so a typo such as
  * {@code procesor.http.port} stops the process with a message naming it instead of being
  * ignored. Values of the form {@code ${NAME}} or {@code ${NAME:-default}} are expanded from
- * the environment.
+ * the environment, {@code ${file:/path}} from a file (Docker and Kubernetes secrets), without
+ * its trailing line break. A key that an earlier version spelled with underscores
+ * ({@code data_dir}) is reported with its kebab-case spelling.
  *
  * <p>Written here rather than taken from a library: the config libraries of this field
  * (Kafka's ConfigDef, Typesafe Config) either do not read YAML trees or do not reject
@@ -38,7 +40,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <p>Not thread-safe; use it in {@code main} while building the component's config record.
  */
 public final class ConfigNode {
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern ENV = Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
 
@@ -127,17 +129,32 @@ public final class ConfigNode {
         Matcher m = ENV.matcher(s);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = env.get(m.group(1));
-            if (value == null) {
-                value = m.group(2);
-            }
-            if (value == null) {
-                throw invalidValue(key, s, "environment variable " + m.group(1) + " is not set");
+            String value;
+            if (m.group(1) != null) {
+                value = readSecretFile(key, s, m.group(1).trim());
+            } else {
+                value = env.get(m.group(2));
+                if (value == null) {
+                    value = m.group(3);
+                }
+                if (value == null) {
+                    throw invalidValue(key, s, "environment variable " + m.group(2) + " is not set");
+                }
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private String readSecretFile(String key, String template, String file) {
+        try {
+            String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            // a secret file usually ends with a line break that is not part of the secret
+            return text.replaceAll("[\\r\\n]+$", "");
+        } catch (IOException | RuntimeException e) {
+            throw invalidValue(key, template, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private ConfigException invalidValue(String key, Object value, String reason) {
@@ -161,6 +178,58 @@ public final class ConfigNode {
             throw new ConfigException("Missing value for " + key(key) + ": it is required");
         }
         return v;
+    }
+
+    /**
+     * A password, token or key. Messages about it never show its value.
+     *
+     * @param key the key
+     * @return the secret, or {@code null} when the key is absent or empty
+     */
+    public Secret secret(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Map || v instanceof List) {
+            throw new ConfigException("Invalid value for " + key(key) + ": must be a single value, not a list or mapping");
+        }
+        String s = v.toString();
+        return s.isEmpty() ? null : Secret.of(s);
+    }
+
+    /**
+     * A file that must exist and be readable now.
+     *
+     * @param key the key
+     * @return the path, or {@code null} when absent
+     */
+    public Path readableFile(String key) {
+        String v = string(key, null);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isRegularFile(p)) {
+            throw invalidValue(key, v, "no such file");
+        }
+        if (!Files.isReadable(p)) {
+            throw invalidValue(key, v, "the file is not readable by this process");
+        }
+        return p;
+    }
+
+    /**
+     * Stops the start when a key that has moved is still used.
+     *
+     * @param oldKey the key as it was spelled here
+     * @param newPath where it lives now, relative to this node, e.g. {@code kafka.bootstrap-servers}
+     * @throws ConfigException naming both spellings
+     */
+    public void moved(String oldKey, String newPath) {
+        if (values.containsKey(oldKey)) {
+            throw new ConfigException("Configuration key " + key(oldKey) + " is now " + key(newPath) + "; rename it");
+        }
     }
 
     public boolean bool(String key, boolean defaultValue) {
@@ -399,6 +468,10 @@ public final class ConfigNode {
      */
     public void finish() {
         for (String key : values.keySet()) {
+            if (!read.contains(key) && key.contains("_") && read.contains(key.replace('_', '-'))) {
+                throw new ConfigException("Configuration key " + key(key) + " is now spelled "
+                        + key(key.replace('_', '-')) + "; rename it");
+            }
             if (!read.contains(key)) {
                 throw new ConfigException("Unknown configuration key " + key(key)
                         + (read.isEmpty() ? "" : "; known keys here: " + String.join(", ", read)));

@@ -1,6 +1,9 @@
 package dev.weir.common.ops;
 
+import dev.weir.common.config.ConfigException;
+import dev.weir.common.tls.TlsContexts;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -9,6 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The operational HTTP surface every component serves: {@code /health/live},
@@ -19,12 +29,82 @@ import java.util.Objects;
  * <p>The readiness body follows the seeds' health responses: {@code status}
  * ({@code healthy}/{@code unhealthy}), {@code timestamp}, {@code version}, one entry per
  * dependency with its state, and {@code errors}.
+ *
+ * <p>{@link #create} builds every component's server the same way from its
+ * {@link HttpServerSettings}: HTTPS when a certificate is configured, and, when a token is
+ * configured, a bearer check on every route except health (and {@code /metrics}, unless
+ * {@code protect-metrics}).
  */
 public final class OpsServer {
     /** Weir's version, from the jar manifest when packaged. */
     public static final String VERSION = versionOf(OpsServer.class);
 
     private OpsServer() {}
+
+    /**
+     * A server as {@code settings} describe it, not started yet.
+     *
+     * @param settings  host, port, token and TLS
+     * @param keyPrefix the component's {@code http} key, e.g. {@code processor.http}, for messages
+     * @param configure more Javalin configuration (request size limits …)
+     * @return the server; start it with {@link #start}
+     */
+    public static Javalin create(HttpServerSettings settings, String keyPrefix, Consumer<JavalinConfig> configure) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            if (settings.tls()) {
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server tls = new SslContextFactory.Server();
+                    tls.setKeyStore(TlsContexts.keyStore(settings.tlsCertificate(), settings.tlsKey()));
+                    tls.setKeyStorePassword(new String(TlsContexts.keyStorePassword()));
+                    HttpConfiguration https = new HttpConfiguration(httpConfig);
+                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                    // clients reach the server by address as often as by name; the certificate is checked by them
+                    secure.setSniHostCheck(false);
+                    https.addCustomizer(secure);
+                    ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                            new HttpConnectionFactory(https));
+                    connector.setHost(settings.host());
+                    connector.setPort(settings.port());
+                    return connector;
+                });
+            }
+            configure.accept(cfg);
+        });
+        if (settings.token() != null) {
+            app.before(ctx -> {
+                String path = ctx.path();
+                boolean open = path.equals("/health") || path.startsWith("/health/")
+                        || (!settings.protectMetrics() && path.equals("/metrics"));
+                String header = ctx.header("Authorization");
+                if (!open && (header == null || !header.startsWith("Bearer ")
+                        || !settings.token().matches(header.substring("Bearer ".length()).trim()))) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    ctx.status(401).json(Map.of("error", "missing or wrong bearer token; send Authorization: Bearer <"
+                            + keyPrefix + ".token>"));
+                    ctx.skipRemainingHandlers();
+                }
+            });
+        }
+        return app;
+    }
+
+    /**
+     * Starts a server built by {@link #create}.
+     *
+     * @param app       the server
+     * @param settings  the settings it was built from
+     * @param keyPrefix the component's {@code http} key, for the message
+     * @throws ConfigException when the port is taken or not allowed
+     */
+    public static void start(Javalin app, HttpServerSettings settings, String keyPrefix) {
+        try {
+            app.start(settings.host(), settings.port());
+        } catch (RuntimeException e) {
+            throw new ConfigException("Cannot listen on " + settings.host() + ":" + settings.port() + " (" + e.getMessage()
+                    + "); set " + keyPrefix + ".port to a free port");
+        }
+    }
 
     /**
      * Registers the health and metrics routes on {@code app}.

@@ -7,6 +7,7 @@ import dev.weir.agent.parse.ParserType;
 import dev.weir.agent.ship.Destinations;
 import dev.weir.agent.tail.FileInputSettings;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.ops.HttpServerSettings;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -169,8 +170,8 @@ public final class AgentBenchmark {
     private static double agent(String bootstrap, String topic, Path file, int lines, Path dataDir) throws Exception {
         FileInputSettings input = FileInputSettings.of("bench", List.of(file.toString()), ParserType.JSON);
         AgentSettings s = AgentSettings.of("shop", bootstrap, dataDir, List.of(input));
-        s = new AgentSettings(s.serviceName(), s.environment(), "bench-host", bootstrap, s.clientId(), new Destinations(topic, topic + ".requests"),
-                dataDir, s.checkpointInterval(), s.buffer(), new HttpSettings(false, "127.0.0.1", 0, false, 1024, null,
+        s = new AgentSettings(s.serviceName(), s.environment(), "bench-host", s.kafka(), s.clientId(), new Destinations(topic, topic + ".requests"),
+                dataDir, s.checkpointInterval(), s.buffer(), new HttpSettings(false, HttpServerSettings.of("127.0.0.1", 0), false, 1024,
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), s.stdin(), s.files());
         long start = System.nanoTime();
         try (AgentApp app = new AgentApp(s, Clock.systemUTC())) {

@@ -18,7 +18,6 @@ import io.javalin.http.HttpStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -41,12 +40,11 @@ import java.util.zip.ZipException;
  *     accepted event; lines that are not a JSON object are rejected and listed with their
  *     1-based line number (array element number for arrays) and reason, the others shipped;</li>
  * <li>400 when no event could be accepted (every line rejected, an unreadable array, bad gzip, empty body);</li>
- * <li>413 when the body, decoded, is larger than {@code max_body};</li>
+ * <li>413 when the body, decoded, is larger than {@code max-body};</li>
  * <li>503 with {@code Retry-After} when the buffer is full, or when the broker did not
- *     acknowledge within {@code ack_timeout} (the events may still arrive; a retry sends the
+ *     acknowledge within {@code ack-timeout} (the events may still arrive; a retry sends the
  *     same body, and the ids the agent gives are derived from the body, so duplicates carry the
  *     same {@code event.id});</li>
- * <li>401 without the configured bearer token.</li>
  * </ul>
  * Events without {@code event.id} get {@code h-<sha256(body)[0..16]>-<line>}.
  */
@@ -58,12 +56,11 @@ public final class IntakeRoutes {
     private final HttpSettings settings;
     private final Map<EventKind, JsonLineParser> parsers;
     private final Map<EventKind, InputMeters> meters;
-    private final byte[] expectedAuthorization;
 
     /**
      * @param buffer where accepted events go
      * @param destinations topics per kind
-     * @param settings limits, token and timeouts
+     * @param settings limits and timeouts (the token is checked by the server in front, see {@code OpsServer.create})
      * @param logsParser enriches {@code /v1/logs} events
      * @param requestsParser enriches {@code /v1/requests} events
      * @param logsMeters counters of input {@code http_logs}
@@ -76,8 +73,6 @@ public final class IntakeRoutes {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parsers = Map.of(EventKind.LOG, logsParser, EventKind.REQUEST, requestsParser);
         this.meters = Map.of(EventKind.LOG, logsMeters, EventKind.REQUEST, requestsMeters);
-        String token = settings.bearerToken();
-        this.expectedAuthorization = token == null || token.isEmpty() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Adds the two routes to {@code app} (not started yet). */
@@ -87,14 +82,6 @@ public final class IntakeRoutes {
     }
 
     private void handle(Context ctx, EventKind kind) throws InterruptedException {
-        if (expectedAuthorization != null) {
-            String auth = ctx.header("Authorization");
-            if (auth == null || !MessageDigest.isEqual(expectedAuthorization, auth.getBytes(StandardCharsets.UTF_8))) {
-                ctx.header("WWW-Authenticate", "Bearer").status(HttpStatus.UNAUTHORIZED)
-                        .json(Map.of("error", "missing or wrong bearer token; send Authorization: Bearer <agent.http.bearer_token>"));
-                return;
-            }
-        }
         long declared = ctx.req().getContentLengthLong();
         if (declared > settings.maxBodyBytes()) {
             tooLarge(ctx);
@@ -168,7 +155,7 @@ public final class IntakeRoutes {
 
     private void tooLarge(Context ctx) {
         ctx.status(HttpStatus.CONTENT_TOO_LARGE)
-                .json(Map.of("error", "body larger than " + settings.maxBodyBytes() + " bytes (agent.http.max_body); split it"));
+                .json(Map.of("error", "body larger than " + settings.maxBodyBytes() + " bytes (agent.http.max-body); split it"));
     }
 
     private void unavailable(Context ctx, String why) {

@@ -46,10 +46,10 @@ class AgentCrashIT {
         Files.writeString(config, """
                 service: {name: shop}
                 kafka:
-                  bootstrap_servers: %s
+                  bootstrap-servers: %s
                   topics: {logs: %s, requests: %s.requests}
-                data_dir: %s
-                checkpoint_interval: 100ms
+                data-dir: %s
+                checkpoint-interval: 100ms
                 http: {enabled: false}
                 files:
                   - name: app

@@ -46,7 +46,7 @@ class HttpIntakeIT {
 
     private String start(String bootstrap, String topic, HttpSettings http, AgentSettings.BufferSettings buffer) throws Exception {
         AgentSettings s = AgentSettings.of("checkout", bootstrap, dir.resolve("data"), List.of());
-        s = new AgentSettings(s.serviceName(), "prod", "web-1", bootstrap, s.clientId(), new Destinations(topic + ".logs", topic + ".requests"),
+        s = new AgentSettings(s.serviceName(), "prod", "web-1", s.kafka(), s.clientId(), new Destinations(topic + ".logs", topic + ".requests"),
                 s.dataDir(), s.checkpointInterval(), buffer, http.at("127.0.0.1", 0), s.stdin(), s.files());
         agent = new AgentApp(s, Clock.systemUTC());
         agent.start();

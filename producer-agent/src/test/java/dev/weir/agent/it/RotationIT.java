@@ -93,7 +93,7 @@ class RotationIT {
     static AgentSettings agentSettings(KafkaBroker kafka, String topic, Path dataDir, List<String> paths) {
         FileInputSettings files = FileInputSettings.of("app", paths, ParserType.JSON).withScanInterval(Duration.ofMillis(200));
         AgentSettings s = AgentSettings.of("shop", kafka.bootstrapServers(), dataDir, List.of(files));
-        return new AgentSettings(s.serviceName(), s.environment(), s.hostName(), s.bootstrapServers(), s.clientId(),
+        return new AgentSettings(s.serviceName(), s.environment(), s.hostName(), s.kafka(), s.clientId(),
                 new Destinations(topic, topic + ".requests"), s.dataDir(), Duration.ofMillis(200), s.buffer(),
                 HttpSettings.defaults().at("127.0.0.1", 0), s.stdin(), s.files());
     }

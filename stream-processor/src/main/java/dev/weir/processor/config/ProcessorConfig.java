@@ -2,6 +2,8 @@ package dev.weir.processor.config;
 
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
+import dev.weir.common.kafka.KafkaSettings;
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.processor.fingerprint.FingerprintSettings;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.normalize.NormalizeSettings;
@@ -26,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  * configuration reference) or built with {@link #defaults(String)} and the {@code with…} methods.
  * Immutable.
  *
- * @param bootstrapServers  Kafka bootstrap servers
+ * @param kafka             the {@code kafka:} block: bootstrap servers, security, client properties
  * @param applicationId     Kafka Streams application id (consumer group and internal topic prefix)
  * @param stateDir          Kafka Streams state directory
  * @param streamThreads     stream threads; by default one per core the JVM sees ({@link #defaultStreamThreads()})
@@ -36,8 +38,7 @@ import java.util.regex.PatternSyntaxException;
  * @param createTopics      whether to create Weir's topics at start when missing
  * @param topicPartitions   partitions of topics created at start
  * @param topicReplication  replication factor of topics created at start and of internal topics
- * @param httpHost          HTTP bind address
- * @param httpPort          HTTP port; 0 picks a free port at start
+ * @param http              HTTP server: bind address, port (0 picks a free port at start), token, TLS
  * @param advertisedHost    the host other instances reach this one's HTTP server at; with the HTTP port it is
  *                          the Kafka Streams {@code application.server}, so queries can be forwarded to the owner
  * @param standbyReplicas   Kafka Streams standby replicas per stateful task
@@ -46,10 +47,10 @@ import java.util.regex.PatternSyntaxException;
  * @param measure           windows, grace, caps and login thresholds of the measuring stage
  * @param rules             where the alert rules come from, Kibana link, evaluation interval
  */
-public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+public record ProcessorConfig(KafkaSettings kafka, String applicationId, Path stateDir, int streamThreads,
                               String processingGuarantee,
                               Duration commitInterval, Duration startupTimeout, boolean createTopics, int topicPartitions,
-                              short topicReplication, String httpHost, int httpPort, String advertisedHost,
+                              short topicReplication, HttpServerSettings http, String advertisedHost,
                               int standbyReplicas, Duration sessionTimeout, NormalizeSettings normalize,
                               MeasureSettings measure, Rules rules) {
 
@@ -77,12 +78,12 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
     public static final String ROOT = "processor";
 
     public ProcessorConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
-        Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(processingGuarantee, "processingGuarantee");
         if (!GUARANTEES.contains(processingGuarantee)) {
@@ -92,9 +93,21 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         Objects.requireNonNull(normalize, "normalize");
         Objects.requireNonNull(measure, "measure");
         Objects.requireNonNull(rules, "rules");
-        if (httpPort < 0 || httpPort > 65_535) {
-            throw ConfigException.invalid(ROOT + ".http.port", httpPort, "must be between 0 and 65535");
-        }
+    }
+
+    /** @return the Kafka bootstrap servers */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** @return the HTTP bind address */
+    public String httpHost() {
+        return http.host();
+    }
+
+    /** @return the HTTP port; 0 picks a free port at start */
+    public int httpPort() {
+        return http.port();
     }
 
     /**
@@ -104,8 +117,9 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      * @return the configuration
      */
     public static ProcessorConfig defaults(String bootstrapServers) {
-        return new ProcessorConfig(bootstrapServers, "weir-processor", defaultStateDir(), defaultStreamThreads(), GUARANTEES.get(0), Duration.ofMillis(100),
-                Duration.ofSeconds(120), true, 3, (short) 1, "0.0.0.0", 8080, "127.0.0.1", 0, Duration.ofSeconds(45),
+        return new ProcessorConfig(KafkaSettings.plaintext(bootstrapServers), "weir-processor", defaultStateDir(), defaultStreamThreads(),
+                GUARANTEES.get(0), Duration.ofMillis(100), Duration.ofSeconds(120), true, 3, (short) 1, HttpServerSettings.of("0.0.0.0", 8080),
+                "127.0.0.1", 0, Duration.ofSeconds(45),
                 NormalizeSettings.DEFAULTS, MeasureSettings.defaults(), Rules.DEFAULTS);
     }
 
@@ -134,80 +148,92 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
 
     /** @return a copy with another HTTP port (0 = any free port) */
     public ProcessorConfig withHttpPort(int port) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, port, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http.withPort(port), advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another state directory */
     public ProcessorConfig withStateDir(Path dir) {
-        return new ProcessorConfig(bootstrapServers, applicationId, dir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, dir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+    }
+
+    /** @return a copy with other Kafka settings */
+    public ProcessorConfig withKafka(KafkaSettings k) {
+        return new ProcessorConfig(k, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+    }
+
+    /** @return a copy with other HTTP settings */
+    public ProcessorConfig withHttp(HttpServerSettings h) {
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, h, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with other bootstrap servers */
     public ProcessorConfig withBootstrapServers(String servers) {
-        return new ProcessorConfig(servers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka.withBootstrapServers(servers), applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another application id */
     public ProcessorConfig withApplicationId(String id) {
-        return new ProcessorConfig(bootstrapServers, id, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, id, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with other normalise settings */
     public ProcessorConfig withNormalize(NormalizeSettings settings) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, settings, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, settings, measure, rules);
     }
 
     /** @return a copy with other measuring settings */
     public ProcessorConfig withMeasure(MeasureSettings settings) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, settings, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, settings, rules);
     }
 
     /** @return a copy with another rule source, Kibana link or evaluation interval */
     public ProcessorConfig withRules(Rules r) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, r);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, r);
     }
 
     /** @return a copy with another host advertised to the other instances */
     public ProcessorConfig withAdvertisedHost(String host) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, host, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, host, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another number of standby replicas */
     public ProcessorConfig withStandbyReplicas(int replicas) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, replicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, replicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another consumer session timeout */
     public ProcessorConfig withSessionTimeout(Duration timeout) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, timeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, timeout, normalize, measure, rules);
     }
 
     /** @return a copy with another processing guarantee, {@code exactly_once_v2} or {@code at_least_once} */
     public ProcessorConfig withProcessingGuarantee(String guarantee) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, guarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, guarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another number of stream threads */
     public ProcessorConfig withStreamThreads(int threads) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, threads, processingGuarantee, commitInterval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, threads, processingGuarantee, commitInterval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /** @return a copy with another commit interval */
     public ProcessorConfig withCommitInterval(Duration interval) {
-        return new ProcessorConfig(bootstrapServers, applicationId, stateDir, streamThreads, processingGuarantee, interval, startupTimeout,
-                createTopics, topicPartitions, topicReplication, httpHost, httpPort, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
+        return new ProcessorConfig(kafka, applicationId, stateDir, streamThreads, processingGuarantee, interval, startupTimeout,
+                createTopics, topicPartitions, topicReplication, http, advertisedHost, standbyReplicas, sessionTimeout, normalize, measure, rules);
     }
 
     /**
@@ -228,7 +254,8 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      */
     public static ProcessorConfig from(ConfigNode root) {
         ProcessorConfig d = defaults("127.0.0.1:9092");
-        String bootstrap = root.string("bootstrap-servers", d.bootstrapServers());
+        root.moved("bootstrap-servers", "kafka.bootstrap-servers");
+        KafkaSettings kafka = KafkaSettings.read(root.child("kafka"), d.bootstrapServers(), streamsConfigNames());
         String appId = root.string("application-id", d.applicationId());
         if (!appId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw ConfigException.invalid(ROOT + ".application-id", appId, "use only letters, digits, '.', '_' and '-'");
@@ -248,9 +275,8 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         short replication = (short) topics.intInRange("replication-factor", d.topicReplication(), 1, 32);
 
         ConfigNode http = root.child("http");
-        String host = http.string("host", d.httpHost());
-        int port = http.intInRange("port", d.httpPort(), 0, 65_535);
-        String advertised = http.string("advertised-host", advertisedDefault(host));
+        HttpServerSettings httpSettings = HttpServerSettings.read(http, d.httpHost(), d.httpPort());
+        String advertised = http.string("advertised-host", advertisedDefault(httpSettings.host()));
         if (advertised.isBlank() || advertised.contains(":") && !advertised.startsWith("[") || advertised.contains("/")) {
             throw ConfigException.invalid(ROOT + ".http.advertised-host", advertised,
                     "must be a host name or address without port or scheme, e.g. processor-1.internal");
@@ -289,9 +315,14 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         Rules rules = rules(root.child("rules"));
 
         root.finish();
-        return new ProcessorConfig(bootstrap, appId, stateDir, threads, guarantee, commit, startup, create, partitions, replication,
-                host, port, advertised, standbys, session, new NormalizeSettings(limits, routes, redaction, fingerprint),
+        return new ProcessorConfig(kafka, appId, stateDir, threads, guarantee, commit, startup, create, partitions, replication,
+                httpSettings, advertised, standbys, session, new NormalizeSettings(limits, routes, redaction, fingerprint),
                 measure, rules);
+    }
+
+    /** Kafka Streams' own setting names, also accepted in {@code kafka.properties}. */
+    private static java.util.Set<String> streamsConfigNames() {
+        return org.apache.kafka.streams.StreamsConfig.configDef().names();
     }
 
     private static MeasureSettings measure(ConfigNode node) {

@@ -1,9 +1,9 @@
 package dev.weir.processor.http;
 
 import dev.weir.common.ops.HealthCheck;
+import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.common.ops.OpsServer;
 import io.javalin.Javalin;
-import io.javalin.util.JavalinBindException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -18,6 +18,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * Streams is RUNNING) and {@code /metrics}, plus the routes extensions add.
  */
 public final class ProcessorHttp {
+    private static final String KEY = "processor.http";
+
     private ProcessorHttp() {}
 
     /**
@@ -27,10 +29,11 @@ public final class ProcessorHttp {
      * @return a configured, not yet started server
      */
     public static Javalin create(PrometheusMeterRegistry registry, Clock clock, Supplier<KafkaStreams.State> state) {
-        return create(registry, clock, state, app -> { });
+        return create(HttpServerSettings.of("0.0.0.0", 0), registry, clock, state, app -> { });
     }
 
     /**
+     * @param settings    host, port, token and TLS
      * @param registry    the registry to scrape
      * @param clock       for health timestamps
      * @param state       the current Streams state, or {@code null} before Streams exists
@@ -39,11 +42,11 @@ public final class ProcessorHttp {
      *                    ahead of the scrape handler
      * @return a configured, not yet started server
      */
-    public static Javalin create(PrometheusMeterRegistry registry, Clock clock, Supplier<KafkaStreams.State> state,
-                                 Consumer<Javalin> extraRoutes) {
+    public static Javalin create(HttpServerSettings settings, PrometheusMeterRegistry registry, Clock clock,
+                                 Supplier<KafkaStreams.State> state, Consumer<Javalin> extraRoutes) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(extraRoutes, "extraRoutes");
-        Javalin app = Javalin.create(config -> config.showJavalinBanner = false);
+        Javalin app = OpsServer.create(settings, KEY, config -> { });
         extraRoutes.accept(app);
         Map<String, HealthCheck> checks = new LinkedHashMap<>();
         checks.put("kafka_streams", () -> streamsHealth(state.get()));
@@ -66,16 +69,11 @@ public final class ProcessorHttp {
     /**
      * Starts the server with a clear message when the port is taken.
      *
-     * @param app  the server
-     * @param host bind address
-     * @param port port, 0 for any free one
-     * @throws IllegalStateException when the port is in use
+     * @param app      the server
+     * @param settings bind address and port (0 for any free one)
+     * @throws dev.weir.common.config.ConfigException when the port is in use
      */
-    public static void start(Javalin app, String host, int port) {
-        try {
-            app.start(host, port);
-        } catch (JavalinBindException e) {
-            throw new IllegalStateException("Port " + port + " is already in use; set processor.http.port to another port.", e);
-        }
+    public static void start(Javalin app, HttpServerSettings settings) {
+        OpsServer.start(app, settings, KEY);
     }
 }

@@ -38,6 +38,6 @@ public final class MeasureExtension implements ProcessorExtension {
 
     @Override
     public void addRoutes(Javalin app, ProcessorServices services) {
-        MeasureHttp.register(app, services.streams().get(), settings, metrics, self, services.clock());
+        MeasureHttp.register(app, services.streams().get(), settings, metrics, self, services.clock(), services.config().http());
     }
 }

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import dev.weir.common.ops.HttpServerSettings;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -71,12 +72,14 @@ public final class MeasureHttp {
     private final Owners owners;
     private final HostInfo self;
     private final HttpClient http;
+    private final HttpServerSettings peers;
 
-    MeasureHttp(MeasureQueries queries, Owners owners, HostInfo self, HttpClient http) {
+    MeasureHttp(MeasureQueries queries, Owners owners, HostInfo self, HttpClient http, HttpServerSettings peers) {
         this.queries = Objects.requireNonNull(queries, "queries");
         this.owners = Objects.requireNonNull(owners, "owners");
         this.self = self;
         this.http = Objects.requireNonNull(http, "http");
+        this.peers = Objects.requireNonNull(peers, "peers");
     }
 
     /**
@@ -89,9 +92,11 @@ public final class MeasureHttp {
      * @param metrics  the gauges to refresh before each {@code /metrics} scrape, or {@code null}
      * @param self     this instance's HTTP host and port as others reach it ({@code application.server})
      * @param clock    "now" of the rolling views
+     * @param http     this instance's HTTP settings, which the other instances share: forwarded queries use its
+     *                 scheme, token and certificate chain
      */
     public static void register(Javalin app, KafkaStreams streams, MeasureSettings settings, MeasureMetrics metrics,
-                                HostInfo self, Clock clock) {
+                                HostInfo self, Clock clock, HttpServerSettings http) {
         MeasureQueries queries = new MeasureQueries(MeasureStores.of(streams), settings, clock);
         Owners owners = new Owners() {
             @Override
@@ -105,8 +110,9 @@ public final class MeasureHttp {
                 return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).distinct().toList();
             }
         };
-        new MeasureHttp(queries, owners, self, HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build())
-                .routes(app, metrics);
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT);
+        http.peerTlsContext().ifPresent(client::sslContext);
+        new MeasureHttp(queries, owners, self, client.build(), http).routes(app, metrics);
     }
 
     /**
@@ -128,7 +134,7 @@ public final class MeasureHttp {
                 return List.of();
             }
         };
-        new MeasureHttp(queries, none, null, HttpClient.newHttpClient()).routes(app, metrics);
+        new MeasureHttp(queries, none, null, HttpClient.newHttpClient(), HttpServerSettings.of("0.0.0.0", 0)).routes(app, metrics);
     }
 
     void routes(Javalin app, MeasureMetrics metrics) {
@@ -327,9 +333,13 @@ public final class MeasureHttp {
         return r.body();
     }
 
-    private static HttpRequest request(HostInfo host, String path) {
-        return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
-                .timeout(FORWARD_TIMEOUT).GET().build();
+    private HttpRequest request(HostInfo host, String path) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create((peers.tls() ? "https://" : "http://") + host.host() + ":"
+                + host.port() + path)).timeout(FORWARD_TIMEOUT).GET();
+        if (peers.token() != null) {
+            r.header("Authorization", "Bearer " + peers.token().reveal());
+        }
+        return r.build();
     }
 
 }

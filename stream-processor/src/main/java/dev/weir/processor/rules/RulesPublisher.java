@@ -1,6 +1,7 @@
 package dev.weir.processor.rules;
 
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,20 +52,34 @@ public final class RulesPublisher {
      * @throws IllegalStateException when Kafka does not acknowledge
      */
     public static Result apply(Path dir, String bootstrapServers) {
-        return apply(dir, bootstrapServers, Topics.RULES);
+        return apply(dir, KafkaSettings.plaintext(bootstrapServers), Topics.RULES);
+    }
+
+    /**
+     * Publishes to {@value Topics#RULES}.
+     *
+     * @param dir   a rule file or a directory of them
+     * @param kafka the cluster, with its security settings
+     * @return what was published
+     * @throws RuleException when a rule is invalid (the message names file, rule and field); nothing is published
+     * @throws IllegalStateException when Kafka does not acknowledge
+     */
+    public static Result apply(Path dir, KafkaSettings kafka) {
+        return apply(dir, kafka, Topics.RULES);
     }
 
     /**
      * @param dir              a rule file or a directory of them
-     * @param bootstrapServers Kafka
+     * @param kafka            the cluster
      * @param topic            the rules topic
      * @return what was published
      */
-    public static Result apply(Path dir, String bootstrapServers, String topic) {
+    public static Result apply(Path dir, KafkaSettings kafka, String topic) {
         RuleSet set = RuleSet.load(dir);
-        Set<String> existing = liveKeys(bootstrapServers, topic);
+        String bootstrapServers = kafka.bootstrapServers();
+        Set<String> existing = liveKeys(kafka, topic);
         List<String> deleted = new ArrayList<>(existing.stream().filter(k -> !set.files().containsKey(k)).sorted().toList());
-        Map<String, Object> props = KafkaClients.producer(bootstrapServers, "weir-rules-apply");
+        Map<String, Object> props = KafkaClients.producer(kafka, "weir-rules-apply");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             List<Future<?>> sent = new ArrayList<>();
             for (Map.Entry<String, String> f : set.files().entrySet()) {
@@ -88,8 +103,8 @@ public final class RulesPublisher {
     }
 
     /** Keys of the topic whose latest record is not a tombstone, read from the beginning to the end offsets. */
-    static Set<String> liveKeys(String bootstrapServers, String topic) {
-        Map<String, Object> props = KafkaClients.consumer(bootstrapServers, "weir-rules-apply");
+    static Set<String> liveKeys(KafkaSettings kafka, String topic) {
+        Map<String, Object> props = KafkaClients.consumer(kafka, "weir-rules-apply");
         props.remove("group.id");
         Map<String, String> latest = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {

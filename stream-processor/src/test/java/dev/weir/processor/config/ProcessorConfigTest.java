@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
+import dev.weir.common.command.Commands;
 import dev.weir.processor.ProcessorApp;
+import dev.weir.processor.ProcessorCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -37,7 +41,7 @@ class ProcessorConfigTest {
     @Test
     void shouldReadEveryKey() {
         ProcessorConfig c = parse("""
-                bootstrap-servers: kafka:9092
+                kafka: {bootstrap-servers: "kafka:9092", properties: {request.timeout.ms: 5000, num.standby.replicas: 1}}
                 application-id: weir-test
                 state-dir: /var/lib/weir
                 stream-threads: 5
@@ -92,16 +96,47 @@ class ProcessorConfigTest {
 
     @Test
     void shouldLetCommandLineBootstrapServersOverrideFile() throws IOException {
-        Path file = Files.writeString(dir.resolve("p.yaml"), "bootstrap-servers: file:9092\nhttp: {port: 9001}\n");
-        ProcessorConfig c = ProcessorApp.parseArgs(new String[] {"--config", file.toString(), "--bootstrap-servers", "cli:9092"});
+        Path file = Files.writeString(dir.resolve("p.yaml"), "kafka: {bootstrap-servers: 'file:9092'}\nhttp: {port: 9001}\n");
+        ProcessorCommand command = new ProcessorCommand();
+        Commands.of(command).parseArgs("--config", file.toString(), "--bootstrap-servers", "cli:9092");
+        ProcessorConfig c = command.config();
         assertThat(c.bootstrapServers()).isEqualTo("cli:9092");
         assertThat(c.httpPort()).isEqualTo(9001);
     }
 
     @Test
-    void shouldRejectUnknownArgument() {
-        assertThatThrownBy(() -> ProcessorApp.parseArgs(new String[] {"--port", "1"}))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--port");
+    void shouldRejectUnknownArgumentWithOneLineAndStatusTwo() {
+        StringWriter err = new StringWriter();
+        int status = Commands.of(new ProcessorCommand()).setErr(new PrintWriter(err, true)).execute("--prot", "1");
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString().strip()).doesNotContain("\n").contains("Unknown option", "--prot");
+    }
+
+    @Test
+    void shouldRejectAPortThatIsNoNumberWithOneLineAndStatusTwo() {
+        StringWriter err = new StringWriter();
+        int status = Commands.of(new ProcessorCommand()).setErr(new PrintWriter(err, true)).execute("--port", "abc");
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString().strip()).doesNotContain("\n").contains("'abc'", "--port");
+    }
+
+    @Test
+    void shouldNameTheNewPlaceOfTheOldTopLevelBootstrapServers() {
+        assertThatThrownBy(() -> parse("bootstrap-servers: kafka:9092"))
+                .hasMessage("Configuration key processor.bootstrap-servers is now processor.kafka.bootstrap-servers; rename it");
+    }
+
+    @Test
+    void shouldRejectAnUnknownKafkaClientProperty() {
+        assertThatThrownBy(() -> parse("kafka: {properties: {request.timout.ms: 5000}}"))
+                .hasMessageStartingWith("Unknown Kafka client setting request.timout.ms in processor.kafka.properties");
+    }
+
+    @Test
+    void shouldPassKafkaSecurityToStreams() {
+        ProcessorConfig c = parse("kafka: {security-protocol: SASL_PLAINTEXT, sasl: {mechanism: SCRAM-SHA-512, username: u, password: p}}");
+        assertThat(ProcessorApp.coreStreamsProperties(c)).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
     }
 
     @Test
