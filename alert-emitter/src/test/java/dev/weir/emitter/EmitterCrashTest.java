@@ -8,6 +8,7 @@ import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.emitter.intake.AlertEvents;
+import dev.weir.emitter.notifylog.NotificationLog;
 import dev.weir.emitter.state.KafkaStateStore;
 import dev.weir.emitter.testing.RecordingHttpServer;
 import dev.weir.schemas.AlertEvent;
@@ -139,7 +140,9 @@ class EmitterCrashTest {
 
     private long loggedNotifications() {
         try (KafkaStateStore nflog = new KafkaStateStore(KafkaSettings.plaintext(kafka.bootstrapServers()), Topics.NOTIFICATIONS, "crash-test-reader")) {
-            return nflog.load().keySet().stream().filter(k -> k.startsWith("hook/webhook[0]/")).count();
+            NotificationLog log = new NotificationLog(nflog);
+            return log.keys("hook/webhook[0]/").stream()
+                    .filter(k -> log.get(k).delivered() != null && log.get(k).pending() == null).count();
         }
     }
 
