@@ -13,7 +13,12 @@ import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
 import dev.weir.emitter.ack.Acks;
 import dev.weir.emitter.alert.Alert;
+import dev.weir.emitter.alert.Fingerprints;
 import dev.weir.emitter.api.AlertsApi;
+import dev.weir.emitter.delivery.DeliveryException;
+import dev.weir.emitter.template.AlertData;
+import dev.weir.emitter.template.NotificationData;
+import java.util.UUID;
 import dev.weir.emitter.cluster.KafkaOwnership;
 import dev.weir.emitter.cluster.Ownership;
 import dev.weir.emitter.config.AlertmanagerConfig;
@@ -165,6 +170,52 @@ public final class EmitterApp implements AutoCloseable {
         AlertmanagerConfig config = AlertmanagerConfigLoader.load(configFile, System.getenv());
         Integrations.build(config, Templates.withDefaults(), HttpClient.newHttpClient(), Duration.ofSeconds(10));
         return config.warnings();
+    }
+
+    /**
+     * The outcome of sending a test notification through one integration.
+     *
+     * @param integration e.g. {@code slack[0]}
+     * @param error why it failed, or null when the receiver accepted it
+     */
+    public record TestResult(String integration, String error) {}
+
+    /**
+     * Sends a test notification (a firing alert {@code WeirTestNotification}) through every
+     * integration of a receiver, once each, without retries and without the notification log.
+     *
+     * @param configFile the alertmanager.yml
+     * @param receiver the receiver's name
+     * @param externalUrl this emitter's URL in the message
+     * @return one result per integration, in configuration order
+     * @throws ConfigException when the file is invalid or has no such receiver
+     */
+    public static List<TestResult> testReceiver(Path configFile, String receiver, String externalUrl) {
+        AlertmanagerConfig config = AlertmanagerConfigLoader.load(configFile, System.getenv());
+        if (config.receiver(receiver).isEmpty()) {
+            throw ConfigException.invalid("RECEIVER", receiver, "no receiver with this name in " + configFile + "; it has "
+                    + config.receivers().stream().map(AlertmanagerConfig.Receiver::name).toList());
+        }
+        List<Integration> integrations = Integrations.build(config, Templates.withDefaults(),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10)).get(receiver);
+        Instant now = Instant.now();
+        Map<String, String> labels = Map.of("alertname", "WeirTestNotification", "severity", "none", "receiver", receiver);
+        Alert alert = new Alert(Fingerprints.of(labels), labels, Map.of("summary", "Test notification from Weir",
+                "description", "Sent by weir emitter test-receiver to check that " + receiver + " is reachable."),
+                now, null, externalUrl, Alert.Status.FIRING);
+        NotificationData data = new NotificationData(receiver, "{}:{alertname=\"WeirTestNotification\"}",
+                Map.of("alertname", "WeirTestNotification"), List.of(new AlertData(alert, false)), externalUrl);
+        List<TestResult> results = new ArrayList<>();
+        for (Integration i : integrations) {
+            String name = i.kind() + "[" + i.index() + "]";
+            try {
+                i.send(data, UUID.randomUUID().toString());
+                results.add(new TestResult(name, null));
+            } catch (DeliveryException e) {
+                results.add(new TestResult(name, e.getMessage()));
+            }
+        }
+        return results;
     }
 
     /**

@@ -44,6 +44,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class AlertsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The Alertmanager release whose v2 API this one follows, as {@code /api/v2/status} reports it. */
+    public static final String ALERTMANAGER_API_VERSION = "0.25.0";
 
     private final Dispatcher dispatcher;
     private final Silences silences;
@@ -264,8 +266,10 @@ public final class AlertsApi {
         cluster.put("status", c.status());
         ArrayNode peers = cluster.putArray("peers");
         c.peers().forEach(p -> peers.addObject().put("name", p.name()).put("address", p.address()));
-        n.putObject("versionInfo").put("version", status.version()).put("revision", "").put("branch", "")
-                .put("buildUser", "").put("buildDate", "").put("goVersion", "java" + Runtime.version().feature());
+        // version: the Alertmanager API Weir implements (amtool warns when it differs from its own);
+        // Weir's own version is in revision, branch says weir.
+        n.putObject("versionInfo").put("version", ALERTMANAGER_API_VERSION).put("revision", "weir-" + status.version())
+                .put("branch", "weir").put("buildUser", "").put("buildDate", "").put("goVersion", "java" + Runtime.version().feature());
         n.putObject("config").put("original", status.original());
         n.put("uptime", status.started().toString());
         ctx.contentType("application/json").result(n.toString());

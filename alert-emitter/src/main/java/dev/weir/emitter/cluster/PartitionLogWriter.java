@@ -37,7 +37,8 @@ final class PartitionLogWriter implements LogWriter, AutoCloseable {
 
     private final int partition;
     private final KafkaStateStore store;
-    private final KafkaProducer<String, String> producer;
+    private final Map<String, Object> props;
+    private KafkaProducer<String, String> producer;
     private volatile boolean fenced;
 
     /**
@@ -52,19 +53,24 @@ final class PartitionLogWriter implements LogWriter, AutoCloseable {
     PartitionLogWriter(KafkaSettings kafka, String transactionalIdPrefix, int partition, KafkaStateStore store) {
         this.partition = partition;
         this.store = store;
-        Map<String, Object> props = KafkaClients.producer(kafka, transactionalIdPrefix + "-" + partition);
+        props = KafkaClients.producer(kafka, transactionalIdPrefix + "-" + partition);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalIdPrefix + "-" + partition);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        producer = newProducer();
+    }
+
+    private KafkaProducer<String, String> newProducer() {
+        KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         try {
-            producer.initTransactions();
+            p.initTransactions();
         } catch (RuntimeException e) {
-            producer.close(Duration.ZERO);
+            p.close(Duration.ZERO);
             throw e;
         }
+        return p;
     }
 
     @Override
@@ -72,6 +78,31 @@ final class PartitionLogWriter implements LogWriter, AutoCloseable {
         if (fenced) {
             throw new IllegalStateException("partition " + partition + " has a new owner; this instance no longer writes for it");
         }
+        try {
+            attempt(key, value);
+        } catch (RecoverableFailure e) {
+            // The producer is in an error state that is not fencing (the broker answered a
+            // transaction it had already completed as invalid): start a new one, which only
+            // bumps its own epoch, and write again (rewriting the same entry is harmless).
+            log.warn("notification-log writer of partition {} failed ({}); starting it again", partition, e.getMessage());
+            producer.close(Duration.ZERO);
+            producer = newProducer();
+            try {
+                attempt(key, value);
+            } catch (RecoverableFailure again) {
+                throw new IllegalStateException(again.getMessage(), again.getCause());
+            }
+        }
+    }
+
+    /** A failure after which the producer cannot go on but nothing says another instance owns the partition. */
+    private static final class RecoverableFailure extends Exception {
+        RecoverableFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void attempt(String key, String value) throws RecoverableFailure {
         RecordMetadata md;
         try {
             producer.beginTransaction();
@@ -83,24 +114,34 @@ final class PartitionLogWriter implements LogWriter, AutoCloseable {
             throw new IllegalStateException("partition " + partition + " was taken over by another instance ("
                     + e.getClass().getSimpleName() + "); its notification-log write was refused", e);
         } catch (KafkaException e) {
-            abort();
+            if (!abort()) {
+                throw new RecoverableFailure("could not write notification log entry " + key + ": " + e.getMessage(), e);
+            }
             throw new IllegalStateException("could not write notification log entry " + key + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort();
             throw new IllegalStateException("interrupted writing notification log entry " + key, e);
         } catch (ExecutionException | TimeoutException e) {
-            abort();
+            if (!abort()) {
+                throw new RecoverableFailure("could not write notification log entry " + key + ": " + e.getMessage(), e);
+            }
             throw new IllegalStateException("could not write notification log entry " + key + ": " + e.getMessage(), e);
         }
         store.written(key, value, md.offset());
     }
 
-    private void abort() {
+    /** @return false when the producer could not abort (it is in a fatal state) */
+    private boolean abort() {
         try {
             producer.abortTransaction();
+            return true;
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            fenced = true;
+            throw new IllegalStateException("partition " + partition + " was taken over by another instance", e);
         } catch (RuntimeException e) {
             log.debug("abort after a failed write of partition {}: {}", partition, e.getMessage());
+            return false;
         }
     }
 
