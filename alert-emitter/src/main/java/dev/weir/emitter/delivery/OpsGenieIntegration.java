@@ -103,7 +103,10 @@ public final class OpsGenieIntegration implements Integration {
             }
             if (m.get("type").equals("teams")) {
                 for (String team : split(m.get("name"))) {
-                    responderValues.add(Map.of("name", team, "type", "team"));
+                    Map<String, String> t = new LinkedHashMap<>();
+                    t.put("name", team);
+                    t.put("type", "team");
+                    responderValues.add(t);
                 }
                 continue;
             }
