@@ -16,9 +16,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code weir emitter}: runs the alert emitter with the routing of an alertmanager.yml and the
  * settings of {@code emitter.yml}; options override the file. {@code weir emitter check
- * alertmanager.yml} validates the routing without starting anything.
+ * alertmanager.yml} validates the routing without starting anything; {@code weir emitter
+ * test-receiver alertmanager.yml RECEIVER} sends a test notification through each integration of
+ * a receiver.
  */
-@Command(name = "emitter", mixinStandardHelpOptions = true, subcommands = EmitterCommand.Check.class,
+@Command(name = "emitter", mixinStandardHelpOptions = true, subcommands = {EmitterCommand.Check.class, EmitterCommand.TestReceiver.class},
         description = "Run the alert emitter (routing and delivery) until stopped.")
 public final class EmitterCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "ALERTMANAGER_YML", description = "The routing; overrides alertmanager-config of --config.")
@@ -88,6 +90,40 @@ public final class EmitterCommand implements Callable<Integer> {
             problems.forEach(p -> spec.commandLine().getErr().println("warning: " + p));
             spec.commandLine().getErr().println(file + " is valid" + (problems.isEmpty() ? "" : " (" + problems.size() + " warnings)"));
             return 0;
+        }
+    }
+
+    /** {@code weir emitter test-receiver alertmanager.yml RECEIVER}. */
+    @Command(name = "test-receiver", mixinStandardHelpOptions = true,
+            description = "Send a test notification through every integration of a receiver; exit 1 when one fails.")
+    static final class TestReceiver implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ALERTMANAGER_YML")
+        Path file;
+
+        @Parameters(index = "1", paramLabel = "RECEIVER")
+        String receiver;
+
+        @Option(names = "--external-url", paramLabel = "URL", description = "This emitter's URL in the message (default http://localhost:9093).")
+        String externalUrl = "http://localhost:" + EmitterConfig.DEFAULT_PORT;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<EmitterApp.TestResult> results = EmitterApp.testReceiver(file, receiver, externalUrl);
+            int failed = 0;
+            for (EmitterApp.TestResult r : results) {
+                if (r.error() == null) {
+                    spec.commandLine().getOut().println(receiver + "/" + r.integration() + ": sent");
+                } else {
+                    failed++;
+                    spec.commandLine().getOut().println(receiver + "/" + r.integration() + ": failed: " + r.error());
+                }
+            }
+            spec.commandLine().getOut().println(results.size() - failed + " of " + results.size() + " integrations of "
+                    + receiver + " accepted the test notification");
+            return failed == 0 ? 0 : 1;
         }
     }
 }

@@ -8,7 +8,9 @@ import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.emitter.intake.AlertEvents;
+import dev.weir.emitter.notifylog.NotificationLog;
 import dev.weir.emitter.state.KafkaStateStore;
+import dev.weir.emitter.testing.EmitterProcess;
 import dev.weir.emitter.testing.RecordingHttpServer;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.serde.WeirSerdes;
@@ -43,14 +45,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The emitter as its own JVM ({@code java -cp <test classpath> dev.weir.emitter.EmitterApp CONFIG
- * --bootstrap-servers ... --port ...}) on the real broker, killed with SIGKILL and restarted.
+ * The emitter as its own JVM ({@link EmitterProcess}) on the real broker, killed with SIGKILL and restarted.
  *
  * <p>The kill comes once the webhook stub has the firing notifications and the emitter has
  * written them to its notification log ({@code weir.notifications}): the notification happened,
  * but the emitter's in-memory state is lost and it must rebuild it from {@code weir.alerts}.
- * (A kill between the receiver's answer and that log write, a few milliseconds, repeats that one
- * notification: delivery is at-least-once, as in Alertmanager.)
+ * (A kill between the receiver's answer and that log write, a few milliseconds, leaves the
+ * notification announced but not known delivered: the restarted emitter sends it again with the
+ * same {@code Idempotency-Key}, see {@code EmitterHighAvailabilityTest}.)
  */
 @ExtendWith(LocalStackExtension.class)
 class EmitterCrashTest {
@@ -59,7 +61,7 @@ class EmitterCrashTest {
     private final KafkaBroker kafka;
     private final RecordingHttpServer hook = new RecordingHttpServer();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<Process> emitters = new ArrayList<>();
+    private final List<EmitterProcess> emitters = new ArrayList<>();
     private KafkaProducer<String, AlertEvent> producer;
     private Path dir;
     private Path config;
@@ -93,44 +95,17 @@ class EmitterCrashTest {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        for (Process p : emitters) {
-            p.destroy();
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
-            }
+        for (EmitterProcess e : emitters) {
+            e.close();
         }
         producer.close();
         hook.close();
     }
 
-    private Process startEmitter(String name) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path log = dir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", TempDirs.childTmpdirOption(dir), "-cp", System.getProperty("java.class.path"), EmitterApp.class.getName(),
-                config.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("WEIR_EMITTER_TOKEN");
-        Process p = pb.start();
-        emitters.add(p);
-        URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
-        Poll.until(TIMEOUT, () -> {
-            assertThat(p.isAlive()).as("emitter %s is running", name).isTrue();
-            return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        }, () -> name + " ready on port " + port + "; its log ends:\n" + tail(log));
-        return p;
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+    private EmitterProcess startEmitter(String name) throws Exception {
+        EmitterProcess e = EmitterProcess.start(dir, name, config, kafka.bootstrapServers());
+        emitters.add(e);
+        return e;
     }
 
     private void produce(AlertEvent event) throws Exception {
@@ -139,7 +114,9 @@ class EmitterCrashTest {
 
     private long loggedNotifications() {
         try (KafkaStateStore nflog = new KafkaStateStore(KafkaSettings.plaintext(kafka.bootstrapServers()), Topics.NOTIFICATIONS, "crash-test-reader")) {
-            return nflog.load().keySet().stream().filter(k -> k.startsWith("hook/webhook[0]/")).count();
+            NotificationLog log = new NotificationLog(nflog);
+            return log.keys("hook/webhook[0]/").stream()
+                    .filter(k -> log.get(k).delivered() != null && log.get(k).pending() == null).count();
         }
     }
 
@@ -163,15 +140,13 @@ class EmitterCrashTest {
         AlertEvent a = AlertEvents.firing("fp-a", "HighErrorRate", "checkout", start);
         AlertEvent b = AlertEvents.firing("fp-b", "HighLatency", "search", start);
 
-        Process first = startEmitter("emitter-1");
+        EmitterProcess first = startEmitter("emitter-1");
         produce(a);
         produce(b);
         Poll.until(TIMEOUT, () -> hook.bodies().size() == 2 && loggedNotifications() == 2,
                 () -> "2 firing notifications sent and logged (have " + notifications() + ")");
 
-        first.destroyForcibly();
-        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(first.exitValue()).as("exit status of SIGKILL").isEqualTo(128 + 9);
+        assertThat(first.kill()).as("exit status of SIGKILL").isEqualTo(128 + 9);
 
         produce(AlertEvents.resolved(b, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
         startEmitter("emitter-2");

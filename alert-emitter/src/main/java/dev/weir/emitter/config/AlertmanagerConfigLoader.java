@@ -2,7 +2,13 @@ package dev.weir.emitter.config;
 
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
+import dev.weir.common.config.Secret;
+import dev.weir.emitter.config.AlertmanagerConfig.Discord;
 import dev.weir.emitter.config.AlertmanagerConfig.Email;
+import dev.weir.emitter.config.AlertmanagerConfig.Escalation;
+import dev.weir.emitter.config.AlertmanagerConfig.MsTeams;
+import dev.weir.emitter.config.AlertmanagerConfig.OpsGenie;
+import dev.weir.emitter.config.AlertmanagerConfig.Telegram;
 import dev.weir.emitter.config.AlertmanagerConfig.Global;
 import dev.weir.emitter.config.AlertmanagerConfig.InhibitRule;
 import dev.weir.emitter.config.AlertmanagerConfig.PagerDuty;
@@ -11,6 +17,8 @@ import dev.weir.emitter.config.AlertmanagerConfig.Route;
 import dev.weir.emitter.config.AlertmanagerConfig.Slack;
 import dev.weir.emitter.config.AlertmanagerConfig.Webhook;
 import dev.weir.emitter.route.Matcher;
+import dev.weir.emitter.timeinterval.TimeInterval;
+import dev.weir.emitter.timeinterval.TimeIntervals;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -19,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +43,8 @@ import java.util.Set;
 public final class AlertmanagerConfigLoader {
     static final String DEFAULT_SLACK_COLOR = "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}";
     static final URI DEFAULT_PAGERDUTY_URL = URI.create("https://events.pagerduty.com/v2/enqueue");
+    static final URI DEFAULT_OPSGENIE_URL = URI.create("https://api.opsgenie.com/");
+    static final URI DEFAULT_TELEGRAM_URL = URI.create("https://api.telegram.org");
 
     private AlertmanagerConfigLoader() {}
 
@@ -83,9 +94,74 @@ public final class AlertmanagerConfigLoader {
         for (ConfigNode r : root.children("inhibit_rules")) {
             inhibitRules.add(inhibitRule(r));
         }
+        Map<String, List<TimeInterval>> intervals = new LinkedHashMap<>();
+        timeIntervals(root, "time_intervals", intervals);
+        timeIntervals(root, "mute_time_intervals", intervals);
         root.finish();
-        checkReceivers(route, "route", names);
-        return new AlertmanagerConfig(global, route, receivers, inhibitRules, warnings);
+        checkReferences(route, "route", names, intervals.keySet());
+        return new AlertmanagerConfig(global, route, receivers, inhibitRules, new TimeIntervals(intervals),
+                ConfigText.redacted(yaml), warnings);
+    }
+
+    /** {@code time_intervals} / {@code mute_time_intervals}: a list of {@code name} + {@code time_intervals}. */
+    private static void timeIntervals(ConfigNode root, String key, Map<String, List<TimeInterval>> out) {
+        for (ConfigNode named : root.children(key)) {
+            String name = named.requiredString("name");
+            if (out.containsKey(name)) {
+                throw ConfigException.invalid(named.path() + ".name", name, "another time interval has the same name");
+            }
+            List<TimeInterval> list = new ArrayList<>();
+            for (ConfigNode t : named.children("time_intervals")) {
+                list.add(timeInterval(t));
+            }
+            out.put(name, List.copyOf(list));
+        }
+    }
+
+    private static TimeInterval timeInterval(ConfigNode t) {
+        List<TimeInterval.Range> times = null;
+        if (t.has("times")) {
+            times = new ArrayList<>();
+            for (ConfigNode r : t.children("times")) {
+                String start = r.string("start_time", null);
+                String end = r.string("end_time", null);
+                try {
+                    times.add(TimeInterval.timeRange(start, end));
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.invalid(r.path(), start + "-" + end, e.getMessage());
+                }
+            }
+        }
+        List<TimeInterval.Range> weekdays = ranges(t, "weekdays", TimeInterval::weekdayRange);
+        List<TimeInterval.Range> days = ranges(t, "days_of_month", TimeInterval::dayOfMonthRange);
+        List<TimeInterval.Range> months = ranges(t, "months", TimeInterval::monthRange);
+        List<TimeInterval.Range> years = ranges(t, "years", TimeInterval::yearRange);
+        ZoneId location = null;
+        String loc = t.string("location", null);
+        if (loc != null) {
+            try {
+                location = loc.equals("Local") ? ZoneId.systemDefault() : ZoneId.of(loc);
+            } catch (java.time.DateTimeException e) {
+                throw ConfigException.invalid(t.path() + ".location", loc, "is not a time zone; use an IANA name such as Europe/Berlin or UTC");
+            }
+        }
+        return new TimeInterval(times, weekdays, days, months, years, location);
+    }
+
+    private static List<TimeInterval.Range> ranges(ConfigNode t, String key, java.util.function.Function<String, TimeInterval.Range> parse) {
+        if (!t.has(key)) {
+            t.string(key, null); // mark as read
+            return null;
+        }
+        List<TimeInterval.Range> out = new ArrayList<>();
+        for (String v : t.stringList(key, List.of())) {
+            try {
+                out.add(parse.apply(v));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid(t.path() + "." + key, v, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static Global global(ConfigNode g, List<String> warnings) {
@@ -94,7 +170,9 @@ public final class AlertmanagerConfigLoader {
                 g.string("smtp_hello", "localhost"), g.string("smtp_auth_username", null),
                 g.string("smtp_auth_password", null), g.string("smtp_auth_identity", null),
                 g.string("smtp_auth_secret", null), g.bool("smtp_require_tls", true),
-                url(g, "slack_api_url", null, warnings), g.uri("pagerduty_url", DEFAULT_PAGERDUTY_URL));
+                url(g, "slack_api_url", null, warnings), g.uri("pagerduty_url", DEFAULT_PAGERDUTY_URL),
+                secret(g, "opsgenie_api_key"), url(g, "opsgenie_api_url", DEFAULT_OPSGENIE_URL, warnings),
+                url(g, "telegram_api_url", DEFAULT_TELEGRAM_URL, warnings));
         return global;
     }
 
@@ -136,28 +214,78 @@ public final class AlertmanagerConfigLoader {
         if (repeatInterval != null && repeatInterval.isZero()) {
             throw ConfigException.invalid(r.path() + ".repeat_interval", "0s", "must be greater than zero");
         }
-        Duration escalateAfter = duration(r, "escalate_after", null);
-        String escalateTo = r.string("escalate_to", null);
-        if ((escalateAfter == null) != (escalateTo == null)) {
-            throw new ConfigException("Invalid value for " + r.path() + ": escalate_after and escalate_to must be set together");
+        List<String> mute = r.stringList("mute_time_intervals", List.of());
+        List<String> active = r.stringList("active_time_intervals", List.of());
+        if (isRoot && (!mute.isEmpty() || !active.isEmpty())) {
+            throw ConfigException.invalid(r.path() + (mute.isEmpty() ? ".active_time_intervals" : ".mute_time_intervals"),
+                    mute.isEmpty() ? active : mute, "the root route cannot have time intervals; set them on a child route");
         }
+        Escalation escalation = escalation(r);
         List<Route> children = new ArrayList<>();
         for (ConfigNode c : r.children("routes")) {
             children.add(route(c, false));
         }
         return new Route(receiver, groupBy == null ? null : List.copyOf(groupBy), List.copyOf(matchers), cont,
-                groupWait, groupInterval, repeatInterval, List.copyOf(children), escalateAfter, escalateTo);
+                groupWait, groupInterval, repeatInterval, List.copyOf(children), mute, active, escalation);
     }
 
-    private static void checkReceivers(Route route, String path, Set<String> names) {
+    /** {@code escalation: {steps: [{escalate_after, receiver}...], repeat}}, or the one-step {@code escalate_after} + {@code escalate_to}. */
+    private static Escalation escalation(ConfigNode r) {
+        Duration escalateAfter = duration(r, "escalate_after", null);
+        String escalateTo = r.string("escalate_to", null);
+        if ((escalateAfter == null) != (escalateTo == null)) {
+            throw new ConfigException("Invalid value for " + r.path() + ": escalate_after and escalate_to must be set together");
+        }
+        if (r.has("escalation")) {
+            if (escalateTo != null) {
+                throw new ConfigException("Invalid value for " + r.path() + ": set either escalation or escalate_after with escalate_to, not both");
+            }
+            ConfigNode e = r.child("escalation");
+            boolean repeat = e.bool("repeat", false);
+            List<Escalation.Step> steps = new ArrayList<>();
+            for (ConfigNode s : e.children("steps")) {
+                Duration after = duration(s, "escalate_after", null);
+                if (after == null) {
+                    throw new ConfigException("Missing value for " + s.path() + ".escalate_after: how long after the previous step this one is notified");
+                }
+                steps.add(new Escalation.Step(s.requiredString("receiver"), after));
+            }
+            if (steps.isEmpty()) {
+                throw new ConfigException("Missing value for " + e.path() + ".steps: an escalation needs at least one step");
+            }
+            if (repeat && steps.stream().map(Escalation.Step::escalateAfter).reduce(Duration.ZERO, Duration::plus).isZero()) {
+                throw ConfigException.invalid(e.path() + ".repeat", true, "a repeating escalation needs a step with escalate_after above 0s");
+            }
+            return new Escalation(steps, repeat);
+        }
+        return escalateTo == null ? null : new Escalation(List.of(new Escalation.Step(escalateTo, escalateAfter)), false);
+    }
+
+    private static void checkReferences(Route route, String path, Set<String> names, Set<String> intervals) {
         if (route.receiver() != null && !names.contains(route.receiver())) {
             throw ConfigException.invalid(path + ".receiver", route.receiver(), "no receiver with this name is defined in receivers");
         }
-        if (route.escalateTo() != null && !names.contains(route.escalateTo())) {
-            throw ConfigException.invalid(path + ".escalate_to", route.escalateTo(), "no receiver with this name is defined in receivers");
+        if (route.escalation() != null) {
+            List<Escalation.Step> steps = route.escalation().steps();
+            for (int i = 0; i < steps.size(); i++) {
+                if (!names.contains(steps.get(i).receiver())) {
+                    throw ConfigException.invalid(path + ".escalation.steps[" + i + "].receiver", steps.get(i).receiver(),
+                            "no receiver with this name is defined in receivers");
+                }
+            }
+        }
+        for (String name : route.muteTimeIntervals()) {
+            if (!intervals.contains(name)) {
+                throw ConfigException.invalid(path + ".mute_time_intervals", name, "no time interval with this name is defined in time_intervals");
+            }
+        }
+        for (String name : route.activeTimeIntervals()) {
+            if (!intervals.contains(name)) {
+                throw ConfigException.invalid(path + ".active_time_intervals", name, "no time interval with this name is defined in time_intervals");
+            }
         }
         for (int i = 0; i < route.routes().size(); i++) {
-            checkReceivers(route.routes().get(i), path + ".routes[" + i + "]", names);
+            checkReferences(route.routes().get(i), path + ".routes[" + i + "]", names, intervals);
         }
     }
 
@@ -182,7 +310,124 @@ public final class AlertmanagerConfigLoader {
         for (ConfigNode p : r.children("pagerduty_configs")) {
             pagerduty.add(pagerduty(p, global, warnings));
         }
-        return new Receiver(name, List.copyOf(slack), List.copyOf(email), List.copyOf(webhook), List.copyOf(pagerduty));
+        List<MsTeams> msteams = new ArrayList<>();
+        for (ConfigNode m : r.children("msteams_configs")) {
+            msteams.add(new MsTeams(m.bool("send_resolved", true), webhookUrl(m, warnings),
+                    m.string("title", "{{ template \"msteams.default.title\" . }}"),
+                    m.string("summary", "{{ template \"msteams.default.summary\" . }}"),
+                    m.string("text", "{{ template \"msteams.default.text\" . }}")));
+        }
+        List<Discord> discord = new ArrayList<>();
+        for (ConfigNode d : r.children("discord_configs")) {
+            discord.add(new Discord(d.bool("send_resolved", true), webhookUrl(d, warnings),
+                    d.string("title", "{{ template \"discord.default.title\" . }}"),
+                    d.string("message", "{{ template \"discord.default.message\" . }}")));
+        }
+        List<OpsGenie> opsgenie = new ArrayList<>();
+        for (ConfigNode o : r.children("opsgenie_configs")) {
+            opsgenie.add(opsgenie(o, global, warnings));
+        }
+        List<Telegram> telegram = new ArrayList<>();
+        for (ConfigNode t : r.children("telegram_configs")) {
+            telegram.add(telegram(t, global, warnings));
+        }
+        return new Receiver(name, List.copyOf(slack), List.copyOf(email), List.copyOf(webhook), List.copyOf(pagerduty),
+                List.copyOf(msteams), List.copyOf(discord), List.copyOf(opsgenie), List.copyOf(telegram));
+    }
+
+    /** {@code webhook_url} or {@code webhook_url_file} (exactly one), as msteams_configs and discord_configs take them. */
+    private static URI webhookUrl(ConfigNode n, List<String> warnings) {
+        String file = n.string("webhook_url_file", null);
+        if (n.has("webhook_url") == (file != null)) {
+            throw new ConfigException("Invalid value for " + n.path() + ": set exactly one of webhook_url and webhook_url_file");
+        }
+        if (file != null) {
+            return parseUrl(n.path() + ".webhook_url_file", readFile(n.path() + ".webhook_url_file", file));
+        }
+        return url(n, "webhook_url", null, warnings);
+    }
+
+    private static String readFile(String key, String file) {
+        try {
+            String text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            if (text.isEmpty()) {
+                throw ConfigException.invalid(key, file, "the file is empty");
+            }
+            return text;
+        } catch (IOException e) {
+            throw ConfigException.invalid(key, file, "cannot read it (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static Secret secret(ConfigNode n, String key) {
+        String v = n.string(key, null);
+        return v == null || v.isEmpty() ? null : Secret.of(v);
+    }
+
+    /** {@code KEY} or {@code KEY_file}, at most one. */
+    private static Secret secretOrFile(ConfigNode n, String key) {
+        Secret inline = secret(n, key);
+        String file = n.string(key + "_file", null);
+        if (inline != null && file != null) {
+            throw new ConfigException("Invalid value for " + n.path() + ": set at most one of " + key + " and " + key + "_file");
+        }
+        return file != null ? Secret.of(readFile(n.path() + "." + key + "_file", file)) : inline;
+    }
+
+    private static OpsGenie opsgenie(ConfigNode o, Global global, List<String> warnings) {
+        Secret apiKey = secretOrFile(o, "api_key");
+        if (apiKey == null) {
+            apiKey = global.opsgenieApiKey();
+        }
+        if (apiKey == null) {
+            throw new ConfigException("Missing value for " + o.path() + ".api_key: set it here or global.opsgenie_api_key");
+        }
+        URI apiUrl = url(o, "api_url", global.opsgenieApiUrl(), warnings);
+        List<OpsGenie.Responder> responders = new ArrayList<>();
+        for (ConfigNode r : o.children("responders")) {
+            String id = r.string("id", "");
+            String name = r.string("name", "");
+            String username = r.string("username", "");
+            String type = r.string("type", "");
+            if (id.isEmpty() && name.isEmpty() && username.isEmpty()) {
+                throw new ConfigException("Missing value for " + r.path() + ": a responder needs one of id, name or username");
+            }
+            if (!type.contains("{{")) {
+                type = type.toLowerCase(java.util.Locale.ROOT);
+                if (!type.matches("team|teams|user|escalation|schedule")) {
+                    throw ConfigException.invalid(r.path() + ".type", type, "must be one of team, teams, user, escalation, schedule");
+                }
+            }
+            responders.add(new OpsGenie.Responder(id, name, username, type));
+        }
+        String priority = o.string("priority", "");
+        if (!priority.isEmpty() && !priority.contains("{{") && !priority.matches("P[1-5]")) {
+            throw ConfigException.invalid(o.path() + ".priority", priority, "must be P1, P2, P3, P4 or P5");
+        }
+        return new OpsGenie(o.bool("send_resolved", true), apiKey, apiUrl,
+                o.string("message", "{{ template \"opsgenie.default.message\" . }}"),
+                o.string("description", "{{ template \"opsgenie.default.description\" . }}"),
+                o.string("source", "{{ template \"opsgenie.default.source\" . }}"),
+                o.stringMap("details"), o.string("entity", ""), List.copyOf(responders), o.string("actions", ""),
+                o.string("tags", ""), o.string("note", ""), priority, o.bool("update_alerts", false));
+    }
+
+    private static Telegram telegram(ConfigNode t, Global global, List<String> warnings) {
+        Secret token = secretOrFile(t, "bot_token");
+        if (token == null) {
+            throw new ConfigException("Missing value for " + t.path() + ".bot_token: the Telegram bot's token (or bot_token_file)");
+        }
+        long chatId = t.longInRange("chat_id", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (chatId == 0) {
+            throw new ConfigException("Missing value for " + t.path() + ".chat_id: the chat to send to");
+        }
+        String parseMode = t.string("parse_mode", "HTML");
+        if (!parseMode.isEmpty() && !parseMode.matches("Markdown|MarkdownV2|HTML")) {
+            throw ConfigException.invalid(t.path() + ".parse_mode", parseMode, "must be Markdown, MarkdownV2, HTML or empty");
+        }
+        return new Telegram(t.bool("send_resolved", true), url(t, "api_url", global.telegramApiUrl(), warnings), token, chatId,
+                t.string("message", "{{ template \"telegram.default.message\" . }}"), t.bool("disable_notifications", false),
+                parseMode);
     }
 
     private static Slack slack(ConfigNode s, Global global, List<String> warnings) {
@@ -308,6 +553,10 @@ public final class AlertmanagerConfigLoader {
             warnings.add(path + " is the placeholder " + v.strip() + "; deliveries through it fail until it is set to a URL");
             return null;
         }
+        return parseUrl(path, v);
+    }
+
+    private static URI parseUrl(String path, String v) {
         try {
             URI uri = new URI(v.strip());
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {

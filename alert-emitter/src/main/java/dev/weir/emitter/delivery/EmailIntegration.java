@@ -57,7 +57,7 @@ public final class EmailIntegration implements Integration {
     }
 
     @Override
-    public void send(NotificationData data) throws DeliveryException {
+    public void send(NotificationData data, String id) throws DeliveryException {
         int colon = config.smarthost().lastIndexOf(':');
         String host = config.smarthost().substring(0, colon);
         String port = config.smarthost().substring(colon + 1);
@@ -89,7 +89,13 @@ public final class EmailIntegration implements Integration {
         }
         Session session = Session.getInstance(p, auth);
         try {
-            MimeMessage m = new MimeMessage(session);
+            MimeMessage m = new MimeMessage(session) {
+                @Override
+                protected void updateMessageID() throws MessagingException {
+                    // the same id when a notification is sent again: mail systems drop the repeat
+                    setHeader("Message-ID", "<" + id + "@weir-alert-emitter>");
+                }
+            };
             for (Map.Entry<String, String> h : config.headers().entrySet()) {
                 String value = headers.render(h.getKey(), data);
                 switch (h.getKey()) {

@@ -33,15 +33,23 @@ public final class HttpPoster {
      * @param setting the configuration key the URL comes from (e.g. {@code "slack api_url"}), named
      *                in the error when the URL is a placeholder
      * @param url where to post; null when the configuration holds a placeholder
+     * @param id the notification's id, sent as {@code Idempotency-Key}
      * @param payload builds the body to serialise; not called when {@code url} is null
      * @throws DeliveryException permanent when {@code url} is null; otherwise as {@link #post}
      */
-    void postJson(String setting, URI url, Supplier<?> payload) throws DeliveryException {
+    void postJson(String setting, URI url, String id, Supplier<?> payload) throws DeliveryException {
         if (url == null) {
             throw new DeliveryException(setting + " is a placeholder; set it in alertmanager.yml", false, null);
         }
-        post(url, toJson(payload.get()), Map.of());
+        post(url, toJson(payload.get()), Map.of(IDEMPOTENCY_KEY, id));
     }
+
+    /**
+     * The header that carries a notification's id (the IETF draft {@code Idempotency-Key}): a
+     * notification sent again after an instance died mid-send carries the same value, so a
+     * receiver that remembers it can drop the repeat.
+     */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /**
      * @param url where to post
@@ -50,10 +58,21 @@ public final class HttpPoster {
      * @throws DeliveryException retryable for 5xx, 429, timeouts and I/O errors; permanent for other 4xx
      */
     public void post(URI url, String json, Map<String, String> headers) throws DeliveryException {
+        send("POST", url, json, headers);
+    }
+
+    /**
+     * @param method {@code POST} or {@code PUT}
+     * @param url where to send
+     * @param json the body
+     * @param headers extra headers
+     * @throws DeliveryException as {@link #post}
+     */
+    public void send(String method, URI url, String json, Map<String, String> headers) throws DeliveryException {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Weir-alert-emitter")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+                .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         headers.forEach(b::header);
         HttpResponse<String> r;
         try {
@@ -76,7 +95,7 @@ public final class HttpPoster {
         throw new DeliveryException("HTTP " + status + " from " + redact(url) + ": " + body, retryable, retryAfter);
     }
 
-    private static String toJson(Object o) {
+    static String toJson(Object o) {
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -95,6 +114,20 @@ public final class HttpPoster {
                 return null;
             }
         }
+    }
+
+    /**
+     * Alertmanager's {@code notify.TruncateInRunes}: at most {@code n} code points, the last one
+     * an ellipsis when cut.
+     */
+    static String truncate(String s, int n) {
+        if (s.codePointCount(0, s.length()) <= n) {
+            return s;
+        }
+        if (n <= 3) {
+            return s.substring(0, s.offsetByCodePoints(0, n));
+        }
+        return s.substring(0, s.offsetByCodePoints(0, n - 1)) + "\u2026";
     }
 
     /** Webhook URLs carry secrets in their path (Slack's do): log only scheme, host and port. */

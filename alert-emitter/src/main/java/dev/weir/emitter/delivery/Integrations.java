@@ -39,6 +39,18 @@ public final class Integrations {
             for (int i = 0; i < r.pagerdutyConfigs().size(); i++) {
                 list.add(new PagerDutyIntegration(r.pagerdutyConfigs().get(i), i, poster, templates, r.name()));
             }
+            for (int i = 0; i < r.msteamsConfigs().size(); i++) {
+                list.add(new MsTeamsIntegration(r.msteamsConfigs().get(i), i, poster, templates, r.name()));
+            }
+            for (int i = 0; i < r.discordConfigs().size(); i++) {
+                list.add(new DiscordIntegration(r.discordConfigs().get(i), i, poster, templates, r.name()));
+            }
+            for (int i = 0; i < r.opsgenieConfigs().size(); i++) {
+                list.add(new OpsGenieIntegration(r.opsgenieConfigs().get(i), i, poster, templates, r.name()));
+            }
+            for (int i = 0; i < r.telegramConfigs().size(); i++) {
+                list.add(new TelegramIntegration(r.telegramConfigs().get(i), i, poster, templates, r.name()));
+            }
             out.put(r.name(), List.copyOf(list));
         }
         return out;

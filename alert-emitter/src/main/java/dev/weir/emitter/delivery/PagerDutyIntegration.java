@@ -50,8 +50,8 @@ public final class PagerDutyIntegration implements Integration {
     }
 
     @Override
-    public void send(NotificationData data) throws DeliveryException {
-        http.postJson("pagerduty url", config.url(), () -> payload(data));
+    public void send(NotificationData data, String id) throws DeliveryException {
+        http.postJson("pagerduty url", config.url(), id, () -> payload(data));
     }
 
     /** The Events v2 body, as ordered maps. */

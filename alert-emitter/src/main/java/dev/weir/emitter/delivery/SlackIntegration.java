@@ -47,8 +47,8 @@ public final class SlackIntegration implements Integration {
     }
 
     @Override
-    public void send(NotificationData data) throws DeliveryException {
-        http.postJson("slack api_url", config.apiUrl(), () -> payload(data));
+    public void send(NotificationData data, String id) throws DeliveryException {
+        http.postJson("slack api_url", config.apiUrl(), id, () -> payload(data));
     }
 
     /** The message body, as ordered maps. */

@@ -40,12 +40,21 @@ final class TemplateFields {
 
     /** Renders field {@code name}; a failure at run time renders the error text instead of dropping the page. */
     String render(String name, NotificationData data) {
+        return render(name, data, false);
+    }
+
+    /** Renders field {@code name} as HTML text (what actions print is escaped). */
+    String renderHtml(String name, NotificationData data) {
+        return render(name, data, true);
+    }
+
+    private String render(String name, NotificationData data, boolean html) {
         Templates.Compiled c = fields.get(name);
         if (c == null) {
             return "";
         }
         try {
-            return templates.render(c, data);
+            return html ? templates.renderHtml(c, data) : templates.render(c, data);
         } catch (TemplateException e) {
             return "(template error in " + name + ": " + e.getMessage() + ")";
         }

@@ -42,8 +42,8 @@ public final class WebhookIntegration implements Integration {
     }
 
     @Override
-    public void send(NotificationData data) throws DeliveryException {
-        http.postJson("webhook url", config.url(), () -> payload(data, config.maxAlerts()));
+    public void send(NotificationData data, String id) throws DeliveryException {
+        http.postJson("webhook url", config.url(), id, () -> payload(data, config.maxAlerts()));
     }
 
     /** The version 4 payload as ordered maps, for this integration and for tests. */

@@ -1,22 +1,29 @@
 package dev.weir.emitter.group;
 
+import dev.weir.emitter.ack.Acks;
 import dev.weir.emitter.alert.Alert;
+import dev.weir.emitter.cluster.Ownership;
+import dev.weir.emitter.config.AlertmanagerConfig.Escalation;
 import dev.weir.emitter.delivery.Notifier;
 import dev.weir.emitter.inhibit.Inhibitor;
 import dev.weir.emitter.route.Route;
 import dev.weir.emitter.silence.Silences;
 import dev.weir.emitter.template.AlertData;
+import dev.weir.emitter.timeinterval.TimeIntervals;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * Routes alerts into aggregation groups and flushes the groups with Alertmanager's timing:
@@ -24,44 +31,77 @@ import java.util.concurrent.ConcurrentHashMap;
  * then flushes every {@code group_interval}; the notification log decides at each flush whether
  * anything changed or {@code repeat_interval} has passed. Silenced and inhibited firing alerts
  * are left out, but resolved alerts never are, so a group notified as firing always gets its
- * resolve. A route with {@code escalate_after}/{@code escalate_to} also notifies the
- * escalation receiver once a firing group stays unacknowledged that long.
+ * resolve: a resolved alert stays in its group until the notification log holds its resolve for
+ * every integration (also while the route is muted by {@code mute_time_intervals} or outside its
+ * {@code active_time_intervals}, so the due notifications go out when the window ends).
+ *
+ * <p><b>Escalation.</b> A route's escalation policy notifies step {@code i} once an alert of the
+ * group has been firing unacknowledged for the sum of the steps' {@code escalate_after} up to
+ * {@code i}, and, with {@code repeat}, again every pass through the policy, until every firing
+ * alert is acknowledged or resolved. The escalation clock is the earliest {@code startsAt} of the
+ * unacknowledged firing alerts, and what was sent is in the notification log, so an instance
+ * that takes a group over carries on where the previous one stopped.
+ *
+ * <p><b>Several instances.</b> Every instance keeps every alert and every group; only the owner
+ * of a group ({@link Ownership}) notifies. Elsewhere a resolved alert leaves its group at the next
+ * flush, but is kept (for {@link #RETAIN_RESOLVED}) so that {@link #adopt} can put it back
+ * when this instance takes the group over.
  *
  * <p>Time comes only from the {@link Clock}; nothing here sleeps or starts threads. The owner
  * calls {@link #processDue()} when {@link #nextDue()} has come (tests do so after advancing a
  * clock). All methods are synchronized.
  */
 public final class Dispatcher {
+    /** How long a resolved alert that left its groups is kept for an instance that takes a group over. */
+    public static final Duration RETAIN_RESOLVED = Duration.ofHours(1);
+    /** How many resolved alerts {@link #recentlyResolved()} remembers. */
+    public static final int RECENTLY_RESOLVED = 200;
+
     private final Route root;
     private final Clock clock;
     private final Notifier notifier;
     private final Silences silences;
     private final Inhibitor inhibitor;
+    private final Acks acks;
+    private final TimeIntervals timeIntervals;
+    private final Ownership ownership;
     private final String externalUrl;
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
-    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     /** Alerts resolved and let go of, newest last; at most {@link #RECENTLY_RESOLVED} of them. */
     private final Map<String, Alert> resolved = new LinkedHashMap<>();
     private final Runnable wakeUp;
 
     /**
+     * What a dispatcher works with.
+     *
      * @param root the routing tree
      * @param clock the only source of time
      * @param notifier sends notifications
      * @param silences the silences
      * @param inhibitor the inhibition rules
+     * @param acks the acknowledgements
+     * @param timeIntervals the named time intervals routes refer to
+     * @param ownership which groups this instance notifies
      * @param externalUrl this emitter's URL for links in messages
+     */
+    public record Parts(Route root, Clock clock, Notifier notifier, Silences silences, Inhibitor inhibitor, Acks acks,
+                        TimeIntervals timeIntervals, Ownership ownership, String externalUrl) {}
+
+    /**
+     * @param parts what it works with
      * @param wakeUp called when {@link #nextDue()} may have moved earlier (the run loop's signal)
      */
-    public Dispatcher(Route root, Clock clock, Notifier notifier, Silences silences, Inhibitor inhibitor,
-                      String externalUrl, Runnable wakeUp) {
-        this.root = root;
-        this.clock = clock;
-        this.notifier = notifier;
-        this.silences = silences;
-        this.inhibitor = inhibitor;
-        this.externalUrl = externalUrl;
+    public Dispatcher(Parts parts, Runnable wakeUp) {
+        this.root = parts.root();
+        this.clock = parts.clock();
+        this.notifier = parts.notifier();
+        this.silences = parts.silences();
+        this.inhibitor = parts.inhibitor();
+        this.acks = parts.acks();
+        this.timeIntervals = parts.timeIntervals();
+        this.ownership = parts.ownership();
+        this.externalUrl = parts.externalUrl();
         this.wakeUp = wakeUp;
     }
 
@@ -71,8 +111,6 @@ public final class Dispatcher {
         final Map<String, String> labels;
         final Map<String, Alert> alerts = new LinkedHashMap<>();
         Instant nextFlush;
-        Instant firingSince;
-        boolean escalated;
 
         Group(Route route, String key, Map<String, String> labels, Instant nextFlush) {
             this.route = route;
@@ -88,11 +126,18 @@ public final class Dispatcher {
      * @param alert the alert
      */
     public synchronized void put(Alert alert) {
-        Instant now = clock.instant();
         alerts.put(alert.fingerprint(), alert);
+        insert(alert, p -> true, clock.instant());
+        wakeUp.run();
+    }
+
+    private void insert(Alert alert, IntPredicate partitions, Instant now) {
         for (Route route : root.match(alert.labels())) {
             Map<String, String> groupLabels = route.groupLabels(alert.labels());
             String key = route.groupKey(groupLabels);
+            if (!partitions.test(ownership.partitionOf(key))) {
+                continue;
+            }
             Group g = groups.get(key);
             if (g == null) {
                 Instant first = now.plus(route.groupWait());
@@ -106,16 +151,33 @@ public final class Dispatcher {
             }
             g.alerts.put(alert.fingerprint(), alert);
         }
+    }
+
+    /**
+     * Puts every known alert (resolved ones kept for {@link #RETAIN_RESOLVED} included) back into
+     * the groups of the given partitions, which this instance has just taken over: a resolve the
+     * previous owner had not delivered is delivered, and a notification it left in doubt is sent
+     * again with its id.
+     *
+     * @param partitions the partitions taken over
+     */
+    public synchronized void adopt(IntPredicate partitions) {
+        Instant now = clock.instant();
+        for (Alert a : alerts.values()) {
+            insert(a, partitions, now);
+        }
+        for (Group g : groups.values()) {
+            if (partitions.test(ownership.partitionOf(g.key)) && g.nextFlush.isAfter(now)
+                    && g.alerts.values().stream().allMatch(a -> !a.startsAt().plus(g.route.groupWait()).isAfter(now))) {
+                g.nextFlush = now;
+            }
+        }
         wakeUp.run();
     }
 
-    /** Marks a firing alert acknowledged: it no longer drives escalation. */
-    public synchronized boolean acknowledge(String fingerprint) {
-        if (!alerts.containsKey(fingerprint)) {
-            return false;
-        }
-        acknowledged.add(fingerprint);
-        return true;
+    /** @return the alert with this fingerprint, if known (firing, or resolved and still kept) */
+    public synchronized Optional<Alert> alert(String fingerprint) {
+        return Optional.ofNullable(alerts.get(fingerprint));
     }
 
     /** @return when the next group is due, if any group exists */
@@ -123,8 +185,13 @@ public final class Dispatcher {
         return groups.values().stream().map(g -> g.nextFlush).min(Instant::compareTo);
     }
 
-    /** Flushes every group that is due at the clock's current time. */
-    public synchronized void processDue() {
+    /**
+     * Flushes every group that is due at the clock's current time.
+     *
+     * @return the alerts that are resolved now and whose acknowledgement should end (this
+     *     instance owns their fingerprint)
+     */
+    public synchronized List<Alert> processDue() {
         Instant now = clock.instant();
         for (Group g : new ArrayList<>(groups.values())) {
             if (!g.nextFlush.isAfter(now)) {
@@ -132,55 +199,113 @@ public final class Dispatcher {
             }
         }
         collectGarbage(now);
+        List<Alert> ackEnds = new ArrayList<>();
+        for (Alert a : alerts.values()) {
+            if (a.resolvedAt(now) && acks.acknowledged(a) && ownership.owns(a.fingerprint())) {
+                ackEnds.add(a);
+            }
+        }
+        return ackEnds;
     }
 
     private void flush(Group g, Instant now) {
         List<AlertData> unmuted = new ArrayList<>();
         Set<String> resolvedNow = new HashSet<>();
-        boolean anyFiring = false;
-        boolean unackedFiring = false;
+        Instant unackedSince = null;
         for (Alert a : g.alerts.values()) {
-            boolean resolved = a.resolvedAt(now);
-            if (resolved) {
+            if (a.resolvedAt(now)) {
                 resolvedNow.add(a.fingerprint());
                 unmuted.add(new AlertData(a, true));
                 continue;
-            }
-            anyFiring = true;
-            if (!acknowledged.contains(a.fingerprint())) {
-                unackedFiring = true;
             }
             if (muted(a, now)) {
                 continue;
             }
             unmuted.add(new AlertData(a, false));
-        }
-        notifier.notify(g.route.receiver(), g.key, g.labels, unmuted, g.route.repeatInterval(), externalUrl);
-        if (g.route.escalateTo() != null) {
-            if (anyFiring && g.firingSince == null) {
-                g.firingSince = now;
-            }
-            if (!g.escalated && unackedFiring && g.firingSince != null
-                    && !g.firingSince.plus(g.route.escalateAfter()).isAfter(now)) {
-                g.escalated = true;
-            }
-            if (g.escalated) {
-                notifier.notify(g.route.escalateTo(), g.key, g.labels, unmuted, g.route.repeatInterval(), externalUrl);
+            if (!acks.acknowledged(a) && (unackedSince == null || a.startsAt().isBefore(unackedSince))) {
+                unackedSince = a.startsAt();
             }
         }
-        resolvedNow.forEach(g.alerts::remove);
+        Route route = g.route;
+        boolean settled;
+        if (!ownership.owns(g.key)) {
+            settled = true; // the owner notifies; adopt() brings resolved alerts back on a takeover
+        } else if (timeIntervals.muted(route.muteTimeIntervals(), route.activeTimeIntervals(), now)) {
+            settled = false; // keep resolved alerts: their resolves are due when the window ends
+        } else {
+            settled = notifier.notify(new Notifier.Request(route.receiver(), g.key, g.labels, unmuted, route.repeatInterval(),
+                    externalUrl, null));
+            Escalation escalation = route.escalation();
+            if (escalation != null) {
+                for (int i = 0; i < escalation.steps().size(); i++) {
+                    Notifier.Step step = step(escalation, i, unackedSince, now);
+                    settled &= notifier.notify(new Notifier.Request(escalation.steps().get(i).receiver(), g.key, g.labels, unmuted,
+                            route.repeatInterval(), externalUrl, step));
+                }
+            }
+        }
+        if (settled) {
+            resolvedNow.forEach(g.alerts::remove);
+        }
         if (g.alerts.isEmpty()) {
             groups.remove(g.key);
             return;
         }
-        Instant next = now.plus(g.route.groupInterval());
-        if (g.route.escalateTo() != null && !g.escalated && g.firingSince != null) {
-            Instant escalation = g.firingSince.plus(g.route.escalateAfter());
-            if (escalation.isBefore(next) && escalation.isAfter(now)) {
+        Instant next = now.plus(route.groupInterval());
+        if (route.escalation() != null && unackedSince != null) {
+            Instant escalation = nextEscalation(route.escalation(), unackedSince, now);
+            if (escalation != null && escalation.isBefore(next)) {
                 next = escalation;
             }
         }
         g.nextFlush = next;
+    }
+
+    /** Step {@code i} at {@code now} for a group firing unacknowledged since {@code since} (null: nothing unacknowledged fires). */
+    static Notifier.Step step(Escalation escalation, int i, Instant since, Instant now) {
+        if (since == null) {
+            return new Notifier.Step(i, false, 0, -1);
+        }
+        Duration offset = offset(escalation, i);
+        Duration elapsed = Duration.between(since, now);
+        if (elapsed.compareTo(offset) < 0) {
+            return new Notifier.Step(i, false, since.toEpochMilli(), -1);
+        }
+        int round = escalation.repeat() ? (int) Math.min(Integer.MAX_VALUE,
+                elapsed.minus(offset).toMillis() / cycle(escalation).toMillis()) : 0;
+        return new Notifier.Step(i, true, since.toEpochMilli(), round);
+    }
+
+    /** When the next step of the policy becomes due after {@code now}, or null when none will. */
+    static Instant nextEscalation(Escalation escalation, Instant since, Instant now) {
+        Instant best = null;
+        for (int i = 0; i < escalation.steps().size(); i++) {
+            Instant t = since.plus(offset(escalation, i));
+            if (!t.isAfter(now)) {
+                if (!escalation.repeat()) {
+                    continue;
+                }
+                long cycle = cycle(escalation).toMillis();
+                long passed = Duration.between(t, now).toMillis() / cycle + 1;
+                t = t.plusMillis(passed * cycle);
+            }
+            if (best == null || t.isBefore(best)) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    private static Duration offset(Escalation escalation, int i) {
+        Duration d = Duration.ZERO;
+        for (int j = 0; j <= i; j++) {
+            d = d.plus(escalation.steps().get(j).escalateAfter());
+        }
+        return d;
+    }
+
+    private static Duration cycle(Escalation escalation) {
+        return offset(escalation, escalation.steps().size() - 1);
     }
 
     private boolean muted(Alert a, Instant now) {
@@ -191,21 +316,20 @@ public final class Dispatcher {
         Set<String> held = new HashSet<>();
         groups.values().forEach(g -> held.addAll(g.alerts.keySet()));
         alerts.values().removeIf(a -> {
-            boolean gone = a.resolvedAt(now) && !held.contains(a.fingerprint());
-            if (gone) {
+            if (!a.resolvedAt(now) || held.contains(a.fingerprint())) {
+                return false;
+            }
+            if (resolved.get(a.fingerprint()) != a) {
                 resolved.remove(a.fingerprint());
                 resolved.put(a.fingerprint(), a);
             }
-            return gone;
+            Instant end = a.endsAt() != null ? a.endsAt() : a.startsAt();
+            return end.plus(RETAIN_RESOLVED).isBefore(now);
         });
         while (resolved.size() > RECENTLY_RESOLVED) {
             resolved.remove(resolved.keySet().iterator().next());
         }
-        acknowledged.retainAll(alerts.keySet());
     }
-
-    /** How many resolved alerts {@link #recentlyResolved()} remembers. */
-    public static final int RECENTLY_RESOLVED = 200;
 
     /**
      * @return the alerts resolved and no longer held by any group, newest first, at most
@@ -213,17 +337,34 @@ public final class Dispatcher {
      */
     public synchronized List<Alert> recentlyResolved() {
         List<Alert> out = new ArrayList<>(resolved.values());
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 
-    /** @return the aggregation groups as they are now, each with the fingerprints of its alerts */
+    /**
+     * The aggregation groups of the alerts that are not resolved, as Alertmanager's
+     * {@code GET /api/v2/alerts/groups} shows them: the same on every instance, whichever owns them.
+     *
+     * @return each group with the fingerprints of its alerts, in routing order
+     */
     public synchronized List<GroupView> groups() {
-        List<GroupView> out = new ArrayList<>();
-        for (Group g : groups.values()) {
-            out.add(new GroupView(g.key, g.route.receiver(), Map.copyOf(g.labels), List.copyOf(g.alerts.keySet())));
+        Instant now = clock.instant();
+        Map<String, GroupView> out = new LinkedHashMap<>();
+        Map<String, List<String>> members = new TreeMap<>();
+        for (Alert a : alerts.values()) {
+            if (a.resolvedAt(now)) {
+                continue;
+            }
+            for (Route route : root.match(a.labels())) {
+                Map<String, String> labels = route.groupLabels(a.labels());
+                String key = route.groupKey(labels);
+                out.computeIfAbsent(key, k -> new GroupView(k, route.receiver(), Map.copyOf(labels), new ArrayList<>()));
+                members.computeIfAbsent(key, k -> new ArrayList<>()).add(a.fingerprint());
+            }
         }
-        return out;
+        List<GroupView> views = new ArrayList<>();
+        out.values().forEach(g -> views.add(new GroupView(g.key(), g.receiver(), g.labels(), List.copyOf(members.get(g.key())))));
+        return views;
     }
 
     /**
@@ -236,17 +377,23 @@ public final class Dispatcher {
      */
     public record GroupView(String key, String receiver, Map<String, String> labels, List<String> fingerprints) {}
 
-    /** A snapshot of the known alerts with their mute state, for the API. */
+    /** A snapshot of the alerts that are not resolved, with their mute state, for the API. */
     public synchronized List<AlertView> alerts() {
         Instant now = clock.instant();
         List<AlertView> out = new ArrayList<>();
         for (Alert a : alerts.values()) {
-            List<String> silencedBy = silences.mutedBy(a.labels(), now);
-            boolean inhibited = inhibitor.inhibited(a, alerts.values(), now);
-            List<String> receivers = root.match(a.labels()).stream().map(Route::receiver).distinct().toList();
-            out.add(new AlertView(a, a.resolvedAt(now), silencedBy, inhibited, acknowledged.contains(a.fingerprint()), receivers));
+            if (!a.resolvedAt(now)) {
+                out.add(view(a, now));
+            }
         }
         return out;
+    }
+
+    private AlertView view(Alert a, Instant now) {
+        List<String> silencedBy = silences.mutedBy(a.labels(), now);
+        List<String> inhibitedBy = inhibitor.inhibitedBy(a, alerts.values(), now);
+        List<String> receivers = root.match(a.labels()).stream().map(Route::receiver).distinct().toList();
+        return new AlertView(a, a.resolvedAt(now), silencedBy, inhibitedBy, acks.acknowledged(a), receivers);
     }
 
     /** @return every alert currently known, for inhibition checks by others */
@@ -260,10 +407,10 @@ public final class Dispatcher {
      * @param alert the alert
      * @param resolved whether it is resolved now
      * @param silencedBy ids of silences muting it
-     * @param inhibited whether an inhibition rule mutes it
-     * @param acknowledged whether someone acknowledged it
+     * @param inhibitedBy fingerprints of the alerts inhibiting it
+     * @param acknowledged whether someone acknowledged this firing
      * @param receivers the receivers its routes lead to
      */
-    public record AlertView(Alert alert, boolean resolved, List<String> silencedBy, boolean inhibited,
+    public record AlertView(Alert alert, boolean resolved, List<String> silencedBy, List<String> inhibitedBy,
                             boolean acknowledged, List<String> receivers) {}
 }

@@ -27,6 +27,21 @@ public final class Inhibitor {
      * @return true when a firing source alert inhibits {@code target}
      */
     public boolean inhibited(Alert target, Collection<Alert> alerts, Instant now) {
+        return !inhibitedBy(target, alerts, now, true).isEmpty();
+    }
+
+    /**
+     * @param target the alert that might be muted
+     * @param alerts all known alerts
+     * @param now the current time
+     * @return the fingerprints of the firing alerts that inhibit {@code target}, sorted; empty when none
+     */
+    public List<String> inhibitedBy(Alert target, Collection<Alert> alerts, Instant now) {
+        return inhibitedBy(target, alerts, now, false);
+    }
+
+    private List<String> inhibitedBy(Alert target, Collection<Alert> alerts, Instant now, boolean first) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
         for (InhibitRule rule : rules) {
             if (!Matcher.all(rule.targetMatchers(), target.labels())) {
                 continue;
@@ -39,10 +54,13 @@ public final class Inhibitor {
                 boolean equal = rule.equal().stream()
                         .allMatch(l -> Objects.equals(source.labels().get(l), target.labels().get(l)));
                 if (equal) {
-                    return true;
+                    out.add(source.fingerprint());
+                    if (first) {
+                        return List.copyOf(out);
+                    }
                 }
             }
         }
-        return false;
+        return List.copyOf(out);
     }
 }

@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -35,15 +34,17 @@ import org.slf4j.LoggerFactory;
  * delivered. How far back this reaches is the topic's retention: a rule that fires for longer
  * than that without re-sending its alert is forgotten on restart.
  *
- * <p><b>Commits.</b> Offsets are committed (synchronously) only after the dispatcher has taken
- * every record of a poll; they show the consumer lag and never drive what is replayed.
+ * <p><b>Positions.</b> {@link #processed()} tells how far the dispatcher has taken each partition:
+ * an instance taking a share of the groups over waits until it has read what was written before
+ * ({@link #reached}), and the group {@code weir-emitter} commits these positions to show the lag.
  *
  * <p><b>Bad records</b> (undecodable bytes, an event without fingerprint) are logged with topic,
  * partition and offset, counted in {@code weir_emitter_alert_events_invalid_total} and skipped.
  *
- * <p>Every partition of the topic is assigned to this consumer (no group rebalancing): one
- * emitter must see every alert to group and inhibit correctly. Not thread-safe: {@link #run()}
- * runs on one thread; {@link #close()} may be called from any thread.
+ * <p>Every partition of the topic is assigned to this consumer (no group): every instance sees
+ * every alert, to group, inhibit and answer the API; which instance notifies which group is
+ * decided apart ({@code KafkaOwnership}). {@link #run()} runs on one thread; {@link #close()},
+ * {@link #processed()} and {@link #reached} may be called from any thread.
  */
 public final class AlertConsumer implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertConsumer.class);
@@ -59,10 +60,11 @@ public final class AlertConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean replayed;
     private volatile String problem;
+    private volatile Map<TopicPartition, Long> processed = Map.of();
     private final Object stop = new Object();
 
     /**
-     * @param consumer a consumer with manual commits and {@code read_committed} (see
+     * @param consumer a consumer with {@code read_committed} and no group (see
      *     {@code KafkaClients.consumer}); owned by this object from now on and closed when
      *     {@link #run()} ends
      * @param topic the alerts topic, {@code weir.alerts} in production
@@ -101,16 +103,13 @@ public final class AlertConsumer implements Runnable, AutoCloseable {
             replay(partitions);
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                if (records.isEmpty()) {
-                    continue;
-                }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     Alert alert = decode(r);
                     if (alert != null) {
                         sink.accept(alert);
                     }
                 }
-                commit(records);
+                updateProcessed(partitions);
             }
         } catch (WakeupException e) {
             if (running) {
@@ -176,9 +175,7 @@ public final class AlertConsumer implements Runnable, AutoCloseable {
         }
         latest.values().forEach(sink);
         newer.forEach(sink);
-        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-        partitions.forEach(tp -> positions.put(tp, new OffsetAndMetadata(consumer.position(tp))));
-        commit(positions);
+        updateProcessed(partitions);
         replayed = true;
         log.info("replayed {} events of {} ({} alerts) to rebuild the dispatcher's state", events, topic, latest.size());
     }
@@ -198,24 +195,24 @@ public final class AlertConsumer implements Runnable, AutoCloseable {
         }
     }
 
-    private void commit(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
-        }
-        commit(offsets);
+    private void updateProcessed(List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> p = new HashMap<>();
+        partitions.forEach(tp -> p.put(tp, consumer.position(tp)));
+        processed = Map.copyOf(p);
     }
 
-    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            consumer.commitSync(offsets);
-        } catch (WakeupException e) {
-            throw e;
-        } catch (KafkaException e) {
-            // Offsets only report lag; the next commit carries on.
-            log.warn("could not commit {} offsets {}: {}", topic, offsets, e.getMessage());
-        }
+    /** @return per partition, the offset up to which the dispatcher has every record */
+    public Map<TopicPartition, Long> processed() {
+        return processed;
+    }
+
+    /**
+     * @param offsets end offsets of the topic's partitions taken at some moment
+     * @return whether the dispatcher has every record written before that moment
+     */
+    public boolean reached(Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, Long> p = processed;
+        return replayed && offsets.entrySet().stream().allMatch(e -> p.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     /** Stops {@link #run()} (it closes the consumer); returns at once. */

@@ -33,8 +33,9 @@ public final class Route {
     private final Duration groupWait;
     private final Duration groupInterval;
     private final Duration repeatInterval;
-    private final Duration escalateAfter;
-    private final String escalateTo;
+    private final List<String> muteTimeIntervals;
+    private final List<String> activeTimeIntervals;
+    private final AlertmanagerConfig.Escalation escalation;
     private final List<Route> routes = new ArrayList<>();
 
     private Route(Route parent, int index, AlertmanagerConfig.Route c) {
@@ -56,8 +57,9 @@ public final class Route {
         this.groupWait = pick(c.groupWait(), parent == null ? DEFAULT_GROUP_WAIT : parent.groupWait);
         this.groupInterval = pick(c.groupInterval(), parent == null ? DEFAULT_GROUP_INTERVAL : parent.groupInterval);
         this.repeatInterval = pick(c.repeatInterval(), parent == null ? DEFAULT_REPEAT_INTERVAL : parent.repeatInterval);
-        this.escalateAfter = c.escalateAfter();
-        this.escalateTo = c.escalateTo();
+        this.muteTimeIntervals = List.copyOf(c.muteTimeIntervals());
+        this.activeTimeIntervals = List.copyOf(c.activeTimeIntervals());
+        this.escalation = c.escalation();
         for (int i = 0; i < c.routes().size(); i++) {
             routes.add(new Route(this, i, c.routes().get(i)));
         }
@@ -164,14 +166,19 @@ public final class Route {
         return repeatInterval;
     }
 
-    /** @return the escalation delay, or null when this route does not escalate */
-    public Duration escalateAfter() {
-        return escalateAfter;
+    /** @return the names of the time intervals during which this route sends nothing (not inherited) */
+    public List<String> muteTimeIntervals() {
+        return muteTimeIntervals;
     }
 
-    /** @return the receiver to escalate to, or null */
-    public String escalateTo() {
-        return escalateTo;
+    /** @return the names of the only time intervals during which this route sends (empty: always; not inherited) */
+    public List<String> activeTimeIntervals() {
+        return activeTimeIntervals;
+    }
+
+    /** @return the escalation policy, or null when this route does not escalate (not inherited) */
+    public AlertmanagerConfig.Escalation escalation() {
+        return escalation;
     }
 
     public List<Route> routes() {

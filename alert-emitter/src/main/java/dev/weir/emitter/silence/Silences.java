@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The silences, kept in a {@link StateStore} (the compacted topic {@code weir.silences}) so
- * they survive restarts. Expired silences stay listed, as in Alertmanager. Thread-safe.
+ * The silences, kept in a {@link StateStore} (the compacted topic {@code weir.silences}) that
+ * every instance follows, so that they survive restarts and a silence made on one instance holds
+ * on all of them. Expired silences stay listed, as in Alertmanager. Thread-safe.
  */
 public final class Silences {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,15 +25,29 @@ public final class Silences {
     private final StateStore store;
     private final Map<String, Silence> silences = new ConcurrentHashMap<>();
 
+    /**
+     * Follows {@code store}; returns once its current content is loaded.
+     *
+     * @param store the silences' store
+     */
     public Silences(StateStore store) {
         this.store = store;
-        store.load().forEach((id, json) -> silences.put(id, fromJson(json)));
+        store.start((id, json) -> {
+            if (json == null) {
+                silences.remove(id);
+            } else {
+                try {
+                    silences.put(id, fromJson(json));
+                } catch (IllegalStateException e) {
+                    org.slf4j.LoggerFactory.getLogger(Silences.class).error("ignoring silence {}: {}", id, e.getMessage());
+                }
+            }
+        });
     }
 
     /** Creates or replaces a silence; returns it. */
     public Silence put(Silence s) {
         store.put(s.id(), toJson(s).toString());
-        silences.put(s.id(), s);
         return s;
     }
 

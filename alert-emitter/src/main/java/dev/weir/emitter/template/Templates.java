@@ -74,10 +74,43 @@ public final class Templates {
      * @throws TemplateException when the template reads a field the data does not have
      */
     public String render(Compiled template, Object data) {
+        return render(template, data, false);
+    }
+
+    /**
+     * Renders a compiled template as HTML text: what each action prints is HTML-escaped (the
+     * template's own text is not), as Alertmanager's {@code html/template} does for Telegram's
+     * {@code parse_mode: HTML}.
+     *
+     * @param template from {@link #compile}
+     * @param data the dot
+     * @return the text
+     * @throws TemplateException when the template reads a field the data does not have
+     */
+    public String renderHtml(Compiled template, Object data) {
+        return render(template, data, true);
+    }
+
+    private String render(Compiled template, Object data, boolean html) {
         StringBuilder out = new StringBuilder();
-        Scope scope = new Scope(data);
+        Scope scope = new Scope(data, html);
         execute(template.nodes(), data, scope, out, 0);
         return out.toString();
+    }
+
+    private static String escapeHtml(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&#34;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** A parsed template string. */
@@ -85,8 +118,10 @@ public final class Templates {
 
     private static final class Scope {
         private final Deque<Map<String, Object>> frames = new ArrayDeque<>();
+        private final boolean html;
 
-        Scope(Object root) {
+        Scope(Object root, boolean html) {
+            this.html = html;
             Map<String, Object> top = new HashMap<>();
             top.put("$", root);
             frames.push(top);
@@ -134,7 +169,8 @@ public final class Templates {
             } else if (node instanceof Action a) {
                 Object v = pipeline(a.pipeline(), dot, scope);
                 if (a.pipeline().variables().isEmpty()) {
-                    out.append(Functions.print(v));
+                    String text = Functions.print(v);
+                    out.append(scope.html ? escapeHtml(text) : text);
                 }
             } else if (node instanceof If i) {
                 scope.push();
@@ -164,7 +200,7 @@ public final class Templates {
                     throw new TemplateException("no such template \"" + c.name() + "\"");
                 }
                 Object arg = c.argument() == null ? null : pipeline(c.argument(), dot, scope);
-                execute(body, arg, new Scope(arg), out, depth + 1);
+                execute(body, arg, new Scope(arg, scope.html), out, depth + 1);
             }
         }
     }

@@ -144,7 +144,7 @@ class EmitterApiTest {
         send("POST", "/api/v2/alerts", ALERTS, true);
         send("POST", "/api/v2/alerts", "[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"b\"}},"
                 + "{\"labels\":{\"alertname\":\"Silent\"}}]", true);
-        JsonNode groups = JSON.readTree(send("GET", "/api/v2/alerts/groups", null, false).body());
+        JsonNode groups = JSON.readTree(send("GET", "/api/v2/alerts/groups", null, true).body());
         assertThat(groups).hasSize(2);
         JsonNode errors = groups.get(0);
         assertThat(errors.get("labels").toString()).isEqualTo("{\"alertname\":\"HighErrorRate\"}");
@@ -160,12 +160,12 @@ class EmitterApiTest {
         String resolved = "[{\"labels\":{\"alertname\":\"HighErrorRate\",\"severity\":\"critical\"},"
                 + "\"startsAt\":\"" + Instant.now().minusSeconds(60) + "\",\"endsAt\":\"" + Instant.now().minusSeconds(1) + "\"}]";
         send("POST", "/api/v2/alerts", resolved, true);
-        pollUntil(() -> JSON.readTree(send("GET", "/api/v1/alerts/resolved", null, false).body()).size() == 1,
+        pollUntil(() -> JSON.readTree(send("GET", "/api/v1/alerts/resolved", null, true).body()).size() == 1,
                 "the alert in the recently resolved list");
-        JsonNode list = JSON.readTree(send("GET", "/api/v1/alerts/resolved", null, false).body());
+        JsonNode list = JSON.readTree(send("GET", "/api/v1/alerts/resolved", null, true).body());
         assertThat(list.get(0).get("labels").get("alertname").asText()).isEqualTo("HighErrorRate");
         assertThat(list.get(0).get("status").get("state").asText()).isEqualTo("resolved");
-        assertThat(JSON.readTree(send("GET", "/api/v2/alerts", null, false).body())).isEmpty();
+        assertThat(JSON.readTree(send("GET", "/api/v2/alerts", null, true).body())).isEmpty();
     }
 
     @Test

@@ -51,7 +51,7 @@ class EmailIntegrationTest {
 
     @Test
     void shouldDeliverTheSeedSubjectAndHtmlWithATextPartOverSmtp() throws Exception {
-        emailOps().send(data());
+        emailOps().send(data(), "n-1");
         MimeMessage[] received = SMTP.getReceivedMessages();
         assertThat(received).hasSize(1);
         MimeMessage m = received[0];
@@ -73,7 +73,7 @@ class EmailIntegrationTest {
     @Test
     void shouldFailWhenTheSmtpServerRejectsTheCredentials() {
         SMTP.setUser("alerts@isdataconsulting.com", "alerts@isdataconsulting.com", "another-password");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emailOps().send(data()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emailOps().send(data(), "n-1"))
                 .isInstanceOf(DeliveryException.class).hasMessageContaining("Authentication");
         assertThat(SMTP.getReceivedMessages()).isEmpty();
     }

@@ -56,7 +56,7 @@ class IntegrationsTest {
     @Test
     void slackReceiverSendsAlertmanagerShapedAttachmentFromTheSeedTemplates() throws Exception {
         Integration slack = keneyApp().get("slack-alerts").get(0);
-        slack.send(data("slack-alerts", false));
+        slack.send(data("slack-alerts", false), "n-1");
         JsonNode body = server.json().get(0);
         assertThat(body.get("channel").asText()).isEqualTo("#keneyapp-alerts");
         assertThat(body.get("username").asText()).isEqualTo("Weir");
@@ -72,7 +72,7 @@ class IntegrationsTest {
     @Test
     void pagerDutyTriggerCarriesRoutingKeyDedupKeyAndSeedDescription() throws Exception {
         Integration pd = keneyApp().get("pagerduty-critical").get(0);
-        pd.send(data("pagerduty-critical", false));
+        pd.send(data("pagerduty-critical", false), "n-1");
         JsonNode body = server.json().get(0);
         assertThat(body.get("routing_key").asText()).isEqualTo("<pagerduty-service-key>");
         assertThat(body.get("event_action").asText()).isEqualTo("trigger");
@@ -88,8 +88,8 @@ class IntegrationsTest {
     @Test
     void pagerDutyResolveUsesTheSameDedupKey() throws Exception {
         Integration pd = keneyApp().get("pagerduty-critical").get(0);
-        pd.send(data("pagerduty-critical", false));
-        pd.send(data("pagerduty-critical", true));
+        pd.send(data("pagerduty-critical", false), "n-1");
+        pd.send(data("pagerduty-critical", true), "n-1");
         List<JsonNode> bodies = server.json();
         assertThat(bodies.get(1).get("event_action").asText()).isEqualTo("resolve");
         assertThat(bodies.get(1).get("dedup_key")).isEqualTo(bodies.get(0).get("dedup_key"));
@@ -102,7 +102,7 @@ class IntegrationsTest {
                 "route: {receiver: hook}\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: " + server.url("/hook") + "\n",
                 Map.of(), "t");
         Integrations.build(c, Templates.withDefaults(), HttpClient.newHttpClient(), Duration.ofSeconds(5)).get("hook").get(0)
-                .send(data("hook", false));
+                .send(data("hook", false), "n-1");
         JsonNode body = server.json().get(0);
         assertThat(body.get("version").asText()).isEqualTo("4");
         assertThat(body.get("receiver").asText()).isEqualTo("hook");
@@ -124,7 +124,7 @@ class IntegrationsTest {
         AlertmanagerConfig c = Fixtures.load("seed-004-keneyapp-alertmanager.yml");
         Integration slack = Integrations.build(c, Templates.withDefaults(), HttpClient.newHttpClient(), Duration.ofSeconds(5))
                 .get("default-receiver").get(0);
-        assertThatThrownBy(() -> slack.send(data("default-receiver", false)))
+        assertThatThrownBy(() -> slack.send(data("default-receiver", false), "n-1"))
                 .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isFalse());
     }
 

@@ -17,6 +17,7 @@ import dev.weir.emitter.silence.Silence;
 import dev.weir.emitter.silence.Silences;
 import dev.weir.emitter.state.StateStore;
 import dev.weir.emitter.template.Templates;
+import dev.weir.emitter.testing.Emitters;
 import dev.weir.emitter.testing.MutableClock;
 import dev.weir.emitter.testing.RecordingHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -66,14 +67,9 @@ class DispatcherTest {
                     target_match: {severity: warning}
                     equal: [service]
                 """.formatted(server.url("/hook"));
-        AlertmanagerConfig config = AlertmanagerConfigLoader.parse(yaml, Map.of(), "test");
-        Templates templates = Templates.withDefaults();
-        Retrier noRetry = new Retrier(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> { }, () -> 0L);
-        Notifier notifier = new Notifier(Integrations.build(config, templates, HttpClient.newHttpClient(), Duration.ofSeconds(5)),
-                new NotificationLog(store), noRetry, Runnable::run, clock, new SimpleMeterRegistry(), line -> { });
-        silences = new Silences(StateStore.inMemory());
-        return new Dispatcher(Route.tree(config.route()), clock, notifier, silences, new Inhibitor(config.inhibitRules()),
-                "http://weir:9093", () -> { });
+        Emitters.Built built = Emitters.dispatcher(yaml, clock, store, StateStore.inMemory(), StateStore.inMemory());
+        silences = built.silences();
+        return built.dispatcher();
     }
 
     @AfterEach

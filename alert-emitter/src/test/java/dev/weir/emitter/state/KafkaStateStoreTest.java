@@ -7,7 +7,9 @@ import dev.weir.emitter.notifylog.NotificationLog;
 import dev.weir.emitter.route.Matcher;
 import dev.weir.emitter.silence.Silence;
 import dev.weir.emitter.silence.Silences;
+import dev.weir.emitter.testing.Emitters;
 import dev.weir.emitter.testing.KafkaTopics;
+import dev.weir.stack.Poll;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.junit.LocalStackExtension;
 import java.time.Duration;
@@ -47,7 +49,7 @@ class KafkaStateStoreTest {
     @Test
     void shouldLoadAnEmptyTopicAsEmptyState() {
         try (KafkaStateStore store = store()) {
-            assertThat(store.load()).isEmpty();
+            assertThat(Emitters.contents(store)).isEmpty();
         }
     }
 
@@ -59,7 +61,7 @@ class KafkaStateStoreTest {
             store.put("a", "2");
         }
         try (KafkaStateStore restarted = store()) {
-            assertThat(restarted.load()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "2", "b", "1"));
+            assertThat(Emitters.contents(restarted)).containsExactlyInAnyOrderEntriesOf(Map.of("a", "2", "b", "1"));
         }
     }
 
@@ -71,7 +73,7 @@ class KafkaStateStoreTest {
             store.delete("a");
         }
         try (KafkaStateStore restarted = store()) {
-            assertThat(restarted.load()).containsExactlyInAnyOrderEntriesOf(Map.of("b", "1"));
+            assertThat(Emitters.contents(restarted)).containsExactlyInAnyOrderEntriesOf(Map.of("b", "1"));
         }
     }
 
@@ -79,11 +81,15 @@ class KafkaStateStoreTest {
     void shouldKeepTheNotificationLogAcrossARestart() {
         String key = NotificationLog.key("ops", "slack[0]", "{}:{alertname=\"HighErrorRate\"}");
         try (KafkaStateStore store = store()) {
-            new NotificationLog(store).record(key, Set.of("fp1", "fp2"), Set.of("fp3"), T0);
+            NotificationLog.State sent = new NotificationLog.State(Set.of("fp1", "fp2"), Set.of("fp3"), T0.toEpochMilli(), "id-1", 0, -1);
+            new NotificationLog(store).write(store::put, key, new NotificationLog.Entry(sent, null));
         }
         try (KafkaStateStore restarted = store()) {
-            NotificationLog.Entry entry = new NotificationLog(restarted).get(key);
-            assertThat(entry).isNotNull();
+            NotificationLog.Entry logged = new NotificationLog(restarted).get(key);
+            assertThat(logged).isNotNull();
+            assertThat(logged.pending()).isNull();
+            NotificationLog.State entry = logged.delivered();
+            assertThat(entry.id()).isEqualTo("id-1");
             assertThat(entry.firing()).containsExactlyInAnyOrder("fp1", "fp2");
             assertThat(entry.resolved()).containsExactly("fp3");
             assertThat(entry.timestamp()).isEqualTo(T0);
@@ -107,6 +113,20 @@ class KafkaStateStoreTest {
             assertThat(silences.list()).extracting(Silence::id).containsExactlyInAnyOrder("s-active", "s-expired");
             assertThat(silences.get("s-expired").orElseThrow().state(later)).isEqualTo("expired");
             assertThat(silences.mutedBy(Map.of("service", "checkout"), later)).containsExactly("s-active");
+        }
+    }
+
+    @Test
+    void shouldShowASilenceMadeOnOneInstanceOnTheOther() {
+        List<Matcher> matchers = List.of(Matcher.of("service", Matcher.Type.EQUAL, "checkout"));
+        try (KafkaStateStore storeA = store(); KafkaStateStore storeB = store()) {
+            Silences a = new Silences(storeA);
+            Silences b = new Silences(storeB);
+            a.put(new Silence("s-1", matchers, T0, T0.plus(Duration.ofHours(2)), "ana", "deploy", T0));
+            Poll.until(Duration.ofSeconds(30), () -> b.get("s-1").isPresent(), () -> "the silence on the other instance");
+            b.expire("s-1", T0.plusSeconds(60));
+            Poll.until(Duration.ofSeconds(30), () -> a.get("s-1").orElseThrow().endsAt().equals(T0.plusSeconds(60)),
+                    () -> "the expiry on the first instance");
         }
     }
 }

@@ -13,12 +13,31 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real local HTTP server that records every request body and answers with scripted statuses (default 200). */
+/**
+ * A real local HTTP server that records every request (method, path with query, the
+ * {@code Idempotency-Key} and {@code Authorization} headers, body) and answers with scripted
+ * statuses (default 200) and a scripted body (default {@code ok}).
+ */
 public final class RecordingHttpServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A scripted answer. */
     public record Answer(int status, String retryAfter) {}
+
+    /** One recorded request; headers absent from it are null. */
+    public record Request(String method, String path, String idempotencyKey, String authorization, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Consumer<Request> listener = r -> { };
+    private volatile String responseBody = "ok";
 
     private final HttpServer server;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
@@ -36,11 +55,21 @@ public final class RecordingHttpServer implements AutoCloseable {
             synchronized (script) {
                 a = script.isEmpty() ? new Answer(200, null) : script.poll();
             }
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                    exchange.getRequestHeaders().getFirst("Idempotency-Key"), exchange.getRequestHeaders().getFirst("Authorization"), body);
+            requests.add(request);
             bodies.add(body);
+            try {
+                listener.accept(request);
+            } catch (RuntimeException e) {
+                exchange.sendResponseHeaders(500, -1);
+                exchange.close();
+                throw e;
+            }
             if (a.retryAfter() != null) {
                 exchange.getResponseHeaders().add("Retry-After", a.retryAfter());
             }
-            byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
+            byte[] out = responseBody.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(a.status(), out.length);
             exchange.getResponseBody().write(out);
             exchange.close();
@@ -53,6 +82,20 @@ public final class RecordingHttpServer implements AutoCloseable {
         synchronized (script) {
             script.addAll(List.of(answers));
         }
+    }
+
+    /** Called with each request before it is answered (on the server's thread). */
+    public void onRequest(java.util.function.Consumer<Request> l) {
+        this.listener = l;
+    }
+
+    /** Answers with this body from now on. */
+    public void respondWith(String body) {
+        this.responseBody = body;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
     }
 
     public URI url(String path) {

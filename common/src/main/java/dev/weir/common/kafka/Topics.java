@@ -31,13 +31,15 @@ public final class Topics {
     public static final String NOTIFICATIONS = "weir.notifications";
     /** Compacted: alert-emitter's silences, key = silence id. */
     public static final String SILENCES = "weir.silences";
+    /** Compacted: alert-emitter's acknowledgements, key = alert fingerprint and firing start. */
+    public static final String ACKS = "weir.acks";
 
     /** Topics that {@code weir up} and the tests create up front, with their partition counts. */
     public static final List<String> ALL = List.of(RAW_LOGS, RAW_REQUESTS, LOGS, REQUESTS, DEADLETTER,
-            STATS_ERRORS, STATS_LATENCY, STATS_LOGINS, ALERTS, RULES, NOTIFICATIONS, SILENCES);
+            STATS_ERRORS, STATS_LATENCY, STATS_LOGINS, ALERTS, RULES, NOTIFICATIONS, SILENCES, ACKS);
 
     /** Topics whose records are state, not events: compacted, never deleted by age. */
-    public static final List<String> COMPACTED = List.of(RULES, NOTIFICATIONS, SILENCES);
+    public static final List<String> COMPACTED = List.of(RULES, NOTIFICATIONS, SILENCES, ACKS);
 
     private Topics() {}
 }
