@@ -3,7 +3,9 @@ package dev.weir.processor.normalize;
 import static dev.weir.processor.normalize.NormalizeDriver.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.common.deadletter.DeadLetters;
 import dev.weir.common.kafka.Topics;
+import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.schemas.DeadLetterHeaders;
 import dev.weir.schemas.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
@@ -175,5 +177,37 @@ class DeadLetterTopologyTest {
         assertThat(d.counter("weir.deadletters", "reason", "malformed_json")).isEqualTo(2);
         assertThat(d.counter("weir.deadletters", "reason", "missing_timestamp")).isEqualTo(1);
         assertThat(d.counter("weir.deadletters", "reason", "too_deep")).isZero();
+    }
+
+    @Test
+    void shouldKeepOnlyAPrefixOfAnEventTooLargeForTheDeadLetterTopic() {
+        byte[] value = utf8("{" + TS + ",\"message\":\"" + "x".repeat(2_000_000) + "\"}");
+        d.log(new String(value, StandardCharsets.UTF_8));
+        TestRecord<byte[], byte[]> r = d.onlyDeadLetter();
+        assertThat(DeadLetterHeaders.read(r.headers()).reason()).isEqualTo("too_large");
+        assertThat(DeadLetters.recordBytes(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(OutputLimits.defaults()
+                .of(Topics.DEADLETTER));
+        assertThat(value).startsWith(r.value());
+        assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.TRUNCATED)).contains("value");
+        assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.ORIGINAL_SIZE)).contains(Integer.toString(value.length));
+    }
+
+    @Test
+    void shouldDeadLetterASmallEventWhoseCleanRecordWouldBeTooLargeForItsTopic() {
+        // 100 labels, each named by the same 30 000-character prefix: 31 kB of JSON, 3 MB of labels
+        String nested = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "\"a" + i + "\":1").collect(Collectors.joining(","));
+        d.log("{" + TS + ",\"message\":\"m\",\"" + "p".repeat(30_000) + "\":{" + nested + "}}");
+        DeadLetterHeaders.Values h = DeadLetterHeaders.read(d.onlyDeadLetter().headers());
+        assertThat(h.reason()).isEqualTo("too_large");
+        assertThat(h.detail()).contains(Topics.LOGS, "labels");
+    }
+
+    @Test
+    void shouldProcessTheNextEventAfterOneTooLargeForItsTopic() {
+        String nested = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "\"a" + i + "\":1").collect(Collectors.joining(","));
+        d.log("{" + TS + ",\"message\":\"m\",\"" + "p".repeat(30_000) + "\":{" + nested + "}}");
+        d.log("{" + TS + ",\"message\":\"fine\"}");
+        assertThat(d.deadLetters.readRecordsToList()).hasSize(1);
+        assertThat(d.logs.readValuesToList()).hasSize(1);
     }
 }
