@@ -4,7 +4,9 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.weir.common.config.ConfigException;
+import dev.weir.common.deadletter.DeadLetters;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
@@ -29,6 +31,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -40,9 +43,12 @@ import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.elasticsearch.client.RestClient;
@@ -126,7 +132,7 @@ public final class SinkApp implements AutoCloseable {
         SinkConfig.Bulk bulk = config.bulk();
         EarlierCopies copies = new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW);
         BulkIndexer indexer = new BulkIndexer(new BulkEndpoint(restClient), copies,
-                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic()), metrics, cluster,
+                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic(), deadLetterLimit(), new DeadLetters()), metrics, cluster,
                 new Backoff(bulk.initialBackoff(), bulk.maxBackoff(), new SecureRandom()), bulk.maxItemRetries(), clock);
         bulkExecutor = Executors.newFixedThreadPool(bulk.concurrency(), named("weir-sink-bulk"));
         DataStreams streams = new DataStreams(config.elasticsearch().defaultNamespace(),
@@ -216,7 +222,23 @@ public final class SinkApp implements AutoCloseable {
 
     private Map<String, Object> producerProps() {
         Map<String, Object> p = KafkaClients.producer(config.kafka().bootstrapServers(), "weir-sink-deadletter");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT_MAX_REQUEST_SIZE); // what deadLetterLimit() assumes
         return p;
+    }
+
+    /** The largest dead letter the producer and the dead-letter topic take: larger ones are cut to fit. */
+    private int deadLetterLimit() {
+        String topic = config.kafka().deadLetterTopic();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "weir-sink-setup"))) {
+            int limit = RecordLimits.of(admin, List.of(topic), RecordLimits.DEFAULT_MAX_REQUEST_SIZE).get(topic);
+            if (limit < DeadLetters.MIN_RECORD_BYTES) {
+                throw new IllegalStateException("The dead-letter topic " + topic + " takes records of at most " + limit
+                        + " bytes, too few for a dead letter's headers; set its max.message.bytes to at least "
+                        + DeadLetters.MIN_RECORD_BYTES + ".");
+            }
+            return limit;
+        }
     }
 
     private Map<String, Object> consumerProps() {

@@ -121,7 +121,7 @@ public final class BulkIndexer {
      */
     public Outcome index(Batch batch) throws InterruptedException {
         List<Pending> pending = new ArrayList<>(batch.docs());
-        List<CompletableFuture<?>> published = new ArrayList<>();
+        List<Published> published = new ArrayList<>();
         int[] counts = new int[3];
         for (Batch.Entry e : batch.entries()) {
             if (e.doc() != null) {
@@ -367,24 +367,35 @@ public final class BulkIndexer {
         });
     }
 
+    /** A dead letter on its way to the topic, with the record it is for. */
+    private record Published(ConsumerRecord<byte[], byte[]> record, String reason, CompletableFuture<?> sent) {
+    }
+
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String stage, String errorType,
-                            String detail, byte[] attempted, List<Pending> pending, List<CompletableFuture<?>> published) {
+                            String detail, byte[] attempted, List<Pending> pending, List<Published> published) {
         Instant now = clock.instant();
         metrics.deadLettered(reason);
         pending.add(new Pending(record, DeadLetterDocuments.rejected(record, reason, stage, errorType, detail, attempted, now), true));
         // A record of the dead-letter topic itself is not written back to it: that would loop.
         if (!record.topic().equals(deadLetters.topic())) {
-            published.add(deadLetters.publish(record, reason, stage, detail, now));
+            published.add(new Published(record, reason, deadLetters.publish(record, reason, stage, detail, now)));
         }
     }
 
-    private static void awaitPublished(List<CompletableFuture<?>> published) throws InterruptedException {
-        for (CompletableFuture<?> f : published) {
+    /**
+     * Waits for the dead letters of the batch. The producer retries until delivery.timeout.ms (unbounded in
+     * KafkaClients), so a failure is about the record itself: it is counted and logged, and the batch goes on (its
+     * dead-letter document is in Elasticsearch already).
+     */
+    private void awaitPublished(List<Published> published) throws InterruptedException {
+        for (Published p : published) {
             try {
-                f.get();
+                p.sent().get();
             } catch (ExecutionException e) {
-                // The producer retries until delivery.timeout.ms (unbounded in KafkaClients): this is fatal.
-                throw new IllegalStateException("Writing to the dead-letter topic failed: " + e.getCause(), e.getCause());
+                metrics.deadLetterFailed();
+                log.error("Could not write the dead letter ({}) for {}-{}@{} to {}; its document is in the dead-letter index only: {}",
+                        p.reason(), p.record().topic(), p.record().partition(), p.record().offset(), deadLetters.topic(),
+                        e.getCause().toString());
             }
         }
     }
