@@ -10,6 +10,8 @@ import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.sink.bulk.Backoff;
 import dev.weir.sink.bulk.BulkEndpoint;
 import dev.weir.sink.bulk.BulkIndexer;
@@ -17,6 +19,7 @@ import dev.weir.sink.bulk.EarlierCopies;
 import dev.weir.sink.consume.SinkLoop;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
 import dev.weir.sink.document.DataStreams;
+import dev.weir.sink.document.DeadLetterDocuments;
 import dev.weir.sink.document.EcsDocuments;
 import dev.weir.sink.document.RecordConverter;
 import dev.weir.sink.ops.ClusterStatus;
@@ -131,13 +134,15 @@ public final class SinkApp implements AutoCloseable {
                 new ByteArrayDeserializer());
         SinkConfig.Bulk bulk = config.bulk();
         EarlierCopies copies = new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW);
+        DeadLetterDocuments deadLetterDocs = new DeadLetterDocuments(new Redactor(BuiltInRules.all(), registry));
         BulkIndexer indexer = new BulkIndexer(new BulkEndpoint(restClient), copies,
-                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic(), deadLetterLimit(), new DeadLetters()), metrics, cluster,
+                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic(), deadLetterLimit(), new DeadLetters()),
+                deadLetterDocs, metrics, cluster,
                 new Backoff(bulk.initialBackoff(), bulk.maxBackoff(), new SecureRandom()), bulk.maxItemRetries(), clock);
         bulkExecutor = Executors.newFixedThreadPool(bulk.concurrency(), named("weir-sink-bulk"));
         DataStreams streams = new DataStreams(config.elasticsearch().defaultNamespace(),
                 config.elasticsearch().securityCategories());
-        loop = new SinkLoop(consumer, config.kafka().topics(), new RecordConverter(new EcsDocuments(streams)), indexer,
+        loop = new SinkLoop(consumer, config.kafka().topics(), new RecordConverter(new EcsDocuments(streams), deadLetterDocs), indexer,
                 bulkExecutor, bulk, metrics, clock);
         loopThread = new Thread(loop, "weir-sink-consumer");
         loopThread.start();

@@ -7,6 +7,7 @@ import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.Metrics;
+import dev.weir.common.redact.Redactor;
 import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.processor.deadletter.DeadLetterCounters;
 import dev.weir.processor.deadletter.DeadLetterExceptionHandler;
@@ -185,7 +186,8 @@ public final class ProcessorApp implements AutoCloseable {
             producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT_MAX_REQUEST_SIZE);
             deadLetterProducer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, Topics.DEADLETTER,
-                    new DeadLetterCounters(registry), clock, outputLimits, new DeadLetters());
+                    new DeadLetterCounters(registry), clock, outputLimits, new DeadLetters(new Redactor(
+                            config.normalize().redaction().rules(), registry), config.normalize().redaction().keepDeadLetterOriginals()));
 
             StartupWatch startup = new StartupWatch();
             streams = new KafkaStreams(topology, streamsProperties(publisher, self));

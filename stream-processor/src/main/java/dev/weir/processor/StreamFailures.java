@@ -132,7 +132,7 @@ public final class StreamFailures implements StreamsUncaughtExceptionHandler {
             if (t instanceof InvalidConfigurationException || t instanceof TopologyException) {
                 return "the Kafka Streams configuration is invalid (" + t.getMessage() + ").";
             }
-            if (t instanceof VirtualMachineError) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) { // an overflow is one deep input
                 return "the JVM failed (" + t + "); give the processor more memory or fewer stream threads.";
             }
         }

@@ -1,6 +1,10 @@
 package dev.weir.common.deadletter;
 
+import dev.weir.common.redact.Redactor;
 import dev.weir.schemas.DeadLetterHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,9 +21,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * rejected record was. A record that would not fit is cut, and its headers say so
  * ({@link DeadLetterHeaders#TRUNCATED}): original headers larger than {@value #MAX_ORIGINAL_HEADER_BYTES}
  * bytes in all are left out, a key longer than {@value #MAX_KEY_BYTES} bytes keeps its prefix, and
- * the value keeps the prefix that fits (cut between UTF-8 characters). Whenever the value is not the
- * original, {@link DeadLetterHeaders#ORIGINAL_SIZE} and {@link DeadLetterHeaders#ORIGINAL_SHA256}
- * identify the original.
+ * the value keeps the prefix that fits (cut between UTF-8 characters). With a {@link Redactor}, the
+ * field and detail headers are redacted, and so is the value (as {@link Redactor#redactRawEvent} does,
+ * over the part of it that can be kept) unless the operator chose to keep original values: a value
+ * with secrets becomes the redacted text, what is not UTF-8 in it replaced by U+FFFD, and
+ * {@link DeadLetterHeaders#REDACTIONS} counts them; a value without secrets stays byte for byte; a
+ * value the rules cannot get through (a configured pattern overflows the stack) is left out.
+ * Whenever the value is not the original, {@link DeadLetterHeaders#ORIGINAL_SIZE} and
+ * {@link DeadLetterHeaders#ORIGINAL_SHA256} identify the original.
  *
  * <p>Thread-safe (immutable).
  */
@@ -41,8 +50,25 @@ public final class DeadLetters {
     /** Room kept for the headers this class may add after measuring: truncated, original size and SHA-256. */
     private static final int ADDED_HEADERS = 256;
 
-    /** Dead letters cut to size, their values as they were. */
+    /** Bytes of the value read for redaction beyond what the record can hold: a secret cut by the limit is still found. */
+    private static final int REDACTION_MARGIN = 8 * 1024;
+
+    private final Redactor redactor;
+    private final boolean keepOriginalValues;
+
+    /** Dead letters cut to size, their values, field and detail as they were. */
     public DeadLetters() {
+        this(null, true);
+    }
+
+    /**
+     * @param redactor           redacts the field and the detail, and the value unless {@code keepOriginalValues};
+     *                           {@code null} for no redaction
+     * @param keepOriginalValues whether the value keeps the original bytes, secrets included
+     */
+    public DeadLetters(Redactor redactor, boolean keepOriginalValues) {
+        this.redactor = redactor;
+        this.keepOriginalValues = keepOriginalValues;
     }
 
     /**
@@ -55,6 +81,9 @@ public final class DeadLetters {
      * @return the dead letter, within {@code maxRecordBytes} when at least {@value #MIN_RECORD_BYTES}
      */
     public DeadLetter build(byte[] key, byte[] value, Headers original, DeadLetterHeaders.Values values, int maxRecordBytes) {
+        DeadLetterHeaders.Values why = redactor == null ? values : new DeadLetterHeaders.Values(values.reason(),
+                redactText(values.field()), values.stage(), values.sourceTopic(), values.sourcePartition(),
+                values.sourceOffset(), redactText(values.detail()), values.time());
         List<String> cut = new ArrayList<>(3);
         Headers headers = new RecordHeaders();
         if (original != null) {
@@ -74,7 +103,7 @@ public final class DeadLetters {
                 cut.add("headers");
             }
         }
-        DeadLetterHeaders.write(headers, values);
+        DeadLetterHeaders.write(headers, why);
         byte[] k = key;
         if (k != null && k.length > MAX_KEY_BYTES) {
             k = Arrays.copyOf(k, utf8Boundary(k, MAX_KEY_BYTES));
@@ -82,8 +111,28 @@ public final class DeadLetters {
         }
         int room = maxRecordBytes - RECORD_OVERHEAD - ADDED_HEADERS - (k == null ? 0 : k.length) - headersBytes(headers);
         byte[] v = value;
+        boolean valueCut = false;
+        if (redactor != null && !keepOriginalValues && value != null) {
+            int window = (int) Math.min(value.length, (long) Math.max(0, room) + REDACTION_MARGIN);
+            Redactor.Tally tally = new Redactor.Tally();
+            try {
+                String text = redactor.redactRawEvent(lenientUtf8(value, window), tally);
+                if (tally.count() > 0) {
+                    v = text.getBytes(StandardCharsets.UTF_8);
+                    valueCut = window < value.length;
+                    DeadLetterHeaders.put(headers, DeadLetterHeaders.REDACTIONS, Integer.toString(tally.count()));
+                }
+            } catch (StackOverflowError e) {
+                // a configured pattern that recurses per character: what cannot be redacted is not kept
+                v = new byte[0];
+                valueCut = true;
+            }
+        }
         if (v != null && v.length > room) {
             v = Arrays.copyOf(v, utf8Boundary(v, Math.max(0, room)));
+            valueCut = true;
+        }
+        if (valueCut) {
             cut.add(0, "value");
         }
         if (!cut.isEmpty()) {
@@ -94,6 +143,20 @@ public final class DeadLetters {
             DeadLetterHeaders.put(headers, DeadLetterHeaders.ORIGINAL_SHA256, sha256(value));
         }
         return new DeadLetter(k, v, headers);
+    }
+
+    private String redactText(String text) {
+        return text == null ? null : redactor.redact(text, new Redactor.Tally());
+    }
+
+    /** @return the first {@code length} bytes as text, what is not UTF-8 replaced by U+FFFD */
+    private static String lenientUtf8(byte[] bytes, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("A replacing decoder does not throw", e);
+        }
     }
 
     /**

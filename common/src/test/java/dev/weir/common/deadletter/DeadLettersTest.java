@@ -2,8 +2,11 @@ package dev.weir.common.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.schemas.DeadLetterHeaders;
 import dev.weir.schemas.DeadLetterReason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -98,5 +101,75 @@ class DeadLettersTest {
                 DeadLetters.MIN_RECORD_BYTES);
 
         assertThat(DeadLetters.recordBytes(d.key(), d.value(), d.headers())).isLessThanOrEqualTo(DeadLetters.MIN_RECORD_BYTES);
+    }
+
+    private final DeadLetters redacting = new DeadLetters(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry()), false);
+
+    @Test
+    void shouldRedactTheValueFieldAndDetailAndSaySo() throws Exception {
+        byte[] value = "{\"@timestamp\":\"yesterday\",\"message\":\"login password=hunter2 failed\",\"db_secret\":\"tiger-lily\""
+                .getBytes(StandardCharsets.UTF_8);
+        DeadLetterHeaders.Values why = new DeadLetterHeaders.Values("bad_timestamp", "password=abc123def", "normalize",
+                "weir.raw.logs", 0, 5L, "@timestamp must be a time, got \"api_key=k3y-v4lue\"", Instant.EPOCH);
+
+        DeadLetter d = redacting.build(null, value, null, why, LIMIT);
+
+        String text = new String(d.value(), StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("hunter2", "tiger-lily").contains("\"db_secret\":\"[REDACTED]\"");
+        assertThat(DeadLetterHeaders.read(d.headers()).detail()).doesNotContain("k3y-v4lue").contains("[REDACTED]");
+        assertThat(DeadLetterHeaders.read(d.headers()).field()).doesNotContain("abc123def");
+        assertThat(DeadLetterHeaders.get(d.headers(), DeadLetterHeaders.REDACTIONS)).contains("2");
+        assertThat(DeadLetterHeaders.get(d.headers(), DeadLetterHeaders.ORIGINAL_SHA256))
+                .contains(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
+        assertThat(d.headers().lastHeader(DeadLetterHeaders.TRUNCATED)).isNull();
+    }
+
+    @Test
+    void shouldKeepAValueWithoutSecretsByteForByteEvenWhenItIsNotUtf8() {
+        byte[] value = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'};
+
+        DeadLetter d = redacting.build(null, value, null, WHY, LIMIT);
+
+        assertThat(d.value()).isSameAs(value);
+        assertThat(d.headers().lastHeader(DeadLetterHeaders.REDACTIONS)).isNull();
+        assertThat(d.headers().lastHeader(DeadLetterHeaders.ORIGINAL_SHA256)).isNull();
+    }
+
+    @Test
+    void shouldRedactAValueThatIsNotUtf8() {
+        byte[] head = "{\"message\":\"password=hunter2 ".getBytes(StandardCharsets.UTF_8);
+        byte[] value = Arrays.copyOf(head, head.length + 3);
+        value[head.length] = (byte) 0xFF;
+        value[head.length + 1] = '"';
+        value[head.length + 2] = '}';
+
+        DeadLetter d = redacting.build(null, value, null, WHY, LIMIT);
+
+        assertThat(new String(d.value(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"password=[REDACTED] \uFFFD\"}");
+    }
+
+    @Test
+    void shouldRedactASecretThatTheCutWouldSplit() {
+        String secret = "AKIAIOSFODNN7EXAMPLE";
+        byte[] value = ("x".repeat(LIMIT - 1000) + " " + secret + " " + "y".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
+
+        DeadLetter d = redacting.build(null, value, null, WHY, LIMIT);
+
+        assertThat(new String(d.value(), StandardCharsets.UTF_8)).doesNotContain("AKIA").contains("[REDACTED_AWS_KEY]");
+        assertThat(DeadLetterHeaders.get(d.headers(), DeadLetterHeaders.TRUNCATED)).contains("value");
+        assertThat(DeadLetters.recordBytes(d.key(), d.value(), d.headers())).isLessThanOrEqualTo(LIMIT);
+    }
+
+    @Test
+    void shouldKeepTheOriginalValueWhenTheOperatorChoseToButStillRedactTheDetail() {
+        DeadLetters keeping = new DeadLetters(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry()), true);
+        byte[] value = "{\"password\":\"hunter2\"".getBytes(StandardCharsets.UTF_8);
+        DeadLetterHeaders.Values why = new DeadLetterHeaders.Values("malformed_json", null, "normalize", "weir.raw.logs", 0,
+                5L, "near password=hunter2", Instant.EPOCH);
+
+        DeadLetter d = keeping.build(null, value, null, why, LIMIT);
+
+        assertThat(d.value()).isSameAs(value);
+        assertThat(DeadLetterHeaders.read(d.headers()).detail()).doesNotContain("hunter2");
     }
 }

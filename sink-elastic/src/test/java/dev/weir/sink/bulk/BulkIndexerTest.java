@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.common.deadletter.DeadLetters;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.schemas.DeadLetterHeaders;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
+import dev.weir.sink.document.DeadLetterDocuments;
 import dev.weir.sink.document.IndexDoc;
 import dev.weir.sink.ops.ClusterStatus;
 import dev.weir.sink.ops.SinkMetrics;
@@ -77,7 +80,7 @@ class BulkIndexerTest {
     private BulkIndexer indexer(int maxItemRetries, DeadLetterPublisher deadLetters) {
         ElasticsearchClient client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
         return new BulkIndexer(new BulkEndpoint(rest), new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW),
-                deadLetters, metrics, cluster,
+                deadLetters, new DeadLetterDocuments(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry())), metrics, cluster,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(4), new SplittableRandom(1)), maxItemRetries,
                 Clock.fixed(Instant.parse("2025-03-14T09:26:53Z"), ZoneOffset.UTC));
     }
@@ -135,7 +138,7 @@ class BulkIndexerTest {
         assertThat(v.reason()).isEqualTo("mapping_conflict");
         assertThat(v.stage()).isEqualTo("sink");
         assertThat(v.sourceOffset()).isEqualTo(1L);
-        assertThat(v.detail()).contains("source.ip");
+        assertThat(v.detail()).contains("source.ip", "password=[REDACTED]").doesNotContain("hunter2secret");
     }
 
     @Test

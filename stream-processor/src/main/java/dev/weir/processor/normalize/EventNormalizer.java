@@ -1,8 +1,8 @@
 package dev.weir.processor.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.common.redact.Redactor;
 import dev.weir.processor.fingerprint.ErrorFingerprinter;
-import dev.weir.processor.redact.Redactor;
 import dev.weir.processor.route.RouteCardinality;
 import dev.weir.processor.route.RouteSettings;
 import dev.weir.processor.route.RouteTemplater;

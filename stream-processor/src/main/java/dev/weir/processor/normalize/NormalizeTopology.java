@@ -1,19 +1,19 @@
 package dev.weir.processor.normalize;
 
-import dev.weir.processor.Topic;
-import dev.weir.processor.CleanStreams;
 import dev.weir.common.deadletter.DeadLetter;
 import dev.weir.common.deadletter.DeadLetters;
+import dev.weir.common.redact.Redactor;
+import dev.weir.processor.CleanStreams;
+import dev.weir.processor.Topic;
 import dev.weir.processor.deadletter.DeadLetterCounters;
 import dev.weir.processor.deadletter.OutputLimits;
-import dev.weir.processor.redact.Redactor;
 import dev.weir.processor.route.RouteCardinality;
 import dev.weir.schemas.DeadLetterHeaders;
+import dev.weir.schemas.DeadLetterReason;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.weir.schemas.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -117,7 +117,6 @@ public final class NormalizeTopology {
                              Topic<String, RequestEvent> requests, String deadLetterTopic, MeterRegistry registry, Clock clock,
                              OutputLimits outputLimits) {
         this.outputLimits = Objects.requireNonNull(outputLimits, "outputLimits");
-        this.deadLetterRecords = new DeadLetters();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.inputs = List.copyOf(inputs);
         this.logs = Objects.requireNonNull(logs, "logs");
@@ -126,6 +125,7 @@ public final class NormalizeTopology {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.redactor = new Redactor(settings.redaction().rules(), registry);
+        this.deadLetterRecords = new DeadLetters(redactor, settings.redaction().keepDeadLetterOriginals());
         this.deadLetters = new DeadLetterCounters(registry);
         for (String topic : this.inputs) {
             recordsIn(topic);
@@ -273,8 +273,9 @@ public final class NormalizeTopology {
                 outcome = normalizer.normalize(record.key(), record.value(), source);
             } catch (dev.weir.processor.validate.Rejection r) {
                 outcome = Outcome.Dead.of(r, record.key(), record.value());
-            } catch (RuntimeException bug) {
-                // a bug must not stop the pipeline: keep the record in the dead-letter topic, inside the transaction
+            } catch (RuntimeException | StackOverflowError bug) {
+                // a bug must not stop the pipeline: keep the record in the dead-letter topic, inside the transaction (a
+                // stack overflow too: a configured redaction pattern that recurses per character on a long text)
                 log.error("Normalising the record at {}-{}@{} failed unexpectedly; sending it to the dead-letter topic",
                         meta.topic(), meta.partition(), meta.offset(), bug);
                 outcome = new Outcome.Dead(DeadLetterCounters.PROCESSING_ERROR, null, "Normalising failed: " + bug,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.common.deadletter.DeadLetters;
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.redact.RedactionSettings;
 import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.schemas.DeadLetterHeaders;
 import dev.weir.schemas.DeadLetterReason;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -209,5 +211,34 @@ class DeadLetterTopologyTest {
         d.log("{" + TS + ",\"message\":\"fine\"}");
         assertThat(d.deadLetters.readRecordsToList()).hasSize(1);
         assertThat(d.logs.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void shouldRedactSecretsInTheDeadLetterOfAMalformedLine() {
+        d.log("{" + TS + ",\"message\":\"login for bob with password=hunter2secret\",\"db_password\":\"tiger-lily-42\",\"n\":");
+        TestRecord<byte[], byte[]> r = d.onlyDeadLetter();
+        String value = new String(r.value(), StandardCharsets.UTF_8);
+        assertThat(value).doesNotContain("hunter2secret", "tiger-lily-42").contains("password=[REDACTED]");
+        assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REDACTIONS)).contains("2");
+        assertThat(DeadLetterHeaders.read(r.headers()).reason()).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void shouldRedactSecretsInTheDetailOfADeadLetter() {
+        d.request("{" + TS + ",\"method\":\"password=hunter2secret\",\"path\":\"/\",\"status\":200}");
+        DeadLetterHeaders.Values h = DeadLetterHeaders.read(d.onlyDeadLetter().headers());
+        assertThat(h.reason()).isEqualTo("wrong_type");
+        assertThat(h.detail()).doesNotContain("hunter2secret").contains("[REDACTED]");
+    }
+
+    @Test
+    void shouldKeepTheOriginalBytesOfADeadLetterWhenTheOperatorChoseTo() {
+        d.close();
+        NormalizeSettings s = NormalizeSettings.DEFAULTS;
+        d = new NormalizeDriver(new NormalizeSettings(s.limits(), s.routes(), new RedactionSettings(Set.of(), List.of(), true),
+                s.fingerprint()), stateDir);
+        byte[] value = utf8("{" + TS + ",\"message\":\"password=hunter2secret\",\"n\":");
+        d.rawLogs.pipeInput("checkout", value, NormalizeDriver.NOW);
+        assertThat(d.onlyDeadLetter().value()).isEqualTo(value);
     }
 }
