@@ -1,5 +1,6 @@
 package dev.weir.common.kafka;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,24 @@ public final class RecordLimits {
      * @return per topic, {@link #maxRecordBytes(int, int)}
      */
     public static Map<String, Integer> of(Admin admin, List<String> topics, int maxRequestSize) {
+        return of(admin, topics, maxRequestSize, Duration.ofSeconds(30));
+    }
+
+    /**
+     * As {@link #of(Admin, List, int)}, waiting at most {@code timeout} for the answer.
+     *
+     * @param admin          an admin client of the cluster
+     * @param topics         topic names
+     * @param maxRequestSize the producer's {@code max.request.size}
+     * @param timeout        how long to wait for the cluster
+     * @return per topic, {@link #maxRecordBytes(int, int)}
+     */
+    public static Map<String, Integer> of(Admin admin, List<String> topics, int maxRequestSize, Duration timeout) {
         Map<String, Integer> limits = new HashMap<>();
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, Config> configs = Map.of();
         try {
-            configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.warn("Cannot read max.message.bytes of {} ({}); assuming Kafka's default of {} bytes", topics,
                     e instanceof ExecutionException ? e.getCause() : e, DEFAULT_MAX_MESSAGE_BYTES);
