@@ -96,7 +96,39 @@ class DeadLetterTopologyTest {
                 Arguments.of("request without status", utf8("{" + TS + ",\"method\":\"GET\",\"path\":\"/\"}"),
                         DeadLetterReason.MISSING_FIELD, "status"),
                 Arguments.of("request without method", utf8("{" + TS + ",\"path\":\"/\",\"status\":200}"),
-                        DeadLetterReason.MISSING_FIELD, "method"));
+                        DeadLetterReason.MISSING_FIELD, "method"),
+                // what Elasticsearch would refuse, caught here with its field
+                Arguments.of("source.ip not an address", utf8("{" + TS + ",\"message\":\"m\",\"source.ip\":\"999.1.1.1\"}"),
+                        DeadLetterReason.WRONG_TYPE, "source.ip"),
+                Arguments.of("nested source ip a word", utf8("{" + TS + ",\"message\":\"m\",\"source\":{\"ip\":\"not-an-ip\"}}"),
+                        DeadLetterReason.WRONG_TYPE, "source.ip"),
+                Arguments.of("client_ip of a request not an address", utf8("{" + TS + ",\"method\":\"GET\",\"path\":\"/\","
+                        + "\"status\":200,\"client_ip\":\"10.0.0.300\"}"), DeadLetterReason.WRONG_TYPE, "client_ip"),
+                Arguments.of("NUL in a label name", utf8("{" + TS + ",\"message\":\"m\",\"a\\u0000b\":\"x\"}"),
+                        DeadLetterReason.INVALID_FIELD_NAME, "a\\u0000b"),
+                Arguments.of("newline in a nested field name", utf8("{" + TS + ",\"message\":\"m\",\"ctx\":{\"k\\ney\":1}}"),
+                        DeadLetterReason.INVALID_FIELD_NAME, "ctx.k\\u000aey"),
+                Arguments.of("label of 30 000 three-byte characters", utf8("{" + TS + ",\"message\":\"m\",\"note\":\""
+                        + "€".repeat(30_000) + "\"}"), DeadLetterReason.STRING_TOO_LONG, "note"),
+                Arguments.of("1e400 in an unknown field", utf8("{" + TS + ",\"message\":\"m\",\"ratio\":1e400}"),
+                        DeadLetterReason.NOT_FINITE, "ratio"),
+                Arguments.of("NaN deep in an unknown object", utf8("{" + TS + ",\"message\":\"m\",\"ctx\":{\"v\":[1,NaN]}}"),
+                        DeadLetterReason.NOT_FINITE, "ctx.v"),
+                Arguments.of("duration beyond what event.duration holds", utf8("{" + TS + ",\"method\":\"GET\",\"path\":\"/\","
+                        + "\"status\":200,\"duration_ms\":1.79e308}"), DeadLetterReason.WRONG_TYPE, "duration_ms"),
+                Arguments.of("message an object", utf8("{" + TS + ",\"message\":{\"text\":\"hi\"}}"), DeadLetterReason.WRONG_TYPE,
+                        "message"),
+                Arguments.of("message an array", utf8("{" + TS + ",\"message\":[\"a\",\"b\"]}"), DeadLetterReason.WRONG_TYPE,
+                        "message"),
+                Arguments.of("service.name an object", utf8("{" + TS + ",\"message\":\"m\",\"service\":{\"name\":{\"x\":1}}}"),
+                        DeadLetterReason.WRONG_TYPE, "service.name"),
+                Arguments.of("a key twice", utf8("{" + TS + ",\"message\":\"m\",\"user\":\"a\",\"user\":\"b\"}"),
+                        DeadLetterReason.MALFORMED_JSON, "user"),
+                Arguments.of("nesting 10 000 deep", utf8("{" + TS + ",\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"),
+                        DeadLetterReason.TOO_DEEP, null),
+                Arguments.of("10 000 objects deep, unclosed", utf8("{" + TS + ",\"a\":" + "{\"b\":".repeat(10_000)),
+                        DeadLetterReason.TOO_DEEP, null),
+                Arguments.of("a NUL byte", utf8("{" + TS + ",\"message\":\"a\u0000b\"}"), DeadLetterReason.MALFORMED_JSON, null));
     }
 
     private static String manyFields(int n) {
@@ -129,6 +161,24 @@ class DeadLetterTopologyTest {
         Set<DeadLetterReason> covered = badInputs().map(a -> (DeadLetterReason) a.get()[2])
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
         assertThat(covered).containsExactlyInAnyOrder(DeadLetterReason.values());
+    }
+
+    @Test
+    void shouldKeepAnEscapedNulInsideAValue() {
+        d.log("{" + TS + ",\"message\":\"a\\u0000b\",\"note\":\"c\\u0000d\"}");
+        assertThat(d.onlyLog().getMessage()).isEqualTo("a\u0000b");
+    }
+
+    @Test
+    void shouldTakeAnAddressElasticsearchTakes() {
+        d.log("{" + TS + ",\"message\":\"m\",\"source.ip\":\"::ffff:203.0.113.7\"}");
+        assertThat(d.onlyLog().getSourceIp()).isEqualTo("::ffff:203.0.113.7");
+    }
+
+    @Test
+    void shouldTakeALabelJustUnderTheTermLimit() {
+        d.log("{" + TS + ",\"message\":\"m\",\"a\":\"" + "x".repeat(32_764) + "\"}");
+        assertThat(d.onlyLog().getLabels().get("a")).hasSize(32_764);
     }
 
     @Test
