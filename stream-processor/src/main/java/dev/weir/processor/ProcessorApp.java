@@ -16,6 +16,7 @@ import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.processor.http.ProcessorHttp;
 import dev.weir.processor.measure.MeasureExtension;
 import dev.weir.processor.normalize.NormalizeTopology;
+import dev.weir.processor.progress.GroupProgress;
 import dev.weir.processor.rules.RuleException;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.RulesExtension;
@@ -40,6 +41,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -90,6 +93,8 @@ public final class ProcessorApp implements AutoCloseable {
     private KafkaStreams streams; // guarded by this
     private Producer<byte[], byte[]> deadLetterProducer; // guarded by this
     private KafkaStreamsMetrics streamsMetrics; // guarded by this
+    private Admin progressAdmin; // guarded by this
+    private ScheduledExecutorService progressPoller; // guarded by this
     private Javalin http; // guarded by this
     private boolean closed; // guarded by this
 
@@ -202,8 +207,20 @@ public final class ProcessorApp implements AutoCloseable {
             streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
 
+            progressAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-progress"));
+            GroupProgress progress = new GroupProgress(progressAdmin, config.applicationId(),
+                    List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS), config.sessionTimeout(), failures::lastDeath, registry, clock);
+            long every = Math.max(500, Math.min(5_000, config.sessionTimeout().toMillis() / 4));
+            progressPoller = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "weir-processor-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            progressPoller.scheduleWithFixedDelay(progress::poll, 0, every, TimeUnit.MILLISECONDS);
+
             KafkaStreams s = streams;
-            http = ProcessorHttp.create(registry, clock, s::state, app -> {
+            http = ProcessorHttp.create(registry, clock, s::state, progress::check, app -> {
                 for (ProcessorExtension e : extensions) {
                     e.addRoutes(app, services);
                 }
@@ -386,7 +403,7 @@ public final class ProcessorApp implements AutoCloseable {
         stopped.await();
     }
 
-    /** Stops HTTP, Kafka Streams, the dead-letter producer and the metrics, in that order. Never throws. */
+    /** Stops HTTP, Kafka Streams, the metrics, the progress watch, the dead-letter producer, in that order. Never throws. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -416,6 +433,16 @@ public final class ProcessorApp implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        if (progressPoller != null) {
+            progressPoller.shutdownNow();
+        }
+        if (progressAdmin != null) {
+            try {
+                progressAdmin.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("Closing the progress admin client failed", e);
+            }
         }
         if (deadLetterProducer != null) {
             try {
