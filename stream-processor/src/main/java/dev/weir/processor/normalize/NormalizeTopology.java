@@ -313,10 +313,10 @@ public final class NormalizeTopology {
         private <V> Outcome tooLargeOr(Outcome outcome, String service, Topic<String, V> topic, V event, long bound,
                                        Record<byte[], byte[]> raw) {
             int limit = outputLimits.of(topic.name());
-            byte[] key = service.getBytes(StandardCharsets.UTF_8);
-            if (DeadLetters.recordBytes(key, null, raw.headers()) + bound <= limit) {
-                return outcome;
+            if (DeadLetters.recordBytes(null, null, raw.headers()) + 3L * service.length() + bound <= limit) {
+                return outcome; // a UTF-16 unit is at most 3 UTF-8 bytes: no need to encode the key to know
             }
+            byte[] key = service.getBytes(StandardCharsets.UTF_8);
             byte[] value = topic.value().serializer().serialize(topic.name(), event);
             int size = DeadLetters.recordBytes(key, value, raw.headers());
             if (size <= limit) {
