@@ -16,6 +16,7 @@ import dev.weir.common.command.Commands;
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.KafkaStartCheck;
+import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
@@ -23,7 +24,6 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,6 +111,21 @@ public final class AgentApp implements AutoCloseable {
     }
 
     /**
+     * The producer's batch size: 256 KiB, or less when a raw topic takes smaller records. When a batch is refused as
+     * too large the producer splits it into batches of this size and sends them again; with a batch size above the
+     * topic's {@code max.message.bytes}, one refused event would land in the same batch again and again, and hold up
+     * every event behind it.
+     */
+    private int batchSize() {
+        List<String> topics = List.of(settings.destinations().logs(), settings.destinations().requests());
+        try (Admin admin = Admin.create(KafkaClients.admin(settings.kafka(), settings.clientId() + "-setup"))) {
+            int smallest = RecordLimits.of(admin, topics, Integer.MAX_VALUE, Duration.ofSeconds(5)).values().stream()
+                    .mapToInt(Integer::intValue).min().orElse(Integer.MAX_VALUE);
+            return Math.max(1024, Math.min(256 * 1024, smallest - 1024));
+        }
+    }
+
+    /**
      * Starts every input, the shipper and the HTTP server.
      *
      * @throws IOException when the data directory, checkpoint or disk buffer cannot be used
@@ -130,8 +146,9 @@ public final class AgentApp implements AutoCloseable {
         }
         Map<String, Object> props = KafkaClients.producer(settings.kafka(), settings.clientId());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // room for the largest event (agent.max-event-size) with its key, headers and batch overhead
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(2 * 1024 * 1024, settings.destinations().maxEventBytes() + (64 << 10)));
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, batchSize());
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2 * b.inFlightBytes()));
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         shipper = new Shipper(buffer, producer, b.inFlightBytes(), registry, clock);
@@ -145,7 +162,7 @@ public final class AgentApp implements AutoCloseable {
         if (settings.stdin().enabled()) {
             AgentSettings.StdinSettings s = settings.stdin();
             stdin = new StdinInput(stdinStream, s.parser().create(s.events(), enrichment(null), clock, java.time.ZoneId.systemDefault()),
-                    settings.destinations(), buffer, InputMeters.of(registry, "stdin"));
+                    enrichment(null), clock, settings.destinations(), buffer, InputMeters.of(registry, "stdin"));
         }
         if (settings.http().enabled()) {
             http = OpsServer.create(settings.http().server(), "agent.http", cfg -> cfg.http.maxRequestSize = settings.http().maxBodyBytes());

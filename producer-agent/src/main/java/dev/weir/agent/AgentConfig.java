@@ -50,7 +50,9 @@ public final class AgentConfig {
         KafkaSettings connection = KafkaSettings.read(kafka, "127.0.0.1:9092", Set.of());
         String clientId = kafka.string("client-id", "weir-agent");
         ConfigNode topics = kafka.child("topics");
-        Destinations destinations = new Destinations(topics.string("logs", Topics.RAW_LOGS), topics.string("requests", Topics.RAW_REQUESTS));
+        int maxEvent = (int) root.bytes("max-event-size", Topics.RAW_EVENT_MAX_BYTES, 1024, 64L << 20);
+        Destinations destinations = new Destinations(topics.string("logs", Topics.RAW_LOGS), topics.string("requests", Topics.RAW_REQUESTS),
+                maxEvent);
 
         Path dataDir = Path.of(root.string("data-dir", "weir-agent-data"));
         Duration checkpointInterval = root.duration("checkpoint-interval", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
@@ -88,6 +90,10 @@ public final class AgentConfig {
         Set<String> names = new HashSet<>();
         for (ConfigNode f : root.children("files")) {
             FileInputSettings fs = file(f, files.size());
+            if (fs.maxLineBytes() > maxEvent) {
+                throw ConfigException.invalid(f.path() + ".max-line", fs.maxLineBytes(), "must not exceed agent.max-event-size ("
+                        + maxEvent + "), or every line that long is cut again");
+            }
             if (!names.add(fs.name())) {
                 throw ConfigException.invalid(f.path() + ".name", fs.name(), "must be unique among agent.files");
             }

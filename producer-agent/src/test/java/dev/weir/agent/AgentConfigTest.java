@@ -7,6 +7,7 @@ import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.ParserType;
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
+import dev.weir.common.kafka.Topics;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +16,19 @@ import org.junit.jupiter.api.Test;
 class AgentConfigTest {
     private static AgentSettings read(String yaml) {
         return AgentConfig.read(ConfigNode.parse(new StringReader(yaml), "agent", Map.of("TOKEN", "t0k"), "test.yml"));
+    }
+
+    @Test
+    void shouldTakeTheProcessorsEventLimitUnlessTold() {
+        assertThat(read("service: {name: shop}\n").destinations().maxEventBytes()).isEqualTo(Topics.RAW_EVENT_MAX_BYTES);
+        assertThat(read("service: {name: shop}\nmax-event-size: 2MiB\n").destinations().maxEventBytes()).isEqualTo(2 << 20);
+    }
+
+    @Test
+    void shouldRefuseAFileLineLimitAboveTheEventLimit() {
+        assertThatThrownBy(() -> read("service: {name: shop}\nmax-event-size: 256KiB\nfiles: [{paths: [/var/log/a.log], max-line: 512KiB}]\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("agent.files[0].max-line")
+                .hasMessageContaining("agent.max-event-size");
     }
 
     @Test

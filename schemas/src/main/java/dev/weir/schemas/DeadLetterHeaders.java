@@ -15,14 +15,24 @@ import org.apache.kafka.common.header.Headers;
  * UTF-8 text:
  * <ul>
  *   <li>{@value #REASON}: a {@link DeadLetterReason#code()}, e.g. {@code malformed_json}</li>
- *   <li>{@value #FIELD}: the offending field path, e.g. {@code http.response.status_code}, if any</li>
+ *   <li>{@value #FIELD}: the offending field path, e.g. {@code http.response.status_code}, if any, at most
+ *       {@value #MAX_DETAIL_LENGTH} characters</li>
  *   <li>{@value #STAGE}: the component step that rejected it, e.g. {@code agent}, {@code normalize}</li>
  *   <li>{@value #SOURCE_TOPIC}, {@value #SOURCE_PARTITION}, {@value #SOURCE_OFFSET}: where the
  *       original record was read (decimal numbers)</li>
  *   <li>{@value #DETAIL}: a human-readable sentence, at most {@value #MAX_DETAIL_LENGTH} characters</li>
  *   <li>{@value #TIME}: when it was dead-lettered, ISO-8601 ({@link Instant#toString()})</li>
  * </ul>
- * Other headers of the original record are kept as they were.
+ * When the record does not carry the original value byte for byte, these say why and identify the original:
+ * <ul>
+ *   <li>{@value #TRUNCATED}: what was cut to fit the producer's and the topic's record limit, a comma-separated
+ *       list of {@code value} (the value is a prefix), {@code key} (the key is a prefix), {@code headers} (the
+ *       original headers were left out)</li>
+ *   <li>{@value #REDACTIONS}: how many secrets were replaced in the value (a decimal number)</li>
+ *   <li>{@value #ORIGINAL_SIZE}: the original value's size in bytes (a decimal number)</li>
+ *   <li>{@value #ORIGINAL_SHA256}: the SHA-256 of the original value, 64 lower-case hex digits</li>
+ * </ul>
+ * Other headers of the original record are kept as they were, unless {@value #TRUNCATED} says {@code headers}.
  */
 public final class DeadLetterHeaders {
 
@@ -43,11 +53,20 @@ public final class DeadLetterHeaders {
     /** Header with the dead-letter time, ISO-8601. */
     public static final String TIME = "weir.dlq.time";
 
-    /** All dead-letter header keys, in the order {@link #write} adds them. */
+    /** Header listing what was cut to fit ({@code value}, {@code key}, {@code headers}); absent when nothing was. */
+    public static final String TRUNCATED = "weir.dlq.truncated";
+    /** Header with the number of secrets replaced in the value; absent when none was. */
+    public static final String REDACTIONS = "weir.dlq.redactions";
+    /** Header with the original value's size in bytes, present when the value is not the original. */
+    public static final String ORIGINAL_SIZE = "weir.dlq.original.size";
+    /** Header with the original value's SHA-256 (hex), present when the value is not the original. */
+    public static final String ORIGINAL_SHA256 = "weir.dlq.original.sha256";
+
+    /** All dead-letter header keys {@link #write} adds, in its order. */
     public static final List<String> ALL =
             List.of(REASON, FIELD, STAGE, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET, DETAIL, TIME);
 
-    /** {@link #write} cuts {@link Values#detail()} to this many characters. */
+    /** {@link #write} cuts {@link Values#field()} and {@link Values#detail()} to this many characters. */
     public static final int MAX_DETAIL_LENGTH = 1024;
 
     private DeadLetterHeaders() {
@@ -95,8 +114,8 @@ public final class DeadLetterHeaders {
     }
 
     /**
-     * Writes every non-null value as its header, replacing headers of the same key. The detail is
-     * cut to {@value #MAX_DETAIL_LENGTH} characters.
+     * Writes every non-null value as its header, replacing headers of the same key. The field and
+     * the detail are cut to {@value #MAX_DETAIL_LENGTH} characters.
      *
      * @param headers headers of the dead-letter record; must be writable (not yet sent)
      * @param values  what to write; {@code reason} must not be {@code null}
@@ -110,7 +129,7 @@ public final class DeadLetterHeaders {
             throw new IllegalArgumentException("A dead-letter record needs a reason; set Values.reason.");
         }
         put(headers, REASON, values.reason());
-        put(headers, FIELD, values.field());
+        put(headers, FIELD, truncate(values.field()));
         put(headers, STAGE, values.stage());
         put(headers, SOURCE_TOPIC, values.sourceTopic());
         put(headers, SOURCE_PARTITION, values.sourcePartition() == null ? null : values.sourcePartition().toString());

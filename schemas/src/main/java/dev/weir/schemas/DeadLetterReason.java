@@ -34,7 +34,9 @@ public enum DeadLetterReason {
     /** A number is NaN or infinite. */
     NOT_FINITE("not_finite"),
     /** A field the detected shape requires is missing, e.g. a request event without status. */
-    MISSING_FIELD("missing_field");
+    MISSING_FIELD("missing_field"),
+    /** A field name contains a control character, e.g. NUL (Elasticsearch refuses it in labels). */
+    INVALID_FIELD_NAME("invalid_field_name");
 
     private final String code;
 

@@ -101,6 +101,6 @@ class DeadLetterHeadersTest {
         assertThat(java.util.Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::code))
                 .containsExactly("too_large", "invalid_utf8", "malformed_json", "too_deep", "too_many_fields",
                         "string_too_long", "missing_timestamp", "bad_timestamp", "timestamp_out_of_range",
-                        "wrong_type", "negative_value", "not_finite", "missing_field");
+                        "wrong_type", "negative_value", "not_finite", "missing_field", "invalid_field_name");
     }
 }

@@ -8,9 +8,13 @@ import dev.weir.common.config.ConfigException;
 import dev.weir.common.elasticsearch.ElasticsearchSettings;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.KafkaStartCheck;
+import dev.weir.common.deadletter.DeadLetters;
+import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.ops.HealthCheck;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.ops.OpsServer;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.sink.bulk.Backoff;
 import dev.weir.sink.bulk.BulkEndpoint;
 import dev.weir.sink.bulk.BulkIndexer;
@@ -18,6 +22,7 @@ import dev.weir.sink.bulk.EarlierCopies;
 import dev.weir.sink.consume.SinkLoop;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
 import dev.weir.sink.document.DataStreams;
+import dev.weir.sink.document.DeadLetterDocuments;
 import dev.weir.sink.document.EcsDocuments;
 import dev.weir.sink.document.RecordConverter;
 import dev.weir.sink.ops.ClusterStatus;
@@ -28,11 +33,11 @@ import dev.weir.sink.template.TemplateInstaller;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -44,9 +49,11 @@ import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.message.BasicHeader;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.elasticsearch.client.RestClient;
@@ -132,13 +139,15 @@ public final class SinkApp implements AutoCloseable {
                 new ByteArrayDeserializer());
         SinkConfig.Bulk bulk = config.bulk();
         EarlierCopies copies = new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW);
+        DeadLetterDocuments deadLetterDocs = new DeadLetterDocuments(new Redactor(BuiltInRules.all(), registry));
         BulkIndexer indexer = new BulkIndexer(new BulkEndpoint(restClient), copies,
-                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic()), metrics, cluster,
+                new DeadLetterPublisher(producer, config.kafka().deadLetterTopic(), deadLetterLimit(), new DeadLetters()),
+                deadLetterDocs, metrics, cluster,
                 new Backoff(bulk.initialBackoff(), bulk.maxBackoff(), new SecureRandom()), bulk.maxItemRetries(), clock);
         bulkExecutor = Executors.newFixedThreadPool(bulk.concurrency(), named("weir-sink-bulk"));
         DataStreams streams = new DataStreams(config.elasticsearch().defaultNamespace(),
                 config.elasticsearch().securityCategories());
-        loop = new SinkLoop(consumer, config.kafka().topics(), new RecordConverter(new EcsDocuments(streams)), indexer,
+        loop = new SinkLoop(consumer, config.kafka().topics(), new RecordConverter(new EcsDocuments(streams), deadLetterDocs), indexer,
                 bulkExecutor, bulk, metrics, clock);
         loopThread = new Thread(loop, "weir-sink-consumer");
         loopThread.start();
@@ -227,7 +236,22 @@ public final class SinkApp implements AutoCloseable {
 
     private Map<String, Object> producerProps() {
         Map<String, Object> p = KafkaClients.producer(config.kafka().connection(), "weir-sink-deadletter");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT_MAX_REQUEST_SIZE); // what deadLetterLimit() assumes
         return p;
+    }
+
+    /** The largest dead letter the producer and the dead-letter topic take: larger ones are cut to fit. */
+    private int deadLetterLimit() {
+        String topic = config.kafka().deadLetterTopic();
+        try (Admin admin = Admin.create(KafkaClients.admin(config.kafka().connection(), "weir-sink-setup"))) {
+            int limit = RecordLimits.of(admin, List.of(topic), RecordLimits.DEFAULT_MAX_REQUEST_SIZE).get(topic);
+            if (limit < DeadLetters.MIN_RECORD_BYTES) {
+                throw new IllegalStateException("The dead-letter topic " + topic + " takes records of at most " + limit
+                        + " bytes, too few for a dead letter's headers; set its max.message.bytes to at least "
+                        + DeadLetters.MIN_RECORD_BYTES + ".");
+            }
+            return limit;
+        }
     }
 
     private Map<String, Object> consumerProps() {

@@ -2,6 +2,8 @@ package dev.weir.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /** One run of the sink over a batch with a mapping conflict and an unreadable record in it. */
 @ExtendWith(LocalStackExtension.class)
@@ -43,6 +46,8 @@ class DeadLetterIT {
     private long garbageOffset;
     private byte[] conflictBytes;
     private SinkApp sink;
+    private final ListAppender<ILoggingEvent> logLines = new ListAppender<>();
+    private static final String SECRET = "hunter2secret";
 
     @BeforeAll
     void runSinkOverABadBatch(KafkaBroker kafka, ElasticsearchNode es) throws Exception {
@@ -56,7 +61,7 @@ class DeadLetterIT {
             for (int i = 0; i < 50; i++) {
                 if (i == 25) {
                     LogEvent bad = Events.log(ns + "-bad", "svc", ns, now);
-                    bad.setSourceIp("not-an-ip"); // source.ip is mapped as ip
+                    bad.setSourceIp("password=" + SECRET); // source.ip is mapped as ip: Elasticsearch quotes the value it refuses
                     conflictBytes = WeirSerdes.logEvent().serialize(Topics.LOGS, bad);
                     sent.add(p.send(new ProducerRecord<>(Topics.LOGS, 0, "svc".getBytes(), conflictBytes)));
                     sent.add(p.send(new ProducerRecord<>(Topics.LOGS, 0, "svc".getBytes(),
@@ -69,6 +74,8 @@ class DeadLetterIT {
             conflictOffset = sent.get(25).get().offset();
             garbageOffset = sent.get(26).get().offset();
         }
+        logLines.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logLines);
         String group = "g-" + ns;
         sink = new SinkApp(SinkFixtures.config(bootstrap, esUrl, group), Clock.systemUTC());
         sink.start();
@@ -80,6 +87,7 @@ class DeadLetterIT {
         if (sink != null) {
             sink.close();
         }
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logLines);
     }
 
     @Test
@@ -100,7 +108,26 @@ class DeadLetterIT {
         assertThat(doc.path("weir.dlq.stage").asText()).isEqualTo("sink");
         assertThat(doc.path("error.type").asText()).endsWith("parsing_exception");
         assertThat(doc.path("weir.dlq.detail").asText()).contains("source.ip");
-        assertThat(doc.path("message").asText()).contains("not-an-ip");
+        assertThat(doc.path("message").asText()).contains("\"source.ip\":\"password=[REDACTED]\"");
+    }
+
+    @Test
+    void shouldMakeTheValueElasticsearchRefusedSearchableNowhere() {
+        JsonNode doc = deadLetterDoc("weir.logs-0-" + conflictOffset);
+        assertThat(doc.toString()).doesNotContain(SECRET);
+        assertThat(Stack.search(esUrl, "weir-deadletter,logs-*", "{\"query\":{\"query_string\":{\"query\":\"*" + SECRET + "*\"}}}")
+                .path("hits").path("hits")).isEmpty();
+        StringBuilder headers = new StringBuilder();
+        deadLetterRecord(conflictOffset).headers().forEach(h -> headers.append(h.key()).append('=')
+                .append(new String(h.value(), StandardCharsets.UTF_8)).append('\n'));
+        assertThat(headers.toString()).contains("weir.dlq.detail=").doesNotContain(SECRET);
+    }
+
+    @Test
+    void shouldKeepTheValueElasticsearchRefusedOutOfItsOwnLog() {
+        assertThat(logLines.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("Dead-lettering"));
+        assertThat(logLines.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()
+                + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).contains(SECRET));
     }
 
     @Test
@@ -110,24 +137,29 @@ class DeadLetterIT {
 
     @Test
     void shouldWriteTheConflictingRecordWithItsOriginalBytesToTheDeadLetterTopic() {
-        Map<String, Object> props = KafkaClients.consumer(bootstrap, "reader-" + ns);
+        ConsumerRecord<byte[], byte[]> r = deadLetterRecord(conflictOffset);
+        DeadLetterHeaders.Values v = DeadLetterHeaders.read(r.headers());
+        assertThat(v.reason()).isEqualTo("mapping_conflict");
+        assertThat(v.stage()).isEqualTo("sink");
+        assertThat(r.value()).isEqualTo(conflictBytes);
+    }
+
+    private ConsumerRecord<byte[], byte[]> deadLetterRecord(long offset) {
+        Map<String, Object> props = KafkaClients.consumer(bootstrap, "reader-" + ns + "-" + System.nanoTime());
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.DEADLETTER));
             List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
             Poll.until(Duration.ofSeconds(30), () -> {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     DeadLetterHeaders.Values v = DeadLetterHeaders.read(r.headers());
-                    if (Topics.LOGS.equals(v.sourceTopic()) && Long.valueOf(conflictOffset).equals(v.sourceOffset())
+                    if (Topics.LOGS.equals(v.sourceTopic()) && Long.valueOf(offset).equals(v.sourceOffset())
                             && Integer.valueOf(0).equals(v.sourcePartition())) {
                         found.add(r);
                     }
                 }
                 return !found.isEmpty();
-            }, () -> "the dead-letter record of weir.logs-0@" + conflictOffset);
-            DeadLetterHeaders.Values v = DeadLetterHeaders.read(found.get(0).headers());
-            assertThat(v.reason()).isEqualTo("mapping_conflict");
-            assertThat(v.stage()).isEqualTo("sink");
-            assertThat(found.get(0).value()).isEqualTo(conflictBytes);
+            }, () -> "the dead-letter record of weir.logs-0@" + offset);
+            return found.get(0);
         }
     }
 

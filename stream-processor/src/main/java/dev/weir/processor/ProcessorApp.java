@@ -4,16 +4,21 @@ import dev.weir.common.command.Commands;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.KafkaStartCheck;
 import dev.weir.common.ops.HttpServerSettings;
+import dev.weir.common.deadletter.DeadLetters;
+import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.Metrics;
+import dev.weir.common.redact.Redactor;
 import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.processor.deadletter.DeadLetterCounters;
 import dev.weir.processor.deadletter.DeadLetterExceptionHandler;
 import dev.weir.processor.deadletter.DeadLetterPublisher;
+import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.processor.http.ProcessorHttp;
 import dev.weir.processor.measure.MeasureExtension;
 import dev.weir.processor.normalize.NormalizeTopology;
+import dev.weir.processor.progress.GroupProgress;
 import dev.weir.processor.rules.RuleException;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.RulesExtension;
@@ -38,6 +43,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,6 +52,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -52,7 +60,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,9 +91,13 @@ public final class ProcessorApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    private final StreamFailures failures;
+
     private KafkaStreams streams; // guarded by this
     private Producer<byte[], byte[]> deadLetterProducer; // guarded by this
     private KafkaStreamsMetrics streamsMetrics; // guarded by this
+    private Admin progressAdmin; // guarded by this
+    private ScheduledExecutorService progressPoller; // guarded by this
     private Javalin http; // guarded by this
     private boolean closed; // guarded by this
 
@@ -102,6 +113,7 @@ public final class ProcessorApp implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.givenExtensions = null;
         this.registry = Metrics.newRegistry("processor");
+        this.failures = new StreamFailures(registry, clock);
     }
 
     /**
@@ -116,6 +128,7 @@ public final class ProcessorApp implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.givenExtensions = List.copyOf(extensions);
         this.registry = Metrics.newRegistry("processor");
+        this.failures = new StreamFailures(registry, clock);
     }
 
     /**
@@ -162,24 +175,28 @@ public final class ProcessorApp implements AutoCloseable {
         try {
             int rawPartitions;
             KafkaStartCheck.run(config.kafka(), ProcessorConfig.ROOT + ".kafka", START_CHECK_WAIT);
+            OutputLimits outputLimits;
             try (Admin admin = Admin.create(KafkaClients.admin(config.kafka(), config.applicationId() + "-setup"))) {
                 if (config.createTopics()) {
                     TopicSetup.ensure(admin, config.topicPartitions(), config.topicReplication());
                 }
                 rawPartitions = rawPartitions(admin);
+                outputLimits = outputLimits(admin);
             }
             int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
             HttpServerSettings httpSettings = config.http().withPort(port);
             HostInfo self = new HostInfo(config.advertisedHost(), port);
             List<ProcessorExtension> extensions = givenExtensions != null ? givenExtensions : defaultExtensions(config, self, clock);
             ProcessorServices services = new ProcessorServices(config, clock, registry, this::streams);
-            Topology topology = topology(services, extensions, rawPartitions);
+            Topology topology = topology(services, extensions, rawPartitions, outputLimits);
             log.info("Processor topology:\n{}", topology.describe());
 
-            deadLetterProducer = new KafkaProducer<>(Map.copyOf(KafkaClients.producer(config.kafka(),
-                    config.applicationId() + "-deadletter")), new ByteArraySerializer(), new ByteArraySerializer());
+            Map<String, Object> producerProps = KafkaClients.producer(config.kafka(), config.applicationId() + "-deadletter");
+            producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT_MAX_REQUEST_SIZE);
+            deadLetterProducer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, Topics.DEADLETTER,
-                    new DeadLetterCounters(registry), clock);
+                    new DeadLetterCounters(registry), clock, outputLimits, new DeadLetters(new Redactor(
+                            config.normalize().redaction().rules(), registry), config.normalize().redaction().keepDeadLetterOriginals()));
 
             StartupWatch startup = new StartupWatch();
             streams = new KafkaStreams(topology, streamsProperties(publisher, self));
@@ -190,15 +207,23 @@ public final class ProcessorApp implements AutoCloseable {
                     stopped.countDown();
                 }
             });
-            streams.setUncaughtExceptionHandler(e -> {
-                log.error("A stream thread died; replacing it", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
+            streams.setUncaughtExceptionHandler(failures);
             streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
 
+            progressAdmin = Admin.create(KafkaClients.admin(config.kafka(), config.applicationId() + "-progress"));
+            GroupProgress progress = new GroupProgress(progressAdmin, config.applicationId(),
+                    List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS), config.sessionTimeout(), failures::lastDeath, registry, clock);
+            long every = Math.max(500, Math.min(5_000, config.sessionTimeout().toMillis() / 4));
+            progressPoller = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "weir-processor-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            progressPoller.scheduleWithFixedDelay(progress::poll, 0, every, TimeUnit.MILLISECONDS);
+
             KafkaStreams s = streams;
-            http = ProcessorHttp.create(httpSettings, registry, clock, s::state, app -> {
+            http = ProcessorHttp.create(httpSettings, registry, clock, s::state, progress::check, app -> {
                 for (ProcessorExtension e : extensions) {
                     e.addRoutes(app, services);
                 }
@@ -271,12 +296,31 @@ public final class ProcessorApp implements AutoCloseable {
         }
     }
 
-    private Topology topology(ProcessorServices services, List<ProcessorExtension> extensions, int rawPartitions) {
+    /**
+     * The largest record the processor may write to its clean and dead-letter topics, from their {@code max.message.bytes}
+     * and the producers' {@code max.request.size}.
+     */
+    private OutputLimits outputLimits(Admin admin) {
+        Map<String, Integer> limits = RecordLimits.of(admin, List.of(Topics.LOGS, Topics.REQUESTS, Topics.DEADLETTER),
+                RecordLimits.DEFAULT_MAX_REQUEST_SIZE);
+        int deadLetters = limits.get(Topics.DEADLETTER);
+        if (deadLetters < DeadLetters.MIN_RECORD_BYTES) {
+            throw new IllegalStateException("The dead-letter topic " + Topics.DEADLETTER + " takes records of at most "
+                    + deadLetters + " bytes, too few for a dead letter's headers; set its max.message.bytes to at least "
+                    + DeadLetters.MIN_RECORD_BYTES + ".");
+        }
+        log.info("Largest records written: {}", limits);
+        return new OutputLimits(limits, RecordLimits.maxRecordBytes(RecordLimits.DEFAULT_MAX_REQUEST_SIZE,
+                RecordLimits.DEFAULT_MAX_MESSAGE_BYTES));
+    }
+
+    private Topology topology(ProcessorServices services, List<ProcessorExtension> extensions, int rawPartitions,
+                              OutputLimits outputLimits) {
         StreamsBuilder builder = new StreamsBuilder();
         CleanStreams events = new NormalizeTopology(config.normalize(), List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
                 new Topic<String, LogEvent>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
                 new Topic<String, RequestEvent>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
-                Topics.DEADLETTER, registry, clock).addTo(builder, rawPartitions);
+                Topics.DEADLETTER, registry, clock, outputLimits).addTo(builder, rawPartitions);
         for (ProcessorExtension e : extensions) {
             for (TopologyPart part : e.topologyParts(services)) {
                 part.addTo(builder, events);
@@ -314,6 +358,9 @@ public final class ProcessorApp implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.min(3_000, session / 3));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        // the limit OutputLimits assumes (Kafka's default), written out so that it cannot drift
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RecordLimits.DEFAULT_MAX_REQUEST_SIZE);
         p.put(DeadLetterExceptionHandler.PUBLISHER_CONFIG, publisher);
         return p;
     }
@@ -341,6 +388,11 @@ public final class ProcessorApp implements AutoCloseable {
         return streams == null ? null : streams.state();
     }
 
+    /** @return why Kafka Streams was shut down (a sentence saying what to do), or {@code null} while it was not */
+    public String failure() {
+        return failures.failure();
+    }
+
     /** @return the meter registry scraped at {@code /metrics} */
     public PrometheusMeterRegistry registry() {
         return registry;
@@ -355,7 +407,7 @@ public final class ProcessorApp implements AutoCloseable {
         stopped.await();
     }
 
-    /** Stops HTTP, Kafka Streams, the dead-letter producer and the metrics, in that order. Never throws. */
+    /** Stops HTTP, Kafka Streams, the metrics, the progress watch, the dead-letter producer, in that order. Never throws. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -385,6 +437,16 @@ public final class ProcessorApp implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        if (progressPoller != null) {
+            progressPoller.shutdownNow();
+        }
+        if (progressAdmin != null) {
+            try {
+                progressAdmin.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("Closing the progress admin client failed", e);
+            }
         }
         if (deadLetterProducer != null) {
             try {

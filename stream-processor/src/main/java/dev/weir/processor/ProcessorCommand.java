@@ -68,6 +68,13 @@ public final class ProcessorCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return app.state() == KafkaStreams.State.ERROR ? 1 : 0;
+        if (app.state() == KafkaStreams.State.ERROR) {
+            String why = app.failure() != null ? app.failure() : "Kafka Streams failed; see the log above for the cause.";
+            log.error(why);
+            System.err.println(why);
+            app.close();
+            return 1;
+        }
+        return 0;
     }
 }

@@ -20,7 +20,7 @@ import java.util.Random;
 record Corpus(List<Input> inputs, int validLogs, int validRequests, int malformed) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Secrets planted in valid events; none may reach weir.logs. */
+    /** Secrets planted in valid events and in some malformed ones; none may reach weir.logs or the dead letters. */
     static final List<String> SECRETS = List.of("hunter2secret", "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111",
             "alice.smith@example.com", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
             "eyJzdWIiOiIxMjM0NTY3ODkwIn0", "S3cr3tPass", "abcDEF123456ghiJKL789", "tiger-lily-42");
@@ -97,7 +97,7 @@ record Corpus(List<Input> inputs, int validLogs, int validRequests, int malforme
         String t = ts(rnd, now);
         String okLog = "{\"@timestamp\":\"" + t + "\",\"service\":\"checkout\",\"message\":\"order " + rnd.nextInt() + " done\"}";
         String reqStart = "{\"@timestamp\":\"" + t + "\",\"service\":\"shop\",\"method\":\"GET\",\"path\":\"/o/" + i + "\"";
-        return switch (i % 16) {
+        return switch (i % 18) {
             case 0 -> logs(okLog.substring(0, 1 + rnd.nextInt(okLog.length() - 2)), DeadLetterReason.MALFORMED_JSON);
             case 1 -> requests(reqStart + ",\"status\":\"" + pick(rnd, "OK", "fine", "2xx") + "\"}", DeadLetterReason.WRONG_TYPE);
             case 2 -> requests(reqStart + ",\"status\":" + pick(rnd, "700", "99", "true", "200.5") + "}", DeadLetterReason.WRONG_TYPE);
@@ -139,7 +139,16 @@ record Corpus(List<Input> inputs, int validLogs, int validRequests, int malforme
             }
             case 14 -> logs(pick(rnd, "[1,2,3]", "42", "\"text\"", "null", "{} {}", "", "{\"a\":1,}", "plain text line"),
                     DeadLetterReason.MALFORMED_JSON);
-            default -> requests(reqStart + "}", DeadLetterReason.MISSING_FIELD);
+            case 15 -> requests(reqStart + "}", DeadLetterReason.MISSING_FIELD);
+            // secrets inside malformed input: none may reach the dead letters either
+            case 16 -> {
+                String secretLog = "{\"@timestamp\":\"" + t + "\",\"service\":\"checkout\",\"message\":\"login for "
+                        + "alice.smith@example.com with password=hunter2secret\",\"db_password\":\"tiger-lily-42\",\"key\":\""
+                        + "AKIAIOSFODNN7EXAMPLE\"}";
+                yield logs(secretLog.substring(0, secretLog.length() - 1 - rnd.nextInt(3)), DeadLetterReason.MALFORMED_JSON);
+            }
+            default -> requests(reqStart + ",\"status\":\"Bearer abcDEF123456ghiJKL789\",\"note\":\"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"}",
+                    DeadLetterReason.WRONG_TYPE);
         };
     }
 

@@ -34,6 +34,14 @@ public final class Topics {
     /** Compacted: alert-emitter's acknowledgements, key = alert fingerprint and firing start. */
     public static final String ACKS = "weir.acks";
 
+    /**
+     * The largest raw event (a value of {@link #RAW_LOGS} or {@link #RAW_REQUESTS}), in bytes, by default: the
+     * stream-processor dead-letters larger ones as {@code too_large} (its {@code limits.max-event-size}) and the agent
+     * refuses to send them (its {@code max-event-size}). One default for both, so that what the agent accepts the
+     * processor takes; change both together. 1 MiB.
+     */
+    public static final int RAW_EVENT_MAX_BYTES = 1024 * 1024;
+
     /** Topics that {@code weir up} and the tests create up front, with their partition counts. */
     public static final List<String> ALL = List.of(RAW_LOGS, RAW_REQUESTS, LOGS, REQUESTS, DEADLETTER,
             STATS_ERRORS, STATS_LATENCY, STATS_LOGINS, ALERTS, RULES, NOTIFICATIONS, SILENCES, ACKS);

@@ -108,13 +108,13 @@ public final class IntakeRoutes {
         JsonLineParser parser = parsers.get(kind);
         int first = firstNonWhitespace(body);
         if (first >= 0 && body[first] == '[') {
-            String arrayError = readArray(body, parser, bodyId, waiter, events, errors);
+            String arrayError = readArray(body, parser, bodyId, waiter, events, errors, meters.get(kind));
             if (arrayError != null) {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("accepted", 0, "error", arrayError));
                 return;
             }
         } else {
-            readLines(body, parser, bodyId, waiter, events, errors);
+            readLines(body, parser, bodyId, waiter, events, errors, meters.get(kind));
         }
         meters.get(kind).read().increment(events.size());
         if (events.isEmpty()) {
@@ -131,10 +131,13 @@ public final class IntakeRoutes {
             unavailable(ctx, "the broker did not acknowledge within " + settings.ackTimeout() + "; retry the same body");
             return;
         }
-        for (String failure : waiter.failures) {
-            errors.add(error(0, "rejected by Kafka: " + failure));
+        List<Waiter.Failure> failures = new ArrayList<>(waiter.failures);
+        failures.sort(java.util.Comparator.comparingInt(Waiter.Failure::line));
+        for (Waiter.Failure f : failures) {
+            errors.add(error(f.line(), "rejected by Kafka: " + f.cause()));
         }
-        int accepted = events.size() - waiter.failures.size();
+        errors.sort(java.util.Comparator.comparingInt(e -> (Integer) e.get("line")));
+        int accepted = events.size() - failures.size();
         ctx.status(accepted > 0 ? HttpStatus.ACCEPTED : HttpStatus.BAD_REQUEST).json(result(accepted, errors));
     }
 
@@ -183,14 +186,14 @@ public final class IntakeRoutes {
     }
 
     private void readLines(byte[] body, JsonLineParser parser, String bodyId, Waiter waiter,
-                           List<OutboundEvent> events, List<Map<String, Object>> errors) {
+                           List<OutboundEvent> events, List<Map<String, Object>> errors, InputMeters meters) {
         int start = 0;
         int line = 1;
         for (int i = 0; i <= body.length; i++) {
             if (i == body.length || body[i] == '\n') {
                 int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
                 if (firstNonWhitespace(body, start, end) >= 0) {
-                    add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + line)), line, waiter, events, errors);
+                    add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + line)), line, waiter, events, errors, meters);
                 }
                 start = i + 1;
                 line++;
@@ -199,7 +202,7 @@ public final class IntakeRoutes {
     }
 
     private String readArray(byte[] body, JsonLineParser parser, String bodyId, Waiter waiter,
-                             List<OutboundEvent> events, List<Map<String, Object>> errors) {
+                             List<OutboundEvent> events, List<Map<String, Object>> errors, InputMeters meters) {
         try (JsonParser p = JSON.createParser(body)) {
             p.nextToken(); // START_ARRAY
             int element = 0;
@@ -213,10 +216,11 @@ public final class IntakeRoutes {
                 p.skipChildren();
                 int end = (int) p.currentLocation().getByteOffset();
                 if (t != JsonToken.START_OBJECT) {
+                    meters.rejectedMalformed().increment();
                     errors.add(error(element, "not a JSON object"));
                     continue;
                 }
-                add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + element)), element, waiter, events, errors);
+                add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + element)), element, waiter, events, errors, meters);
             }
             if (p.nextToken() != null) {
                 return "unexpected content after the JSON array";
@@ -229,11 +233,16 @@ public final class IntakeRoutes {
         }
     }
 
-    private void add(JsonLineParser.Attempt a, int line, Waiter waiter, List<OutboundEvent> events, List<Map<String, Object>> errors) {
+    private void add(JsonLineParser.Attempt a, int line, Waiter waiter, List<OutboundEvent> events, List<Map<String, Object>> errors,
+                     InputMeters meters) {
         if (a.error() != null) {
+            meters.rejectedMalformed().increment();
             errors.add(error(line, a.error()));
+        } else if (!destinations.fits(a.event())) {
+            meters.rejectedTooLarge().increment();
+            errors.add(error(line, destinations.tooLarge(a.event())));
         } else {
-            events.add(destinations.outbound(a.event(), waiter));
+            events.add(destinations.outbound(a.event(), waiter.line(line)));
         }
     }
 
@@ -258,11 +267,15 @@ public final class IntakeRoutes {
         }
     }
 
-    /** Counts down the acknowledgements of one request. */
-    private static final class Waiter implements Delivery {
+    /** Counts down the acknowledgements of one request, and keeps the line of each event Kafka refused. */
+    private static final class Waiter {
         private final InputMeters meters;
-        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
         private volatile CountDownLatch latch;
+
+        /** An event Kafka refused: its line (element) number and why. */
+        record Failure(int line, String cause) {
+        }
 
         Waiter(InputMeters meters) {
             this.meters = meters;
@@ -276,17 +289,22 @@ public final class IntakeRoutes {
             return latch.await(millis, TimeUnit.MILLISECONDS);
         }
 
-        @Override
-        public void delivered() {
-            meters.sent().increment();
-            latch.countDown();
-        }
+        /** @return the delivery of the event of {@code line} */
+        Delivery line(int line) {
+            return new Delivery() {
+                @Override
+                public void delivered() {
+                    meters.sent().increment();
+                    latch.countDown();
+                }
 
-        @Override
-        public void failed(Exception cause) {
-            meters.failed().increment();
-            failures.add(cause.toString());
-            latch.countDown();
+                @Override
+                public void failed(Exception cause) {
+                    meters.failed().increment();
+                    failures.add(new Failure(line, cause.toString()));
+                    latch.countDown();
+                }
+            };
         }
     }
 }

@@ -89,14 +89,21 @@ final class FastObjectScan {
             byte c = b[pos];
             if (c == '{') {
                 pos++;
-                boolean ok = depth < 3 && name != null && isPrefix(name) ? object(name, depth + 1, scan) : skipObject(depth + 1);
+                boolean nested = depth < 3 && name != null && isPrefix(name);
+                boolean ok = nested ? object(name, depth + 1, scan) : skipObject(depth + 1);
                 if (!ok) {
                     return false;
+                }
+                if (!nested && name != null) {
+                    scan.present(name);
                 }
             } else if (c == '[') {
                 pos++;
                 if (!skipArray(depth + 1)) {
                     return false;
+                }
+                if (name != null) {
+                    scan.present(name);
                 }
             } else if (c == '"') {
                 int valueStart = ++pos;

@@ -326,9 +326,11 @@ public final class JsonLineParser implements LineParser {
                 if (depth < 3 && isPrefix(name)) {
                     scanObject(p, name, depth + 1, scan);
                 } else {
+                    scan.present(name);
                     p.skipChildren();
                 }
             } else if (value == JsonToken.START_ARRAY) {
+                scan.present(name);
                 p.skipChildren();
             } else if (value != JsonToken.VALUE_NULL) {
                 scan.mark(name, p);
@@ -351,6 +353,22 @@ public final class JsonLineParser implements LineParser {
         int found;
         boolean anyField;
         String service;
+
+        /**
+         * A field the agent adds is there, but holds an object or an array: the agent adds none of its own (the
+         * processor judges the event as it came), and the service is the configured one.
+         */
+        void present(String name) {
+            switch (name) {
+                case "event.id" -> found |= EVENT_ID;
+                case "service.name" -> found |= SERVICE_NAME;
+                case "service.environment" -> found |= SERVICE_ENV;
+                case "host.name" -> found |= HOST_NAME;
+                case "log.file.path" -> found |= LOG_FILE_PATH;
+                case "log.offset" -> found |= LOG_OFFSET;
+                default -> { }
+            }
+        }
 
         void mark(String name, JsonParser p) throws IOException {
             switch (name) {

@@ -1,14 +1,18 @@
 package dev.weir.agent.stdin;
 
 import dev.weir.agent.buffer.EventBuffer;
+import dev.weir.agent.parse.Enrichment;
 import dev.weir.agent.parse.LineOrigin;
 import dev.weir.agent.parse.LineParser;
+import dev.weir.agent.parse.ParseErrors;
+import dev.weir.agent.parse.ParsedEvent;
 import dev.weir.agent.ship.Delivery;
 import dev.weir.agent.ship.Destinations;
 import dev.weir.agent.ship.InputMeters;
 import dev.weir.agent.ship.OutboundEvent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,8 @@ public final class StdinInput implements AutoCloseable {
 
     private final InputStream in;
     private final LineParser parser;
+    private final Enrichment enrichment;
+    private final Clock clock;
     private final Destinations destinations;
     private final EventBuffer buffer;
     private final InputMeters meters;
@@ -47,13 +53,18 @@ public final class StdinInput implements AutoCloseable {
     /**
      * @param in the stream, usually {@code System.in}
      * @param parser turns lines into events
-     * @param destinations topics per kind
+     * @param enrichment service, environment and host, for lines cut to {@code agent.max-event-size}
+     * @param clock the time of reading, for lines cut
+     * @param destinations topics per kind, and the largest event
      * @param buffer where events go
      * @param meters counters of input {@code stdin}
      */
-    public StdinInput(InputStream in, LineParser parser, Destinations destinations, EventBuffer buffer, InputMeters meters) {
+    public StdinInput(InputStream in, LineParser parser, Enrichment enrichment, Clock clock, Destinations destinations,
+                      EventBuffer buffer, InputMeters meters) {
         this.in = Objects.requireNonNull(in, "in");
         this.parser = Objects.requireNonNull(parser, "parser");
+        this.enrichment = Objects.requireNonNull(enrichment, "enrichment");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.destinations = Objects.requireNonNull(destinations, "destinations");
         this.buffer = Objects.requireNonNull(buffer, "buffer");
         this.meters = Objects.requireNonNull(meters, "meters");
@@ -85,6 +96,15 @@ public final class StdinInput implements AutoCloseable {
         }
     };
 
+    private OutboundEvent event(byte[] line, int len, boolean longer, long lineNo) {
+        LineOrigin origin = LineOrigin.of("s-" + runId + "-" + lineNo);
+        ParsedEvent parsed = longer
+                ? ParseErrors.event(line, 0, len, "line longer than " + len + " bytes; cut to that length", enrichment, origin, clock)
+                : parser.parse(line, 0, len, origin);
+        return destinations.outbound(ParseErrors.within(parsed, line, 0, len, destinations.maxEventBytes(), enrichment, origin, clock),
+                delivery);
+    }
+
     private void done() {
         if (outstanding.decrementAndGet() == 0) {
             finished.complete(null);
@@ -95,6 +115,7 @@ public final class StdinInput implements AutoCloseable {
         byte[] chunk = new byte[64 * 1024];
         byte[] line = new byte[8 * 1024];
         int lineLen = 0;
+        boolean longer = false; // the line had more bytes than an event may have: only those were kept
         long lineNo = 0;
         List<OutboundEvent> batch = new ArrayList<>();
         try {
@@ -105,9 +126,12 @@ public final class StdinInput implements AutoCloseable {
                         lineNo++;
                         int len = lineLen > 0 && line[lineLen - 1] == '\r' ? lineLen - 1 : lineLen;
                         if (len > 0) {
-                            batch.add(destinations.outbound(parser.parse(line, 0, len, LineOrigin.of("s-" + runId + "-" + lineNo)), delivery));
+                            batch.add(event(line, len, longer, lineNo));
                         }
                         lineLen = 0;
+                        longer = false;
+                    } else if (lineLen == destinations.maxEventBytes()) {
+                        longer = true; // the rest of the line is skipped: the line alone could not be sent
                     } else {
                         if (lineLen == line.length) {
                             line = java.util.Arrays.copyOf(line, line.length * 2);
@@ -118,7 +142,7 @@ public final class StdinInput implements AutoCloseable {
                 offer(batch);
             }
             if (lineLen > 0) {
-                batch.add(destinations.outbound(parser.parse(line, 0, lineLen, LineOrigin.of("s-" + runId + "-" + (lineNo + 1))), delivery));
+                batch.add(event(line, lineLen, longer, lineNo + 1));
                 offer(batch);
             }
             log.info("Standard input ended after {} lines", lineNo);

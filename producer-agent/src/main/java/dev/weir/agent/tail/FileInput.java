@@ -526,7 +526,8 @@ public final class FileInput implements AutoCloseable {
         ParsedEvent parsed = cutReason == null
                 ? parser.parse(a, off, len, origin)
                 : ParseErrors.event(a, off, len, cutReason, enrichment, origin, clock);
-        return destinations.outbound(parsed, tracker);
+        return destinations.outbound(ParseErrors.within(parsed, a, off, len, destinations.maxEventBytes(), enrichment, origin, clock),
+                tracker);
     }
 
     private void offer(List<OutboundEvent> batch) throws InterruptedException {

@@ -21,7 +21,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -121,6 +127,53 @@ class HttpIntakeIT {
         assertThat(json.get("rejected").asInt()).isEqualTo(3);
         assertThat(json.get("errors")).extracting(e -> e.get("line").asInt()).containsExactly(2, 4, 5);
         assertThat(json.get("errors").get(2).get("reason").asText()).isEqualTo("not a JSON object");
+    }
+
+    @Test
+    void shouldRefuseAnEventLargerThanTheProcessorTakesAndNameItsLine(KafkaBroker kafka, TestInfo info) throws Exception {
+        String url = start(kafka, topic(info), HttpSettings.defaults());
+        String big = "{\"message\":\"" + "x".repeat(2_000_000) + "\"}";
+        String body = "{\"message\":\"a\"}\n" + big + "\n{\"message\":\"b\"}\n";
+
+        HttpResponse<String> response = post(url + "/v1/logs", body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode json = MAPPER.readTree(response.body());
+        assertThat(json.get("accepted").asInt()).isEqualTo(2);
+        assertThat(json.get("errors")).singleElement().satisfies(e -> {
+            assertThat(e.get("line").asInt()).isEqualTo(2);
+            assertThat(e.get("reason").asText()).contains("max-event-size", "1048576 bytes", "limits.max-event-size");
+        });
+        assertThat(agent.registry().find("weir.agent.events.rejected").tag("input", "http_logs").tag("reason", "too_large")
+                .counter().count()).isEqualTo(1);
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic(info) + ".logs")) {
+            Poll.until(Duration.ofSeconds(10), () -> reader.poll().size() == 2, () -> reader.poll().size() + " records");
+        }
+    }
+
+    @Test
+    void shouldNameTheLineKafkaRefused(KafkaBroker kafka, TestInfo info) throws Exception {
+        String topic = topic(info);
+        kafka.createTopic(topic + ".requests", 1);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic + ".logs", 1, (short) 1)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "4000")))).all().get(30, TimeUnit.SECONDS);
+        }
+        String url = start(kafka.bootstrapServers(), topic, HttpSettings.defaults(), AgentSettings.BufferSettings.defaults());
+        byte[] noise = new byte[6000];
+        new java.util.Random(7).nextBytes(noise); // does not compress: too large for the topic after lz4 too
+        String refused = "{\"message\":\"" + java.util.Base64.getEncoder().encodeToString(noise) + "\"}";
+        String body = "{\"message\":\"a\"}\n{\"message\":\"b\"}\n" + refused + "\n{\"message\":\"c\"}\n";
+
+        HttpResponse<String> response = post(url + "/v1/logs", body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode json = MAPPER.readTree(response.body());
+        assertThat(json.get("accepted").asInt()).isEqualTo(3);
+        assertThat(json.get("errors")).singleElement().satisfies(e -> {
+            assertThat(e.get("line").asInt()).isEqualTo(3);
+            assertThat(e.get("reason").asText()).startsWith("rejected by Kafka");
+        });
     }
 
     @Test

@@ -72,6 +72,18 @@ class JsonLineParserTest {
     }
 
     @Test
+    void shouldNotAddItsOwnServiceNameBesideAServiceNameThatIsAnObject() {
+        for (String line : new String[] {"{\"message\":\"m\",\"service\":{\"name\":{\"x\":1}}}",
+                "{\"message\":\"m\",\"service.name\":[\"a\",\"b\"]}", "{\"message\":\"m\",\"service\":{\"name\":{\"x\":\"\\u00e9\"}}}"}) {
+            ParsedEvent e = parser.parse(line.getBytes(StandardCharsets.UTF_8), 0, line.length(), FILE);
+
+            assertThat(new String(e.json(), StandardCharsets.UTF_8)).as(line).doesNotContain("\"service.name\":\"checkout\"")
+                    .contains("\"host.name\":\"web-1\"");
+            assertThat(e.service()).isEqualTo("checkout");
+        }
+    }
+
+    @Test
     void shouldKeepConfiguredKindForRequestEvents() {
         JsonLineParser requests = new JsonLineParser(EventKind.REQUEST, ENRICH, CLOCK);
 

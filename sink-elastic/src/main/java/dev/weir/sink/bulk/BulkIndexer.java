@@ -56,6 +56,7 @@ public final class BulkIndexer {
     private final BulkEndpoint bulk;
     private final EarlierCopies copies;
     private final DeadLetterPublisher deadLetters;
+    private final DeadLetterDocuments deadLetterDocs;
     private final SinkMetrics metrics;
     private final ClusterStatus cluster;
     private final Backoff backoff;
@@ -66,17 +67,20 @@ public final class BulkIndexer {
      * @param bulk           the cluster's _bulk API
      * @param copies         finds documents already in an older backing index
      * @param deadLetters    where rejected records go on Kafka
+     * @param deadLetterDocs builds the dead-letter documents and redacts what is logged about them
      * @param metrics        counters
      * @param cluster        reachability, for readiness
      * @param backoff        delays between retries
      * @param maxItemRetries attempts for documents answered 5xx
      * @param clock          for dead-letter times
      */
-    public BulkIndexer(BulkEndpoint bulk, EarlierCopies copies, DeadLetterPublisher deadLetters, SinkMetrics metrics,
-                       ClusterStatus cluster, Backoff backoff, int maxItemRetries, Clock clock) {
+    public BulkIndexer(BulkEndpoint bulk, EarlierCopies copies, DeadLetterPublisher deadLetters,
+                       DeadLetterDocuments deadLetterDocs, SinkMetrics metrics, ClusterStatus cluster, Backoff backoff,
+                       int maxItemRetries, Clock clock) {
         this.bulk = Objects.requireNonNull(bulk, "bulk");
         this.copies = Objects.requireNonNull(copies, "copies");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.deadLetterDocs = Objects.requireNonNull(deadLetterDocs, "deadLetterDocs");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
@@ -121,7 +125,7 @@ public final class BulkIndexer {
      */
     public Outcome index(Batch batch) throws InterruptedException {
         List<Pending> pending = new ArrayList<>(batch.docs());
-        List<CompletableFuture<?>> published = new ArrayList<>();
+        List<Published> published = new ArrayList<>();
         int[] counts = new int[3];
         for (Batch.Entry e : batch.entries()) {
             if (e.doc() != null) {
@@ -183,8 +187,10 @@ public final class BulkIndexer {
                     metrics.retried("5xx", 1);
                 } else {
                     String type = item.errorType() == null ? "http_" + status : item.errorType();
-                    String detail = "Elasticsearch rejected the document for " + p.doc.target() + " (status " + status
-                            + ", " + type + "): " + (item.errorReason() == null ? "no reason given" : item.errorReason());
+                    // Elasticsearch's reason quotes the refused value: redacted before it is logged, indexed or sent
+                    String detail = deadLetterDocs.redact("Elasticsearch rejected the document for " + p.doc.target()
+                            + " (status " + status + ", " + type + "): "
+                            + (item.errorReason() == null ? "no reason given" : item.errorReason()));
                     if (p.deadLetterDoc) {
                         metrics.deadLetterRejected();
                         log.error("Dead-letter document {} for {}-{}@{} was rejected too; it stays on the dead-letter topic only: {}",
@@ -367,24 +373,35 @@ public final class BulkIndexer {
         });
     }
 
+    /** A dead letter on its way to the topic, with the record it is for. */
+    private record Published(ConsumerRecord<byte[], byte[]> record, String reason, CompletableFuture<?> sent) {
+    }
+
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String stage, String errorType,
-                            String detail, byte[] attempted, List<Pending> pending, List<CompletableFuture<?>> published) {
+                            String detail, byte[] attempted, List<Pending> pending, List<Published> published) {
         Instant now = clock.instant();
         metrics.deadLettered(reason);
-        pending.add(new Pending(record, DeadLetterDocuments.rejected(record, reason, stage, errorType, detail, attempted, now), true));
+        pending.add(new Pending(record, deadLetterDocs.rejected(record, reason, stage, errorType, detail, attempted, now), true));
         // A record of the dead-letter topic itself is not written back to it: that would loop.
         if (!record.topic().equals(deadLetters.topic())) {
-            published.add(deadLetters.publish(record, reason, stage, detail, now));
+            published.add(new Published(record, reason, deadLetters.publish(record, reason, stage, deadLetterDocs.redact(detail), now)));
         }
     }
 
-    private static void awaitPublished(List<CompletableFuture<?>> published) throws InterruptedException {
-        for (CompletableFuture<?> f : published) {
+    /**
+     * Waits for the dead letters of the batch. The producer retries until delivery.timeout.ms (unbounded in
+     * KafkaClients), so a failure is about the record itself: it is counted and logged, and the batch goes on (its
+     * dead-letter document is in Elasticsearch already).
+     */
+    private void awaitPublished(List<Published> published) throws InterruptedException {
+        for (Published p : published) {
             try {
-                f.get();
+                p.sent().get();
             } catch (ExecutionException e) {
-                // The producer retries until delivery.timeout.ms (unbounded in KafkaClients): this is fatal.
-                throw new IllegalStateException("Writing to the dead-letter topic failed: " + e.getCause(), e.getCause());
+                metrics.deadLetterFailed();
+                log.error("Could not write the dead letter ({}) for {}-{}@{} to {}; its document is in the dead-letter index only: {}",
+                        p.reason(), p.record().topic(), p.record().partition(), p.record().offset(), deadLetters.topic(),
+                        e.getCause().toString());
             }
         }
     }

@@ -15,14 +15,19 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class RecordConverter {
     private final EcsDocuments ecs;
+    private final DeadLetterDocuments deadLetters;
     private final EcsTranscoder transcoder;
     private final AvroSerde<LogEvent> logs = WeirSerdes.logEvent();
     private final AvroSerde<RequestEvent> requests = WeirSerdes.requestEvent();
     private final AvroSerde<AlertEvent> alerts = WeirSerdes.alertEvent();
 
-    /** @param ecs builds the documents */
-    public RecordConverter(EcsDocuments ecs) {
+    /**
+     * @param ecs         builds the documents of events and alerts
+     * @param deadLetters builds the documents of dead letters
+     */
+    public RecordConverter(EcsDocuments ecs, DeadLetterDocuments deadLetters) {
         this.ecs = Objects.requireNonNull(ecs, "ecs");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.transcoder = new EcsTranscoder(ecs.streams());
     }
 
@@ -49,7 +54,7 @@ public final class RecordConverter {
                     yield doc != null ? doc : ecs.request(requests.deserialize(r.topic(), r.value()));
                 }
                 case Topics.ALERTS -> ecs.alert(alerts.deserialize(r.topic(), r.value()));
-                case Topics.DEADLETTER -> DeadLetterDocuments.fromTopic(r);
+                case Topics.DEADLETTER -> deadLetters.fromTopic(r);
                 default -> throw new IllegalArgumentException("The sink does not index topic " + r.topic());
             };
         } catch (SerializationException | org.apache.avro.AvroRuntimeException | NullPointerException e) {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sink's meters (Prometheus names in the README):
  * {@code weir_sink_indexed_total{topic,result}}, {@code weir_sink_retried_total{cause}},
- * {@code weir_sink_dead_lettered_total{reason}}, {@code weir_sink_bulk_latency_seconds},
+ * {@code weir_sink_dead_lettered_total{reason}}, {@code weir_sink_dead_letter_failures_total},
+ * {@code weir_sink_bulk_latency_seconds},
  * {@code weir_sink_consumer_lag{topic}}, {@code weir_sink_paused}, {@code weir_sink_batches_in_flight},
  * {@code weir_sink_duplicates_skipped_total{topic}}, {@code weir_sink_earlier_copy_lookups_total}.
  * Thread-safe.
@@ -42,6 +43,7 @@ public final class SinkMetrics {
                 .register(registry);
         Gauge.builder("weir.sink.batches.in.flight", inFlight, AtomicInteger::get)
                 .description("Batches handed to the bulk indexer and not yet finished").register(registry);
+        deadLetterFailures();
     }
 
     /** A document was created (or was already there: {@code duplicate} = 409). */
@@ -85,6 +87,15 @@ public final class SinkMetrics {
     /** A dead-letter document was itself rejected by Elasticsearch (it is still on the dead-letter topic). */
     public void deadLetterRejected() {
         counter("weir.sink.dead.letter.rejected", "Dead-letter documents Elasticsearch refused", null, null, null, null).increment();
+    }
+
+    /** A dead letter could not be written to the dead-letter topic (its document is in the dead-letter index). */
+    public void deadLetterFailed() {
+        deadLetterFailures().increment();
+    }
+
+    private Counter deadLetterFailures() {
+        return counter("weir.sink.dead.letter.failures", "Dead letters the dead-letter topic refused", null, null, null, null);
     }
 
     /** @return the bulk request timer */

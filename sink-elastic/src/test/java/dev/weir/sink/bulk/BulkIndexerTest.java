@@ -10,8 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.weir.common.deadletter.DeadLetters;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.schemas.DeadLetterHeaders;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
+import dev.weir.sink.document.DeadLetterDocuments;
 import dev.weir.sink.document.IndexDoc;
 import dev.weir.sink.ops.ClusterStatus;
 import dev.weir.sink.ops.SinkMetrics;
@@ -70,9 +74,13 @@ class BulkIndexerTest {
     }
 
     private BulkIndexer indexer(int maxItemRetries) {
+        return indexer(maxItemRetries, new DeadLetterPublisher(producer, "weir.deadletter"));
+    }
+
+    private BulkIndexer indexer(int maxItemRetries, DeadLetterPublisher deadLetters) {
         ElasticsearchClient client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
         return new BulkIndexer(new BulkEndpoint(rest), new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW),
-                new DeadLetterPublisher(producer, "weir.deadletter"), metrics, cluster,
+                deadLetters, new DeadLetterDocuments(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry())), metrics, cluster,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(4), new SplittableRandom(1)), maxItemRetries,
                 Clock.fixed(Instant.parse("2025-03-14T09:26:53Z"), ZoneOffset.UTC));
     }
@@ -130,7 +138,7 @@ class BulkIndexerTest {
         assertThat(v.reason()).isEqualTo("mapping_conflict");
         assertThat(v.stage()).isEqualTo("sink");
         assertThat(v.sourceOffset()).isEqualTo(1L);
-        assertThat(v.detail()).contains("source.ip");
+        assertThat(v.detail()).contains("source.ip", "password=[REDACTED]").doesNotContain("hunter2secret");
     }
 
     @Test
@@ -191,5 +199,61 @@ class BulkIndexerTest {
         assertThat(o.deadLettered()).isEqualTo(1);
         assertThat(calls).containsExactly(List.of("weir.logs-0-9"));
         assertThat(DeadLetterHeaders.read(producer.history().get(0).headers()).stage()).isEqualTo("deserialize");
+    }
+
+    @Test
+    void shouldCutADeadLetterToWhatTheDeadLetterTopicTakes() throws Exception {
+        server.script((call, ids) -> call == 0 ? new FakeBulkEndpoint.Answer(200, List.of(400)) : ok(ids.size()));
+        Batch b = new Batch(Instant.EPOCH);
+        byte[] big = new byte[200_000];
+        java.util.Arrays.fill(big, (byte) 'a');
+        b.add(new Batch.Entry(new ConsumerRecord<>("weir.logs", 0, 7, "k".getBytes(), big),
+                new IndexDoc("logs-svc-default", "id7", "{\"n\":7}".getBytes(StandardCharsets.UTF_8), 0L), null));
+        int limit = 64 * 1024;
+
+        indexer(3, new DeadLetterPublisher(producer, "weir.deadletter", limit, new DeadLetters())).index(b);
+
+        ProducerRecord<byte[], byte[]> dl = producer.history().get(0);
+        assertThat(DeadLetters.recordBytes(dl.key(), dl.value(), dl.headers())).isLessThanOrEqualTo(limit);
+        assertThat(DeadLetterHeaders.get(dl.headers(), DeadLetterHeaders.TRUNCATED)).contains("value");
+        assertThat(DeadLetterHeaders.get(dl.headers(), DeadLetterHeaders.ORIGINAL_SIZE)).contains("200000");
+    }
+
+    @Test
+    void shouldFinishTheBatchAndCountADeadLetterTheTopicRefuses() throws Exception {
+        server.script((call, ids) -> call == 0 ? new FakeBulkEndpoint.Answer(200, List.of(201, 400)) : ok(ids.size()));
+        producer.sendException = new org.apache.kafka.common.errors.InvalidTopicException("the dead-letter topic refuses it");
+
+        BulkIndexer.Outcome o = indexer(3).index(batch(2));
+
+        assertThat(o.created()).isEqualTo(1);
+        assertThat(o.deadLettered()).isEqualTo(1);
+        assertThat(metrics.count("weir.sink.dead.letter.failures")).isEqualTo(1);
+        assertThat(calls).containsExactly(List.of("id0", "id1"), List.of("weir.logs-0-1"));
+    }
+
+    @Test
+    void shouldSendTheHeadersAloneWhenTheTopicRefusesADeadLetterForItsSize() throws Exception {
+        server.script((call, ids) -> call == 0 ? new FakeBulkEndpoint.Answer(200, List.of(400)) : ok(ids.size()));
+        MockProducer<byte[], byte[]> refusing = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    ProducerRecord<byte[], byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+                if (record.value() != null && record.value().length > 0) {
+                    callback.onCompletion(null, new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+                    return java.util.concurrent.CompletableFuture.failedFuture(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+                }
+                return super.send(record, callback);
+            }
+        };
+
+        indexer(3, new DeadLetterPublisher(refusing, "weir.deadletter")).index(batch(1));
+
+        assertThat(refusing.history()).singleElement().satisfies(dl -> {
+            assertThat(dl.value()).isNull();
+            assertThat(DeadLetterHeaders.read(dl.headers()).reason()).isEqualTo("mapping_conflict");
+            assertThat(DeadLetterHeaders.get(dl.headers(), DeadLetterHeaders.TRUNCATED)).contains("value,key,headers");
+        });
+        assertThat(metrics.count("weir.sink.dead.letter.failures")).isZero();
     }
 }

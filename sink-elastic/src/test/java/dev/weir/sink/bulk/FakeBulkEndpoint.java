@@ -117,7 +117,8 @@ public final class FakeBulkEndpoint implements AutoCloseable {
                 c.putObject("error").put("type", "version_conflict_engine_exception").put("reason", "exists");
             } else if (s == 400) {
                 c.putObject("error").put("type", "document_parsing_exception")
-                        .put("reason", "[1:80] failed to parse field [source.ip] of type [ip]");
+                        .put("reason", "[1:80] failed to parse field [source.ip] of type [ip] in document with id '"
+                                + ids.get(i) + "'. Preview of field's value: 'password=hunter2secret'");
             } else if (s >= 300) {
                 c.putObject("error").put("type", s == 429 ? "es_rejected_execution_exception" : "node_closed_exception")
                         .put("reason", "scripted");

@@ -6,6 +6,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.sink.Events;
 import dev.weir.sink.SinkConfig;
@@ -16,6 +18,7 @@ import dev.weir.sink.bulk.EarlierCopies;
 import dev.weir.sink.bulk.FakeBulkEndpoint;
 import dev.weir.sink.deadletter.DeadLetterPublisher;
 import dev.weir.sink.document.DataStreams;
+import dev.weir.sink.document.DeadLetterDocuments;
 import dev.weir.sink.document.EcsDocuments;
 import dev.weir.sink.document.RecordConverter;
 import dev.weir.sink.ops.ClusterStatus;
@@ -76,14 +79,14 @@ class SinkLoopTest {
         ElasticsearchClient client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
         BulkIndexer indexer = new BulkIndexer(new BulkEndpoint(rest), new EarlierCopies(client, EarlierCopies.DEFAULT_SKEW),
                 new DeadLetterPublisher(new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
-                        Topics.DEADLETTER), metrics,
+                        Topics.DEADLETTER), new DeadLetterDocuments(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry())), metrics,
                 new ClusterStatus(Clock.systemUTC()), new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), new SplittableRandom(3)),
                 3, Clock.systemUTC());
         executor = Executors.newFixedThreadPool(concurrency);
         SinkConfig.Bulk bulk = new SinkConfig.Bulk(maxDocs, 1024 * 1024, flush, concurrency, Duration.ofMillis(1),
                 Duration.ofMillis(5), 3);
         loop = new SinkLoop(consumer, List.of(Topics.LOGS), new RecordConverter(new EcsDocuments(new DataStreams("default",
-                List.of()))), indexer, executor, bulk, metrics, Clock.systemUTC());
+                List.of())), new DeadLetterDocuments(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry()))), indexer, executor, bulk, metrics, Clock.systemUTC());
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(TP)));
         thread = new Thread(loop, "test-sink-loop");
         thread.start();

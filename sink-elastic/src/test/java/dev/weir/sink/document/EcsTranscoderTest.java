@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.Redactor;
 import dev.weir.schemas.ErrorInfo;
 import dev.weir.schemas.EventInfo;
 import dev.weir.schemas.HttpInfo;
@@ -14,6 +16,7 @@ import dev.weir.schemas.SourceInfo;
 import dev.weir.schemas.serde.AvroSerde;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.sink.Events;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -181,7 +184,7 @@ class EcsTranscoderTest {
     }
 
     private RecordConverter converter() {
-        return new RecordConverter(ecs);
+        return new RecordConverter(ecs, new DeadLetterDocuments(new Redactor(BuiltInRules.all(), new SimpleMeterRegistry())));
     }
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, byte[] value) {

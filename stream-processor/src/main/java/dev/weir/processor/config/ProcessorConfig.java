@@ -4,12 +4,12 @@ import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
 import dev.weir.common.kafka.KafkaSettings;
 import dev.weir.common.ops.HttpServerSettings;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.RedactionRule;
+import dev.weir.common.redact.RedactionSettings;
 import dev.weir.processor.fingerprint.FingerprintSettings;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.normalize.NormalizeSettings;
-import dev.weir.processor.redact.BuiltInRules;
-import dev.weir.processor.redact.RedactionRule;
-import dev.weir.processor.redact.RedactionSettings;
 import dev.weir.processor.route.RouteSettings;
 import dev.weir.processor.validate.Limits;
 import java.net.URI;
@@ -393,6 +393,6 @@ public record ProcessorConfig(KafkaSettings kafka, String applicationId, Path st
             }
             custom.add(new RedactionSettings.Custom(name, pattern, replacement));
         }
-        return new RedactionSettings(Set.copyOf(disabled), custom);
+        return new RedactionSettings(Set.copyOf(disabled), custom, node.bool("keep-dead-letter-originals", false));
     }
 }

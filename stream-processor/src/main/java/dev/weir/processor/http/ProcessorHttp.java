@@ -15,7 +15,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The processor's HTTP server: {@code /health/live}, {@code /health/ready} (503 until Kafka
- * Streams is RUNNING) and {@code /metrics}, plus the routes extensions add.
+ * Streams is RUNNING, and while the consumer group does not progress) and {@code /metrics}, plus
+ * the routes extensions add.
  */
 public final class ProcessorHttp {
     private static final String KEY = "processor.http";
@@ -44,12 +45,29 @@ public final class ProcessorHttp {
      */
     public static Javalin create(HttpServerSettings settings, PrometheusMeterRegistry registry, Clock clock,
                                  Supplier<KafkaStreams.State> state, Consumer<Javalin> extraRoutes) {
+        return create(settings, registry, clock, state, () -> HealthCheck.Status.up("unwatched"), extraRoutes);
+    }
+
+    /**
+     * @param settings    host, port, token and TLS
+     * @param registry    the registry to scrape
+     * @param clock       for health timestamps
+     * @param state       the current Streams state, or {@code null} before Streams exists
+     * @param progress    whether the consumer group gets on (a stream thread died, the group stalled): a second
+     *                    readiness check, {@code progress} in the JSON
+     * @param extraRoutes adds the extensions' routes and hooks, before health and metrics are installed
+     * @return a configured, not yet started server
+     */
+    public static Javalin create(HttpServerSettings settings, PrometheusMeterRegistry registry, Clock clock,
+                                 Supplier<KafkaStreams.State> state, HealthCheck progress, Consumer<Javalin> extraRoutes) {
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(extraRoutes, "extraRoutes");
         Javalin app = OpsServer.create(settings, KEY, config -> { });
         extraRoutes.accept(app);
         Map<String, HealthCheck> checks = new LinkedHashMap<>();
         checks.put("kafka_streams", () -> streamsHealth(state.get()));
+        checks.put("progress", progress);
         OpsServer.install(app, registry, clock, checks);
         return app;
     }

@@ -1,8 +1,8 @@
 package dev.weir.processor.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.common.redact.Redactor;
 import dev.weir.processor.fingerprint.ErrorFingerprinter;
-import dev.weir.processor.redact.Redactor;
 import dev.weir.processor.route.RouteCardinality;
 import dev.weir.processor.route.RouteSettings;
 import dev.weir.processor.route.RouteTemplater;
@@ -56,6 +56,18 @@ public final class EventNormalizer {
     private static final String[] ENVIRONMENT_KEYS = {"service.environment", "environment", "env"};
     private static final String[] HOST_KEYS = {"host.name", "host", "HOSTNAME"};
     private static final String[] TRACE_KEYS = {"trace.id", "trace_id", "traceId"};
+    /**
+     * Keys of a log event whose object would otherwise vanish into labels: the message would be empty. An object there
+     * is {@code wrong_type}, as an array of several values is.
+     */
+    private static final String[] LOG_LEAVES = {"message", "msg"};
+    /** The longest duration Elasticsearch's {@code event.duration} (a long of nanoseconds) holds, in milliseconds: 292 years. */
+    static final double MAX_DURATION_MS = Long.MAX_VALUE / 1_000_000.0;
+    /**
+     * The most UTF-8 bytes of a label's name and value together (plus one separator): Elasticsearch indexes each label
+     * of its {@code flattened} field as one term {@code name\0value}, and Lucene refuses a term over 32 766 bytes.
+     */
+    static final int MAX_LABEL_BYTES = 32_766;
 
     private final Limits limits;
     private final RawEventParser parser;
@@ -130,6 +142,7 @@ public final class EventNormalizer {
     }
 
     private String service(RawEvent e, byte[] key) {
+        e.noObjectAt("service.name", "app"); // "service" itself is an ECS object
         String s = trimToNull(e.text(SERVICE_KEYS));
         if (s == null && key != null) {
             s = trimToNull(utf8OrNull(key));
@@ -142,6 +155,7 @@ public final class EventNormalizer {
     }
 
     private LogEvent log(RawEvent e, String id, Instant timestamp, Source source, String service, String format) {
+        e.noObjectAt(LOG_LEAVES);
         Redactor.Tally tally = new Redactor.Tally();
         List<String> tags = new ArrayList<>();
         LogEvent.Builder b = LogEvent.newBuilder()
@@ -183,14 +197,14 @@ public final class EventNormalizer {
             b.setEvent(new EventInfo(category, action, outcome, durationNs));
         }
         b.setUserName(e.text("user.name", "user_name"));
-        b.setSourceIp(e.text("source.ip", "client.ip", "client_ip"));
+        b.setSourceIp(e.ip("source.ip", "client.ip", "client_ip"));
         Long port = e.wholeNumber(0, 65_535, "source.port");
         b.setSourcePort(port == null ? null : port.intValue());
 
         String method = upper(e.text("http.request.method"));
         String path = e.text("url.path", "url.original");
         Long status = e.wholeNumber(100, 599, "http.response.status_code");
-        Double durationMs = e.nonNegativeNumber("duration_ms");
+        Double durationMs = durationMs(e);
         Long bytes = e.wholeNumber(0, Long.MAX_VALUE, "http.response.body.bytes");
         if (method != null || path != null || status != null || durationMs != null || bytes != null) {
             String cleanPath = path == null ? null : redactor.redact(RouteTemplater.stripQuery(path), tally);
@@ -235,7 +249,7 @@ public final class EventNormalizer {
         if (status == null) {
             throw missing("status", "a request event needs status (or http.response.status_code)");
         }
-        Double durationMs = e.nonNegativeNumber("duration_ms");
+        Double durationMs = durationMs(e);
         if (durationMs == null) {
             Long ns = e.wholeNumber(0, Long.MAX_VALUE, "event.duration");
             durationMs = ns == null ? null : ns / 1_000_000.0;
@@ -259,7 +273,7 @@ public final class EventNormalizer {
                 .setStatus(status.intValue())
                 .setDurationMs(durationMs)
                 .setBytes(bytes)
-                .setClientIp(e.text("client_ip", "client.ip", "source.ip"))
+                .setClientIp(e.ip("client_ip", "client.ip", "source.ip"))
                 .setUserAgent(redactor.redact(e.text("user_agent", "user_agent.original"), tally))
                 .setUserName(e.text("user_name", "user.name"))
                 .setTraceId(e.text(TRACE_KEYS))
@@ -268,6 +282,16 @@ public final class EventNormalizer {
         e.ignore("@version", "weir.format", "log.file.path", "log.offset", "weir.input", "span.id", "span_id", "spanId");
         b.setLabels(labels(e, tally));
         return b.build();
+    }
+
+    /** @return {@code duration_ms}, finite, not negative and within what Elasticsearch's {@code event.duration} holds */
+    private static Double durationMs(RawEvent e) {
+        Double ms = e.nonNegativeNumber("duration_ms");
+        if (ms != null && ms > MAX_DURATION_MS) {
+            throw new Rejection(DeadLetterReason.WRONG_TYPE, "duration_ms", "duration_ms must be at most " + (long) MAX_DURATION_MS
+                    + " (292 years in milliseconds, the most event.duration holds in nanoseconds), got " + ms + ".");
+        }
+        return ms;
     }
 
     private static Rejection missing(String field, String what) {
@@ -309,9 +333,35 @@ public final class EventNormalizer {
             if (text.length() > limits.maxStringLength()) {
                 text = text.substring(0, limits.maxStringLength());
             }
+            if (key.length() + 1 + text.length() > MAX_LABEL_BYTES / 3) { // only then can the UTF-8 bytes be too many
+                int bytes = utf8Length(key) + 1 + utf8Length(text);
+                if (bytes > MAX_LABEL_BYTES) {
+                    throw new Rejection(DeadLetterReason.STRING_TOO_LONG, entry.getKey(), "The label " + entry.getKey() + " takes "
+                            + bytes + " bytes in UTF-8 with its name, more than the " + MAX_LABEL_BYTES
+                            + " Elasticsearch indexes in one term; send it shorter, or as message text.");
+                }
+            }
             labels.putIfAbsent(key, text);
         }
         return labels;
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private String cut(String text, List<String> tags) {

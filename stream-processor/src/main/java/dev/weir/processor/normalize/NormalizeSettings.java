@@ -1,7 +1,7 @@
 package dev.weir.processor.normalize;
 
+import dev.weir.common.redact.RedactionSettings;
 import dev.weir.processor.fingerprint.FingerprintSettings;
-import dev.weir.processor.redact.RedactionSettings;
 import dev.weir.processor.route.RouteSettings;
 import dev.weir.processor.validate.Limits;
 import java.util.Objects;

@@ -1,22 +1,24 @@
 package dev.weir.processor.normalize;
 
-import dev.weir.processor.Topic;
+import dev.weir.common.deadletter.DeadLetter;
+import dev.weir.common.deadletter.DeadLetters;
+import dev.weir.common.redact.Redactor;
 import dev.weir.processor.CleanStreams;
+import dev.weir.processor.Topic;
 import dev.weir.processor.deadletter.DeadLetterCounters;
-import dev.weir.processor.redact.Redactor;
+import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.processor.route.RouteCardinality;
 import dev.weir.schemas.DeadLetterHeaders;
+import dev.weir.schemas.DeadLetterReason;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -83,6 +85,8 @@ public final class NormalizeTopology {
     private final Clock clock;
     private final Redactor redactor;
     private final DeadLetterCounters deadLetters;
+    private final OutputLimits outputLimits;
+    private final DeadLetters deadLetterRecords;
 
     /**
      * @param settings        limits, routes, redaction and fingerprint settings
@@ -95,6 +99,24 @@ public final class NormalizeTopology {
      */
     public NormalizeTopology(NormalizeSettings settings, List<String> inputs, Topic<String, LogEvent> logs,
                              Topic<String, RequestEvent> requests, String deadLetterTopic, MeterRegistry registry, Clock clock) {
+        this(settings, inputs, logs, requests, deadLetterTopic, registry, clock, OutputLimits.defaults());
+    }
+
+    /**
+     * @param settings        limits, routes, redaction and fingerprint settings
+     * @param inputs          raw topics to read (normally {@code weir.raw.logs}, {@code weir.raw.requests})
+     * @param logs            the log event topic and its serdes
+     * @param requests        the request event topic and its serdes
+     * @param deadLetterTopic the dead-letter topic
+     * @param registry        where the counters live
+     * @param clock           processing time for the timestamp window and dead-letter times
+     * @param outputLimits    the largest record each output topic takes: larger events become {@code too_large} dead
+     *                        letters, dead letters are cut to fit
+     */
+    public NormalizeTopology(NormalizeSettings settings, List<String> inputs, Topic<String, LogEvent> logs,
+                             Topic<String, RequestEvent> requests, String deadLetterTopic, MeterRegistry registry, Clock clock,
+                             OutputLimits outputLimits) {
+        this.outputLimits = Objects.requireNonNull(outputLimits, "outputLimits");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.inputs = List.copyOf(inputs);
         this.logs = Objects.requireNonNull(logs, "logs");
@@ -103,6 +125,7 @@ public final class NormalizeTopology {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.redactor = new Redactor(settings.redaction().rules(), registry);
+        this.deadLetterRecords = new DeadLetters(redactor, settings.redaction().keepDeadLetterOriginals());
         this.deadLetters = new DeadLetterCounters(registry);
         for (String topic : this.inputs) {
             recordsIn(topic);
@@ -195,6 +218,15 @@ public final class NormalizeTopology {
         return builder.build();
     }
 
+    private static long labelChars(Object event) {
+        Map<String, String> labels = event instanceof LogEvent l ? l.getLabels() : ((RequestEvent) event).getLabels();
+        long n = 0;
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            n += e.getKey().length() + e.getValue().length();
+        }
+        return n;
+    }
+
     private Counter recordsIn(String topic) {
         return Counter.builder("weir.records.in").description("Records read by the processor, per topic")
                 .tag("topic", topic).register(registry);
@@ -241,12 +273,18 @@ public final class NormalizeTopology {
                 outcome = normalizer.normalize(record.key(), record.value(), source);
             } catch (dev.weir.processor.validate.Rejection r) {
                 outcome = Outcome.Dead.of(r, record.key(), record.value());
-            } catch (RuntimeException bug) {
-                // a bug must not stop the pipeline: keep the record in the dead-letter topic, inside the transaction
+            } catch (RuntimeException | StackOverflowError bug) {
+                // a bug must not stop the pipeline: keep the record in the dead-letter topic, inside the transaction (a
+                // stack overflow too: a configured redaction pattern that recurses per character on a long text)
                 log.error("Normalising the record at {}-{}@{} failed unexpectedly; sending it to the dead-letter topic",
                         meta.topic(), meta.partition(), meta.offset(), bug);
                 outcome = new Outcome.Dead(DeadLetterCounters.PROCESSING_ERROR, null, "Normalising failed: " + bug,
                         record.key(), record.value());
+            }
+            if (outcome instanceof Outcome.Log l) {
+                outcome = tooLargeOr(outcome, l.event().getService(), logs, l.event(), EventSize.upperBound(l.event()), record);
+            } else if (outcome instanceof Outcome.Request r) {
+                outcome = tooLargeOr(outcome, r.event().getService(), requests, r.event(), EventSize.upperBound(r.event()), record);
             }
             if (outcome instanceof Outcome.Log l) {
                 logsOut.increment();
@@ -258,18 +296,35 @@ public final class NormalizeTopology {
                         record.headers()));
             } else {
                 Outcome.Dead d = (Outcome.Dead) outcome;
-                Headers headers = new RecordHeaders();
-                for (Header h : record.headers()) {
-                    if (!h.key().startsWith("weir.dlq.")) {
-                        headers.add(h);
-                    }
-                }
-                DeadLetterHeaders.write(headers, new DeadLetterHeaders.Values(d.reason(), d.field(), STAGE, meta.topic(),
-                        meta.partition(), meta.offset(), d.detail(), clock.instant()));
+                DeadLetter letter = deadLetterRecords.build(record.key(), record.value(), record.headers(),
+                        new DeadLetterHeaders.Values(d.reason(), d.field(), STAGE, meta.topic(), meta.partition(), meta.offset(),
+                                d.detail(), clock.instant()), outputLimits.of(deadLetterTopic));
                 deadLetters.counter(d.reason(), STAGE).increment();
                 deadOut.increment();
-                context.forward(new Record<String, Outcome>(null, d, record.timestamp(), headers));
+                context.forward(new Record<String, Outcome>(null, new Outcome.Dead(d.reason(), d.field(), d.detail(), letter.key(),
+                        letter.value()), record.timestamp(), letter.headers()));
             }
+        }
+
+        /**
+         * The event's outcome, or a {@code too_large} dead letter when the clean record would be larger than its topic
+         * takes: the bound is cheap and almost always far below; only above it is the event encoded to know.
+         */
+        private <V> Outcome tooLargeOr(Outcome outcome, String service, Topic<String, V> topic, V event, long bound,
+                                       Record<byte[], byte[]> raw) {
+            int limit = outputLimits.of(topic.name());
+            if (DeadLetters.recordBytes(null, null, raw.headers()) + 3L * service.length() + bound <= limit) {
+                return outcome; // a UTF-16 unit is at most 3 UTF-8 bytes: no need to encode the key to know
+            }
+            byte[] key = service.getBytes(StandardCharsets.UTF_8);
+            byte[] value = topic.value().serializer().serialize(topic.name(), event);
+            int size = DeadLetters.recordBytes(key, value, raw.headers());
+            if (size <= limit) {
+                return outcome;
+            }
+            return new Outcome.Dead(DeadLetterReason.TOO_LARGE.code(), null, "The normalised event takes " + size
+                    + " bytes on " + topic.name() + " (its labels " + labelChars(event) + " characters), more than the "
+                    + limit + " bytes the topic takes; send fewer or shorter fields.", raw.key(), raw.value());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.weir.processor.validate;
 
+import dev.weir.common.kafka.Topics;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,8 +21,12 @@ import java.util.Objects;
 public record Limits(long maxEventBytes, int maxDepth, int maxFields, int maxStringLength,
                      Duration maxPast, Duration maxFuture) {
 
-    /** The documented defaults: 1 MiB, depth 20, 1000 fields, 32 768 characters, 7 days back, 1 hour ahead. */
-    public static final Limits DEFAULTS = new Limits(1_048_576, 20, 1000, 32_768, Duration.ofDays(7), Duration.ofHours(1));
+    /**
+     * The documented defaults: 1 MiB ({@link Topics#RAW_EVENT_MAX_BYTES}, the agent's default too), depth 20, 1000
+     * fields, 32 768 characters, 7 days back, 1 hour ahead.
+     */
+    public static final Limits DEFAULTS = new Limits(Topics.RAW_EVENT_MAX_BYTES, 20, 1000, 32_768, Duration.ofDays(7),
+            Duration.ofHours(1));
 
     public Limits {
         if (maxEventBytes < 1) {

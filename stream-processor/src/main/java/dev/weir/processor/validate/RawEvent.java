@@ -67,8 +67,9 @@ public final class RawEvent {
 
     /** @return the first key of the form {@code prefix.…} (a nested object flattened), or {@code null} */
     public String keyUnder(String prefix) {
+        int n = prefix.length();
         for (String k : values.keySet()) {
-            if (k.startsWith(prefix + ".")) {
+            if (k.length() > n && k.charAt(n) == '.' && k.startsWith(prefix)) {
                 return k;
             }
         }
@@ -129,6 +130,47 @@ public final class RawEvent {
             return null;
         }
         return textOf(f, false);
+    }
+
+    /**
+     * Refuses an object where a string belongs: a key that is absent while keys under it are present
+     * ({@code "message": {"text": "…"}}, or dotted {@code "message.text"}) is {@code wrong_type}, as an
+     * array of several values there is. Call before reading keys that name a leaf of ECS, never a prefix
+     * ({@code service.name}, not {@code service}).
+     *
+     * @param leaves the keys that may not hold objects
+     * @throws Rejection {@code wrong_type} naming the key
+     */
+    public void noObjectAt(String... leaves) {
+        for (String k : leaves) {
+            if (!values.containsKey(k)) {
+                String under = keyUnder(k); // a scan of the keys, without allocation: a handful of leaves per event
+                if (under != null) {
+                    throw new Rejection(DeadLetterReason.WRONG_TYPE, k, k + " holds an object (" + shorten(under) + " …) where one "
+                            + "string belongs.");
+                }
+            }
+        }
+    }
+
+    /**
+     * The first present key as an IP address.
+     *
+     * @return the address as written, or {@code null} when none of the keys is present
+     * @throws Rejection {@code wrong_type} naming the key when the value is not an IPv4 or IPv6 address literal
+     *                   (Elasticsearch's {@code ip} fields refuse anything else)
+     */
+    public String ip(String... keys) {
+        Field f = first(keys);
+        if (f == null) {
+            return null;
+        }
+        String text = textOf(f, false);
+        if (text != null && !IpAddresses.isLiteral(text)) {
+            throw new Rejection(DeadLetterReason.WRONG_TYPE, f.key(), f.key() + " must be an IPv4 or IPv6 address such as "
+                    + "203.0.113.7, not \"" + shorten(text) + "\".");
+        }
+        return text;
     }
 
     /** Like {@link #text} but an array yields its first element (ECS {@code event.category}). */
@@ -260,7 +302,10 @@ public final class RawEvent {
     }
 
     private static String shorten(JsonNode n) {
-        String s = n.toString();
+        return shorten(n.toString());
+    }
+
+    private static String shorten(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

@@ -1,5 +1,6 @@
 package dev.weir.processor.validate;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -49,26 +50,22 @@ public final class RawEventParser {
 
     private final Limits limits;
     private final ObjectMapper mapper;
-    /** The same settings, failing on a repeated key, for {@link #parseFlat}. */
-    private final ObjectMapper strictMapper;
+
 
     /**
      * @param limits the limits to enforce
      */
     public RawEventParser(Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.mapper = mapper(limits, false);
-        this.strictMapper = mapper(limits, true);
+        this.mapper = mapper(limits);
     }
 
-    private static ObjectMapper mapper(Limits limits, boolean failOnDuplicateKeys) {
+    /** Jackson's settings: NaN and Infinity read (and then refused with their field), nothing after the object, no key twice. */
+    private static ObjectMapper mapper(Limits limits) {
         JsonMapper.Builder b = JsonMapper.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        if (failOnDuplicateKeys) {
-            b.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-        }
-        JsonMapper m = b.build();
+        JsonMapper m = b.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         // Jackson enforces the depth while parsing, so a 1 MiB "[[[[..." never builds a deep tree
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxDepth())
@@ -110,6 +107,14 @@ public final class RawEventParser {
                         + limits.maxDepth() + " levels.");
             }
             throw new Rejection(DeadLetterReason.MALFORMED_JSON, null, "The event exceeds a JSON parser limit: " + e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            String duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw new Rejection(DeadLetterReason.MALFORMED_JSON, printable(duplicate), "The key " + printable(duplicate)
+                        + " appears twice in one object (line " + lineOf(e) + "); send each key once.");
+            }
+            throw new Rejection(DeadLetterReason.MALFORMED_JSON, null, "The event is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + lineOf(e) + ").");
         } catch (JsonProcessingException e) {
             throw new Rejection(DeadLetterReason.MALFORMED_JSON, null, "The event is not valid JSON: " + e.getOriginalMessage()
                     + " (line " + lineOf(e) + ").");
@@ -145,7 +150,7 @@ public final class RawEventParser {
      * @return the flattened event, or {@code null} to leave the event to {@link #parseTree}
      */
     RawEvent parseFlat(byte[] value) {
-        try (JsonParser p = strictMapper.createParser(value)) {
+        try (JsonParser p = mapper.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -164,7 +169,7 @@ public final class RawEventParser {
     private boolean flatObject(JsonParser p, String prefix, boolean dotted, RawEvent into, int[] fields) throws java.io.IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
-            if (++fields[0] > limits.maxFields() || key.length() > limits.maxStringLength()) {
+            if (++fields[0] > limits.maxFields() || key.length() > limits.maxStringLength() || hasControl(key)) {
                 return false;
             }
             String path = prefix.isEmpty() ? key : prefix + key;
@@ -209,7 +214,10 @@ public final class RawEventParser {
                 case LONG -> f.numberNode(p.getLongValue());
                 default -> f.numberNode(p.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> f.numberNode(p.getDoubleValue());
+            case VALUE_NUMBER_FLOAT -> {
+                double d = p.getDoubleValue();
+                yield Double.isFinite(d) ? f.numberNode(d) : null;
+            }
             case VALUE_TRUE -> f.booleanNode(true);
             case VALUE_FALSE -> f.booleanNode(false);
             case VALUE_NULL -> f.nullNode();
@@ -249,6 +257,43 @@ public final class RawEventParser {
         }
     }
 
+    /** @return the key a strict parser found twice, or {@code null} when the exception says something else */
+    private static String duplicateKey(JsonParseException e) {
+        String m = e.getOriginalMessage();
+        if (m == null || !m.startsWith("Duplicate field '")) {
+            return null;
+        }
+        int end = m.lastIndexOf('\'');
+        return end > "Duplicate field '".length() ? m.substring("Duplicate field '".length(), end) : null;
+    }
+
+    /** @return whether the name holds an ISO control character (U+0000–U+001F, U+007F–U+009F) */
+    static boolean hasControl(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the name with control characters written as backslash-u escapes, fit for a header and a log line */
+    static String printable(String name) {
+        if (!hasControl(name)) {
+            return name;
+        }
+        StringBuilder b = new StringBuilder(name.length() + 16);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     private static String lineOf(JsonProcessingException e) {
         return e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
@@ -260,6 +305,10 @@ public final class RawEventParser {
                 Map.Entry<String, JsonNode> e = it.next();
                 String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 countField(fields, child);
+                if (hasControl(e.getKey())) {
+                    throw new Rejection(DeadLetterReason.INVALID_FIELD_NAME, printable(child), "The field name " + printable(child)
+                            + " holds a control character; Elasticsearch cannot index it. Field names must be printable.");
+                }
                 if (e.getKey().length() > limits.maxStringLength()) {
                     throw new Rejection(DeadLetterReason.STRING_TOO_LONG, path.isEmpty() ? null : path, "A field name of "
                             + e.getKey().length() + " characters exceeds the limit of " + limits.maxStringLength() + ".");
@@ -271,6 +320,9 @@ public final class RawEventParser {
                 countField(fields, path);
                 check(element, path, fields);
             }
+        } else if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+            throw new Rejection(DeadLetterReason.NOT_FINITE, path, path + " is " + node.doubleValue()
+                    + " (a number too large for a double, or NaN/Infinity); numbers must be finite.");
         } else if (node.isTextual() && node.textValue().length() > limits.maxStringLength() && !TRUNCATABLE.contains(path)) {
             throw new Rejection(DeadLetterReason.STRING_TOO_LONG, path, "The string in " + path + " has "
                     + node.textValue().length() + " characters, more than the limit of " + limits.maxStringLength() + ".");

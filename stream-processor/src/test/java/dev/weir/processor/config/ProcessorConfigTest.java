@@ -77,6 +77,14 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void shouldRedactDeadLettersUnlessTheOperatorChoosesToKeepTheirOriginals() throws IOException {
+        assertThat(parse("redaction: {disabled: []}").normalize().redaction().keepDeadLetterOriginals()).isFalse();
+        assertThat(parse("redaction: {keep-dead-letter-originals: true}").normalize().redaction().keepDeadLetterOriginals()).isTrue();
+        assertThatThrownBy(() -> parse("redaction: {keep-dead-letter-originals: sometimes}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.redaction.keep-dead-letter-originals");
+    }
+
+    @Test
     void shouldRejectUnknownDisabledRule() {
         assertThatThrownBy(() -> parse("redaction: {disabled: [passwords]}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("passwords");

@@ -1,6 +1,7 @@
 package dev.weir.processor.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.common.kafka.Topics;
 import dev.weir.schemas.DeadLetterHeaders;
@@ -15,6 +16,8 @@ import java.time.ZoneOffset;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -24,6 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -56,15 +60,27 @@ class DeadLetterExceptionHandlerTest {
                     if (r.getPath().equals("/boom")) {
                         throw new IllegalStateException("a bug");
                     }
+                    if (r.getPath().equals("/streams-failed")) {
+                        throw new StreamsException("a send failed earlier");
+                    }
                     return r.getPath();
                 }, Named.as("test-path"))
-                .to("out", Produced.with(Serdes.String(), Serdes.String()).withName("test-sink"));
+                .to("out", Produced.with(Serdes.String(), Serdes.serdeFrom(new StringSerializer() {
+                    @Override
+                    public byte[] serialize(String topic, String data) {
+                        if ("/unserializable".equals(data)) {
+                            throw new SerializationException("cannot write " + data);
+                        }
+                        return super.serialize(topic, data);
+                    }
+                }, new StringDeserializer())).withName("test-sink"));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "handler-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         props.put(DeadLetterExceptionHandler.PUBLISHER_CONFIG, new DeadLetterPublisher(producer, Topics.DEADLETTER,
                 new DeadLetterCounters(registry), Clock.fixed(NOW, ZoneOffset.UTC)));
         driver = new TopologyTestDriver(b.build(), props, NOW);
@@ -122,5 +138,38 @@ class DeadLetterExceptionHandlerTest {
         requests.pipeInput("a", new byte[] {1, 2, 3});
         assertThat(registry.find(DeadLetterCounters.METER).tag("reason", DeadLetterCounters.UNDECODABLE).counter().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void shouldSendTheInputOfAnUnserializableOutputToDeadLetterTopicAndContinue() {
+        byte[] value = request("/unserializable");
+        requests.pipeInput("a", value);
+        requests.pipeInput("a", request("/ok"));
+        assertThat(out.readValuesToList()).containsExactly("/ok");
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.value()).isEqualTo(value);
+            DeadLetterHeaders.Values h = DeadLetterHeaders.read(r.headers());
+            assertThat(h.reason()).isEqualTo(DeadLetterCounters.PROCESSING_ERROR);
+            assertThat(h.stage()).isEqualTo(DeadLetterCounters.STAGE_PRODUCE);
+            assertThat(h.detail()).contains("cannot write /unserializable");
+        });
+    }
+
+    @Test
+    void shouldNotBlameTheRecordForAFailureOfKafkaStreamsItself() {
+        assertThatThrownBy(() -> requests.pipeInput("a", request("/streams-failed"))).isInstanceOf(StreamsException.class);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void shouldCountAndContinueWhenTheDeadLetterCannotBeWritten() {
+        producer.sendException = new RecordTooLargeException("the dead-letter topic refuses it");
+        requests.pipeInput("a", new byte[] {1, 2, 3});
+        requests.pipeInput("a", request("/ok"));
+        assertThat(out.readValuesToList()).containsExactly("/ok");
+        assertThat(registry.find(DeadLetterCounters.FAILURES_METER).tag("stage", DeadLetterCounters.STAGE_DESERIALIZE)
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.find(DeadLetterCounters.METER).tag("reason", DeadLetterCounters.UNDECODABLE).counter().count())
+                .isZero();
     }
 }

@@ -3,13 +3,17 @@ package dev.weir.processor.normalize;
 import static dev.weir.processor.normalize.NormalizeDriver.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.common.deadletter.DeadLetters;
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.redact.RedactionSettings;
+import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.schemas.DeadLetterHeaders;
 import dev.weir.schemas.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -92,7 +96,39 @@ class DeadLetterTopologyTest {
                 Arguments.of("request without status", utf8("{" + TS + ",\"method\":\"GET\",\"path\":\"/\"}"),
                         DeadLetterReason.MISSING_FIELD, "status"),
                 Arguments.of("request without method", utf8("{" + TS + ",\"path\":\"/\",\"status\":200}"),
-                        DeadLetterReason.MISSING_FIELD, "method"));
+                        DeadLetterReason.MISSING_FIELD, "method"),
+                // what Elasticsearch would refuse, caught here with its field
+                Arguments.of("source.ip not an address", utf8("{" + TS + ",\"message\":\"m\",\"source.ip\":\"999.1.1.1\"}"),
+                        DeadLetterReason.WRONG_TYPE, "source.ip"),
+                Arguments.of("nested source ip a word", utf8("{" + TS + ",\"message\":\"m\",\"source\":{\"ip\":\"not-an-ip\"}}"),
+                        DeadLetterReason.WRONG_TYPE, "source.ip"),
+                Arguments.of("client_ip of a request not an address", utf8("{" + TS + ",\"method\":\"GET\",\"path\":\"/\","
+                        + "\"status\":200,\"client_ip\":\"10.0.0.300\"}"), DeadLetterReason.WRONG_TYPE, "client_ip"),
+                Arguments.of("NUL in a label name", utf8("{" + TS + ",\"message\":\"m\",\"a\\u0000b\":\"x\"}"),
+                        DeadLetterReason.INVALID_FIELD_NAME, "a\\u0000b"),
+                Arguments.of("newline in a nested field name", utf8("{" + TS + ",\"message\":\"m\",\"ctx\":{\"k\\ney\":1}}"),
+                        DeadLetterReason.INVALID_FIELD_NAME, "ctx.k\\u000aey"),
+                Arguments.of("label of 30 000 three-byte characters", utf8("{" + TS + ",\"message\":\"m\",\"note\":\""
+                        + "€".repeat(30_000) + "\"}"), DeadLetterReason.STRING_TOO_LONG, "note"),
+                Arguments.of("1e400 in an unknown field", utf8("{" + TS + ",\"message\":\"m\",\"ratio\":1e400}"),
+                        DeadLetterReason.NOT_FINITE, "ratio"),
+                Arguments.of("NaN deep in an unknown object", utf8("{" + TS + ",\"message\":\"m\",\"ctx\":{\"v\":[1,NaN]}}"),
+                        DeadLetterReason.NOT_FINITE, "ctx.v"),
+                Arguments.of("duration beyond what event.duration holds", utf8("{" + TS + ",\"method\":\"GET\",\"path\":\"/\","
+                        + "\"status\":200,\"duration_ms\":1.79e308}"), DeadLetterReason.WRONG_TYPE, "duration_ms"),
+                Arguments.of("message an object", utf8("{" + TS + ",\"message\":{\"text\":\"hi\"}}"), DeadLetterReason.WRONG_TYPE,
+                        "message"),
+                Arguments.of("message an array", utf8("{" + TS + ",\"message\":[\"a\",\"b\"]}"), DeadLetterReason.WRONG_TYPE,
+                        "message"),
+                Arguments.of("service.name an object", utf8("{" + TS + ",\"message\":\"m\",\"service\":{\"name\":{\"x\":1}}}"),
+                        DeadLetterReason.WRONG_TYPE, "service.name"),
+                Arguments.of("a key twice", utf8("{" + TS + ",\"message\":\"m\",\"user\":\"a\",\"user\":\"b\"}"),
+                        DeadLetterReason.MALFORMED_JSON, "user"),
+                Arguments.of("nesting 10 000 deep", utf8("{" + TS + ",\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"),
+                        DeadLetterReason.TOO_DEEP, null),
+                Arguments.of("10 000 objects deep, unclosed", utf8("{" + TS + ",\"a\":" + "{\"b\":".repeat(10_000)),
+                        DeadLetterReason.TOO_DEEP, null),
+                Arguments.of("a NUL byte", utf8("{" + TS + ",\"message\":\"a\u0000b\"}"), DeadLetterReason.MALFORMED_JSON, null));
     }
 
     private static String manyFields(int n) {
@@ -125,6 +161,24 @@ class DeadLetterTopologyTest {
         Set<DeadLetterReason> covered = badInputs().map(a -> (DeadLetterReason) a.get()[2])
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
         assertThat(covered).containsExactlyInAnyOrder(DeadLetterReason.values());
+    }
+
+    @Test
+    void shouldKeepAnEscapedNulInsideAValue() {
+        d.log("{" + TS + ",\"message\":\"a\\u0000b\",\"note\":\"c\\u0000d\"}");
+        assertThat(d.onlyLog().getMessage()).isEqualTo("a\u0000b");
+    }
+
+    @Test
+    void shouldTakeAnAddressElasticsearchTakes() {
+        d.log("{" + TS + ",\"message\":\"m\",\"source.ip\":\"::ffff:203.0.113.7\"}");
+        assertThat(d.onlyLog().getSourceIp()).isEqualTo("::ffff:203.0.113.7");
+    }
+
+    @Test
+    void shouldTakeALabelJustUnderTheTermLimit() {
+        d.log("{" + TS + ",\"message\":\"m\",\"a\":\"" + "x".repeat(32_764) + "\"}");
+        assertThat(d.onlyLog().getLabels().get("a")).hasSize(32_764);
     }
 
     @Test
@@ -175,5 +229,66 @@ class DeadLetterTopologyTest {
         assertThat(d.counter("weir.deadletters", "reason", "malformed_json")).isEqualTo(2);
         assertThat(d.counter("weir.deadletters", "reason", "missing_timestamp")).isEqualTo(1);
         assertThat(d.counter("weir.deadletters", "reason", "too_deep")).isZero();
+    }
+
+    @Test
+    void shouldKeepOnlyAPrefixOfAnEventTooLargeForTheDeadLetterTopic() {
+        byte[] value = utf8("{" + TS + ",\"message\":\"" + "x".repeat(2_000_000) + "\"}");
+        d.log(new String(value, StandardCharsets.UTF_8));
+        TestRecord<byte[], byte[]> r = d.onlyDeadLetter();
+        assertThat(DeadLetterHeaders.read(r.headers()).reason()).isEqualTo("too_large");
+        assertThat(DeadLetters.recordBytes(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(OutputLimits.defaults()
+                .of(Topics.DEADLETTER));
+        assertThat(value).startsWith(r.value());
+        assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.TRUNCATED)).contains("value");
+        assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.ORIGINAL_SIZE)).contains(Integer.toString(value.length));
+    }
+
+    @Test
+    void shouldDeadLetterASmallEventWhoseCleanRecordWouldBeTooLargeForItsTopic() {
+        // 100 labels, each named by the same 30 000-character prefix: 31 kB of JSON, 3 MB of labels
+        String nested = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "\"a" + i + "\":1").collect(Collectors.joining(","));
+        d.log("{" + TS + ",\"message\":\"m\",\"" + "p".repeat(30_000) + "\":{" + nested + "}}");
+        DeadLetterHeaders.Values h = DeadLetterHeaders.read(d.onlyDeadLetter().headers());
+        assertThat(h.reason()).isEqualTo("too_large");
+        assertThat(h.detail()).contains(Topics.LOGS, "labels");
+    }
+
+    @Test
+    void shouldProcessTheNextEventAfterOneTooLargeForItsTopic() {
+        String nested = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "\"a" + i + "\":1").collect(Collectors.joining(","));
+        d.log("{" + TS + ",\"message\":\"m\",\"" + "p".repeat(30_000) + "\":{" + nested + "}}");
+        d.log("{" + TS + ",\"message\":\"fine\"}");
+        assertThat(d.deadLetters.readRecordsToList()).hasSize(1);
+        assertThat(d.logs.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void shouldRedactSecretsInTheDeadLetterOfAMalformedLine() {
+        d.log("{" + TS + ",\"message\":\"login for bob with password=hunter2secret\",\"db_password\":\"tiger-lily-42\",\"n\":");
+        TestRecord<byte[], byte[]> r = d.onlyDeadLetter();
+        String value = new String(r.value(), StandardCharsets.UTF_8);
+        assertThat(value).doesNotContain("hunter2secret", "tiger-lily-42").contains("password=[REDACTED]");
+        assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REDACTIONS)).contains("2");
+        assertThat(DeadLetterHeaders.read(r.headers()).reason()).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void shouldRedactSecretsInTheDetailOfADeadLetter() {
+        d.request("{" + TS + ",\"method\":\"password=hunter2secret\",\"path\":\"/\",\"status\":200}");
+        DeadLetterHeaders.Values h = DeadLetterHeaders.read(d.onlyDeadLetter().headers());
+        assertThat(h.reason()).isEqualTo("wrong_type");
+        assertThat(h.detail()).doesNotContain("hunter2secret").contains("[REDACTED]");
+    }
+
+    @Test
+    void shouldKeepTheOriginalBytesOfADeadLetterWhenTheOperatorChoseTo() {
+        d.close();
+        NormalizeSettings s = NormalizeSettings.DEFAULTS;
+        d = new NormalizeDriver(new NormalizeSettings(s.limits(), s.routes(), new RedactionSettings(Set.of(), List.of(), true),
+                s.fingerprint()), stateDir);
+        byte[] value = utf8("{" + TS + ",\"message\":\"password=hunter2secret\",\"n\":");
+        d.rawLogs.pipeInput("checkout", value, NormalizeDriver.NOW);
+        assertThat(d.onlyDeadLetter().value()).isEqualTo(value);
     }
 }

@@ -3,8 +3,8 @@ package dev.weir.processor.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.common.kafka.Topics;
+import dev.weir.common.redact.RedactionSettings;
 import dev.weir.processor.fingerprint.FingerprintSettings;
-import dev.weir.processor.redact.RedactionSettings;
 import dev.weir.processor.route.RouteSettings;
 import dev.weir.processor.validate.Limits;
 import dev.weir.schemas.LogEvent;

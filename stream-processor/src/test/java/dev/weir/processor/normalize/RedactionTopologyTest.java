@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.processor.redact.BuiltInRules;
-import dev.weir.processor.redact.RedactionRule;
-import dev.weir.processor.redact.RedactionSettings;
+import dev.weir.common.redact.BuiltInRules;
+import dev.weir.common.redact.RedactionRule;
+import dev.weir.common.redact.RedactionSettings;
 import dev.weir.schemas.LogEvent;
 import java.nio.file.Path;
 import java.util.List;
@@ -145,5 +145,35 @@ class RedactionTopologyTest {
     void shouldRedactEmailInRequestPath() {
         d.request("{\"@timestamp\":\"2025-03-14T09:26:53Z\",\"service\":\"a\",\"method\":\"GET\",\"path\":\"/users/dave@example.com\",\"status\":200}");
         assertThat(d.onlyRequest().getPath()).isEqualTo("/users/d***@example.com");
+    }
+
+    @Test
+    void shouldRedactAMessageWhoseQuotedPasswordNeverEnds() throws Exception {
+        ObjectNode event = JSON.createObjectNode().put("@timestamp", "2025-03-14T09:26:53Z")
+                .put("message", "body {\"password\":\"" + "x".repeat(20_000) + " and more");
+        d.log(JSON.writeValueAsString(event));
+        assertThat(d.onlyLog().getMessage()).startsWith("body {\"password\":\"[REDACTED]").doesNotContain("xxxx");
+    }
+
+    @Test
+    void shouldRedactAMessageWithThousandsOfEscapesInAQuotedPassword() throws Exception {
+        ObjectNode event = JSON.createObjectNode().put("@timestamp", "2025-03-14T09:26:53Z")
+                .put("message", "body {\"password\":\"" + "\\\"x".repeat(10_000) + "\"}");
+        d.log(JSON.writeValueAsString(event));
+        assertThat(d.onlyLog().getMessage()).doesNotContain("\\\"x\\\"x");
+    }
+
+    @Test
+    void shouldDeadLetterAnEventWhoseConfiguredRuleOverflowsTheStackAndGoOn() throws Exception {
+        d.close();
+        NormalizeSettings s = NormalizeSettings.DEFAULTS;
+        d = new NormalizeDriver(new NormalizeSettings(s.limits(), s.routes(), new RedactionSettings(Set.of(),
+                List.of(new RedactionSettings.Custom("recursive", "(?:a|b)*c", "[X]"))), s.fingerprint()), stateDir);
+        d.log(JSON.writeValueAsString(JSON.createObjectNode().put("@timestamp", "2025-03-14T09:26:53Z")
+                .put("message", "a".repeat(200_000))));
+        d.log("{\"@timestamp\":\"2025-03-14T09:26:53Z\",\"message\":\"fine\"}");
+        assertThat(d.deadLetters.readRecordsToList()).singleElement().satisfies(r ->
+                assertThat(dev.weir.schemas.DeadLetterHeaders.read(r.headers()).reason()).isEqualTo("processing_error"));
+        assertThat(d.logs.readValuesToList()).extracting(LogEvent::getMessage).containsExactly("fine");
     }
 }

@@ -62,7 +62,7 @@ class RawEventParserTest {
         "{\"a\":{\"b.c\":1,\"b\":{\"c\":2}}}",
         "{\"a\":{\"b\":{\"c\":2}},\"a.b\":{\"c\":1}}",
         "{\"a\":{},\"b\":[],\"c\":null,\"d\":{\"e\":{}}}",
-        "{\"n\":NaN,\"i\":Infinity,\"m\":-Infinity,\"big\":1e400,\"huge\":123456789012345678901234567890}",
+        "{\"huge\":123456789012345678901234567890,\"small\":4.9e-325}",
         "{\"message\":\"this message is much longer than sixteen characters\"}",
         "{\"stack_trace\":[\"this element is longer than sixteen\"]}",
     })
@@ -75,6 +75,10 @@ class RawEventParserTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"a\":1,\"a\":2}",
+        "{\"n\":NaN}",
+        "{\"big\":1e400}",
+        "{\"m\":-Infinity}",
+        "{\"tab\\tkey\":1}",
         "{\"log\":{\"level\":\"warn\",\"x\":1},\"log\":{\"y\":2}}",
         "{\"a\":[{\"b\":1}]}",
         "{\"a\":[[1]]}",

@@ -1,4 +1,4 @@
-package dev.weir.processor.redact;
+package dev.weir.common.redact;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,12 @@ public final class Redactor {
     public static final String METER = "weir.redactions";
     /** Most label names whose verdict {@link #secretKeyRule} keeps. */
     static final int MAX_JUDGED_NAMES = 10_000;
+
+    /**
+     * The start of a JSON object member: its quoted name (group 1; up to 512 characters, none of them escaped), the colon
+     * and the space before the value. A possessive character class: no backtracking, no recursion on long texts.
+     */
+    private static final Pattern JSON_MEMBER = Pattern.compile("\"([^\"\\\\]{1,512}+)\"\\s*:\\s*");
 
     private final List<RedactionRule> rules;
     /** Per rule: its bit in {@link BuiltInRules#screen}, or 0 for a rule from configuration (always run). */
@@ -100,6 +107,77 @@ public final class Redactor {
             return RedactionRule.REDACTED;
         }
         return redact(value, tally);
+    }
+
+    /**
+     * Redacts the text of a whole raw event, which may be JSON, broken JSON or no JSON at all (a dead
+     * letter): the whole text as {@link #redact}, then the value of every member whose name says it is
+     * secret, as {@link #redactLabel} does for labels ({@code "db_password": "x"} becomes
+     * {@code "db_password": "[REDACTED]"}). Meant for the rare rejected event, not for every event: it
+     * runs a regular expression over the whole text. A value longer than the text (a string cut off) is
+     * replaced up to the end.
+     *
+     * @param text  the event's text, may be {@code null}
+     * @param tally counts the redactions
+     * @return the text with every secret replaced, {@code null} for {@code null}
+     */
+    public String redactRawEvent(String text, Tally tally) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String redacted = redact(text, tally); // first, so that what the text rules replace is not counted twice
+        Matcher m = JSON_MEMBER.matcher(redacted);
+        StringBuilder out = null;
+        int last = 0;
+        int from = 0;
+        while (from < redacted.length() && m.find(from)) {
+            int start = m.end();
+            int end = scalarEnd(redacted, start); // a loop, not a regex: a value may be a megabyte long
+            from = Math.max(end, start + 1);
+            int secret = end > start ? secretKeyRule(m.group(1)) : -1;
+            String value = redacted.substring(start, end);
+            if (secret < 0 || value.startsWith("\"[REDACTED") || value.equals("\"\"") || value.equals("null")) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(redacted.length());
+            }
+            out.append(redacted, last, start).append('"').append(RedactionRule.REDACTED).append('"');
+            last = end;
+            record(rules.get(secret), 1, tally);
+        }
+        return out == null ? redacted : out.append(redacted, last, redacted.length()).toString();
+    }
+
+    /**
+     * @return the end of the scalar JSON value at {@code start}: after a string's closing quote (or the end of the text
+     *         for a string cut off), or before the delimiter ending a number or literal; {@code start} for an object, an
+     *         array or nothing
+     */
+    private static int scalarEnd(String text, int start) {
+        if (start >= text.length()) {
+            return start;
+        }
+        char first = text.charAt(start);
+        if (first == '"') {
+            for (int i = start + 1; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    return i + 1;
+                }
+            }
+            return text.length();
+        }
+        if (first == '{' || first == '[') {
+            return start;
+        }
+        int i = start;
+        while (i < text.length() && ",}] \t\r\n\"".indexOf(text.charAt(i)) < 0) {
+            i++;
+        }
+        return i;
     }
 
     /** @return the index of the first rule whose {@code secretKey} matches the label name, or -1 */

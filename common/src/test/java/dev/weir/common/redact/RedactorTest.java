@@ -1,4 +1,4 @@
-package dev.weir.processor.redact;
+package dev.weir.common.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

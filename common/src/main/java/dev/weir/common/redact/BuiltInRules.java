@@ -1,4 +1,4 @@
-package dev.weir.processor.redact;
+package dev.weir.common.redact;
 
 import java.util.List;
 import java.util.regex.MatchResult;
@@ -28,6 +28,9 @@ public final class BuiltInRules {
     private BuiltInRules() {}
 
     private static final String VALUE_END = "[^\\s\"'&,;}\\]]+";
+    // Patterns here must not repeat a group with alternatives ((?:a|b){0,n}): Java's matcher recurses once per
+    // repetition, and a long text (a quoted password that never ends) overflows the stack. Possessive runs of a
+    // character class (x*+) are matched in a loop.
 
     /** @return every built-in rule, in application order (the same instances on every call) */
     public static List<RedactionRule> all() {
@@ -40,7 +43,7 @@ public final class BuiltInRules {
                         m -> m.group(1) + RedactionRule.REDACTED + m.group(2), m -> true, null,
                         t -> t.contains("://") && t.indexOf('@') >= 0),
                 new RedactionRule("password",
-                        Pattern.compile("(?i)(\"(?:password|passwd|pwd|passphrase)\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.){0,4096}(\")"
+                        Pattern.compile("(?i)(\"(?:password|passwd|pwd|passphrase)\"\\s*:\\s*\")[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+(\")"
                                 + "|(\\b(?:password|passwd|pwd|passphrase)\\b['\"]?\\s*[=:]\\s*['\"]?)" + VALUE_END),
                         m -> m.group(1) != null ? m.group(1) + RedactionRule.REDACTED + m.group(2) : m.group(3) + RedactionRule.REDACTED,
                         m -> true,

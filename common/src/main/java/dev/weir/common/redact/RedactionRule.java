@@ -1,4 +1,4 @@
-package dev.weir.processor.redact;
+package dev.weir.common.redact;
 
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,19 +1,31 @@
-package dev.weir.processor.redact;
+package dev.weir.common.redact;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Which redaction rules run.
+ * Which redaction rules run, and whether dead letters keep their original bytes.
  *
- * @param disabled names of built-in rules switched off (an unknown name is a configuration error)
- * @param custom   extra rules, run after the built-in ones
+ * @param disabled                names of built-in rules switched off (an unknown name is a configuration error)
+ * @param custom                  extra rules, run after the built-in ones
+ * @param keepDeadLetterOriginals whether dead letters on the dead-letter topic keep the original value, secrets
+ *                                included (their detail is redacted all the same); off by default
  */
-public record RedactionSettings(Set<String> disabled, List<Custom> custom) {
+public record RedactionSettings(Set<String> disabled, List<Custom> custom, boolean keepDeadLetterOriginals) {
 
-    /** Every built-in rule on, no custom rules. */
+    /** Every built-in rule on, no custom rules, dead letters redacted. */
     public static final RedactionSettings DEFAULTS = new RedactionSettings(Set.of(), List.of());
+
+    /**
+     * Dead letters redacted.
+     *
+     * @param disabled names of built-in rules switched off
+     * @param custom   extra rules, run after the built-in ones
+     */
+    public RedactionSettings(Set<String> disabled, List<Custom> custom) {
+        this(disabled, custom, false);
+    }
 
     /**
      * A rule from configuration.
