@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Weir: logs and request events off Kafka into search, metrics and alerts.",
         subcommands = {UpCommand.class, DemoCommand.class, ComponentCommands.Agent.class,
             ComponentCommands.Processor.class, ComponentCommands.Sink.class, ComponentCommands.Emitter.class, ConsoleCommand.class,
-            RulesCommand.class,
+            RulesCommand.class, ProbesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Weir implements Runnable {
     @CommandLine.Spec
