@@ -10,7 +10,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The public status: every probe target and every service with a public SLO as operational,
+ * The public status: every probe target (operational when its latest run succeeded, degraded after
+ * one or two failed runs in a row, down after {@value #DOWN_AFTER}) and every service with a public SLO
+ * (down while one of its SLOs burns at a page rate, degraded at a ticket rate or with its budget spent) as operational,
  * degraded or down, a 90-day uptime bar each, and the incidents (firing alerts of public rules).
  * Built only from names, states, ratios and alert summaries with addresses masked: no log line,
  * no URL, no IP.
@@ -19,6 +21,9 @@ public final class StatusPage {
     private static final Pattern IPV4 = Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}\\b");
     private static final Pattern IPV6 = Pattern.compile("\\b[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{0,4}){2,7}\\b");
     private static final Pattern URL = Pattern.compile("\\bhttps?://\\S+");
+
+    /** Consecutive failed runs after which a probe target shows as down (before: degraded). */
+    public static final int DOWN_AFTER = 3;
 
     private StatusPage() {
     }
@@ -96,7 +101,8 @@ public final class StatusPage {
         List<Target> targets = new ArrayList<>();
         for (ProbePart p : parts.probes().stream().sorted(Comparator.comparing(p -> p.view().name())).toList()) {
             SloQueries.ProbeView v = p.view();
-            String state = !v.up() ? "down" : v.recentFailures() > 0 ? "degraded" : "operational";
+            // one failed run may be a blip: degraded; three in a row: down
+            String state = v.up() ? "operational" : v.failures() < DOWN_AFTER ? "degraded" : "down";
             targets.add(target(v.name(), "probe", state, List.of(p.days())));
         }
         Map<String, List<SloPart>> byService = new TreeMap<>();
