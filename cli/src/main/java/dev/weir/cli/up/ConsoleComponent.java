@@ -33,7 +33,8 @@ final class ConsoleComponent implements UpComponent {
 
     @Override
     public List<String> whereToLook() {
-        return List.of("console        http://127.0.0.1:" + app.port() + "/   (services, alerts, logs, security, pipeline)");
+        return List.of("console        http://127.0.0.1:" + app.port() + "/   (services, alerts, logs, security, pipeline)",
+                "status page    http://127.0.0.1:" + app.port() + "/status   (public, no token: probes, SLOs, incidents)");
     }
 
     @Override

@@ -61,7 +61,11 @@ class ProbesIT {
     @BeforeEach
     void startTarget() throws IOException {
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        target.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        target.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "probe-target");
+            t.setDaemon(true);
+            return t;
+        }));
         target.createContext("/", exchange -> {
             String probe = exchange.getRequestURI().getPath().substring(1);
             hits.computeIfAbsent(probe, k -> new AtomicInteger()).incrementAndGet();
