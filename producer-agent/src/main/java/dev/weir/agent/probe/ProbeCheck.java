@@ -119,8 +119,19 @@ public final class ProbeCheck {
         return new ProbeResult(probe, slot, start, true, status, ms, warning, notAfter);
     }
 
-    /** @return the body's first {@link #MAX_BODY} bytes as text, or null when they did not arrive before the deadline */
+    /**
+     * @return the body's first {@link #MAX_BODY} bytes as text, or null when they did not arrive before the deadline
+     *         (the stream is closed at the deadline, so a server that stalls mid-body cannot hold the run longer)
+     */
     private static String readBody(InputStream in, long deadline) throws IOException {
+        long left = Math.max(0, deadline - System.nanoTime());
+        java.util.concurrent.CompletableFuture.delayedExecutor(left, java.util.concurrent.TimeUnit.NANOSECONDS).execute(() -> {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // closing only ends a read that is taking too long
+            }
+        });
         try (in) {
             byte[] buf = new byte[MAX_BODY];
             int n = 0;
@@ -128,7 +139,15 @@ public final class ProbeCheck {
                 if (System.nanoTime() > deadline) {
                     return null;
                 }
-                int r = in.read(buf, n, MAX_BODY - n);
+                int r;
+                try {
+                    r = in.read(buf, n, MAX_BODY - n);
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        return null;
+                    }
+                    throw e;
+                }
                 if (r < 0) {
                     break;
                 }

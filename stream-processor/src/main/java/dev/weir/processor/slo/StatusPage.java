@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  */
 public final class StatusPage {
     private static final Pattern IPV4 = Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}\\b");
-    private static final Pattern IPV6 = Pattern.compile("\\b[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{0,4}){2,7}\\b");
+    /** Three or more colons between hex groups, or a {@code ::}; a time such as 05:47:18 has two and stays. */
+    private static final Pattern IPV6 = Pattern.compile(
+            "(?<![\\w:])(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}(?![\\w:])|(?<![\\w:])[0-9A-Fa-f:]*::[0-9A-Fa-f:]*(?![\\w:])");
     private static final Pattern URL = Pattern.compile("\\bhttps?://\\S+");
 
     /** Consecutive failed runs after which a probe target shows as down (before: degraded). */
