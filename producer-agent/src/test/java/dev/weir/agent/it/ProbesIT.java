@@ -237,6 +237,29 @@ class ProbesIT {
         assertThat(wrong.path("labels").path("probe_reason").asText()).isEqualTo("the body does not contain \"healthy\"");
     }
 
+    @Test
+    void shouldPickUpProbesAppliedWhileItRuns(KafkaBroker kafka, TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        kafka.createTopic(prefix + "probes", 3);
+        kafka.createTopic(prefix + "logs", 3);
+        kafka.createTopic(prefix + "requests", 3);
+        Path file = dir.resolve("probes.yml");
+        Files.writeString(file, "probes:\n  - {name: old, url: \"" + url("old") + "\", interval: 1s}\n");
+        ProbesPublisher.apply(file, kafka.bootstrapServers(), prefix + "probes");
+        AgentApp a = agent(kafka, prefix, "agent-1");
+        Poll.until(WAIT, () -> hits.containsKey("old"), () -> "the first probe to run");
+
+        Files.writeString(file, "probes:\n  - {name: new, url: \"" + url("new") + "\", interval: 1s}\n");
+        ProbesPublisher.Result result = ProbesPublisher.apply(file, kafka.bootstrapServers(), prefix + "probes");
+
+        assertThat(result.deleted()).containsExactly("old");
+        Poll.until(WAIT, () -> a.probesAssigned().equals(Set.of("new")) && hits.getOrDefault("new", new AtomicInteger()).get() >= 2,
+                () -> "the agent to run only the new probe (runs " + a.probesAssigned() + ", hits " + hits + ")");
+        int old = hits.get("old").get();
+        Poll.until(WAIT, () -> hits.get("new").get() >= 4, () -> "two more runs of the new probe");
+        assertThat(hits.get("old").get()).as("runs of the removed probe after the new one ran twice").isLessThanOrEqualTo(old);
+    }
+
     private static boolean matches(String mode, JsonNode e) {
         String reason = e.path("labels").path("probe_reason").asText("");
         return switch (mode) {
