@@ -55,12 +55,18 @@ class UpCommandIT {
         assertThat(last(INDEXED, first)).as("documents indexed in Elasticsearch\n%s", first).isGreaterThan(100);
         assertThat(last(ALERTS, first)).as("alert events\n%s", first).isPositive();
         assertThat(first).as("a notification delivered to the demo inbox").containsPattern("(?m)^notification \\[demo-inbox/webhook\\[0\\]\\] FIRING ");
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).as("processes left behind").isEmpty();
+        assertThat(leftBehind()).as("processes left behind").isEmpty();
 
         String second = up("up", "--dir", dir.toString(), "--duration", "PT20S", "--status-interval", "PT1S",
                 "--no-elasticsearch", "--rate", "20");
         assertThat(last(IN, second)).as(second).isGreaterThan(100);
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+        assertThat(leftBehind()).as("processes left behind").isEmpty();
+    }
+
+    /** @return this JVM's live descendants, each with its command line, so that a failure says which process stayed */
+    private static java.util.List<String> leftBehind() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     }
 
     @Test
