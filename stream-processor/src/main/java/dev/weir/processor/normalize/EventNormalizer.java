@@ -61,6 +61,8 @@ public final class EventNormalizer {
      * is {@code wrong_type}, as an array of several values is.
      */
     private static final String[] LOG_LEAVES = {"message", "msg"};
+    /** The largest {@code weir.count} taken: more repetitions than a syslog daemon reports of one line. */
+    static final long MAX_COUNT = 1_000_000;
     /** The longest duration Elasticsearch's {@code event.duration} (a long of nanoseconds) holds, in milliseconds: 292 years. */
     static final double MAX_DURATION_MS = Long.MAX_VALUE / 1_000_000.0;
     /**
@@ -221,6 +223,9 @@ public final class EventNormalizer {
                 .setOffset(e.wholeNumber(0, Long.MAX_VALUE, "log.offset"))
                 .setInput(e.text("weir.input"));
         b.setSource(src.build());
+
+        Long count = e.wholeNumber(1, MAX_COUNT, "weir.count");
+        b.setCount(count == null ? 1 : count);
 
         tags.addAll(0, tags(e, tally));
         e.ignore("@version");
