@@ -1,6 +1,7 @@
 package dev.weir.processor.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.common.ecs.EcsFields;
 import dev.weir.common.redact.Redactor;
 import dev.weir.processor.fingerprint.ErrorFingerprinter;
 import dev.weir.processor.route.RouteCardinality;
@@ -56,6 +57,9 @@ public final class EventNormalizer {
     private static final String[] ENVIRONMENT_KEYS = {"service.environment", "environment", "env"};
     private static final String[] HOST_KEYS = {"host.name", "host", "HOSTNAME"};
     private static final String[] TRACE_KEYS = {"trace.id", "trace_id", "traceId"};
+    /** ECS fields the sink sets from the document's data stream and Weir's own ECS version: input values are ignored. */
+    private static final String[] SET_BY_WEIR = {"ecs.version", "data_stream.type", "data_stream.dataset",
+        "data_stream.namespace", "event.ingested"};
     /**
      * Keys of a log event whose object would otherwise vanish into labels: the message would be empty. An object there
      * is {@code wrong_type}, as an array of several values is.
@@ -169,7 +173,7 @@ public final class EventNormalizer {
                 .setHost(e.text(HOST_KEYS));
         String levelText = e.text("log.level", "level");
         Long levelValue = e.wholeNumber(Long.MIN_VALUE, Long.MAX_VALUE, "level_value");
-        LogLevel level = level(levelText, levelValue);
+        LogLevel level = levelText == null && levelValue == null ? syslogLevel(e) : level(levelText, levelValue);
         b.setLevel(level);
         String message = e.text("message", "msg");
         b.setMessage(cut(redactor.redact(message == null ? "" : message, tally), tags));
@@ -229,7 +233,10 @@ public final class EventNormalizer {
 
         tags.addAll(0, tags(e, tally));
         e.ignore("@version");
-        b.setLabels(labels(e, tally));
+        e.ignore(SET_BY_WEIR);
+        Extras extras = extras(e, tally);
+        b.setLabels(extras.labels());
+        b.setEcs(extras.ecs());
         b.setTags(distinct(tags));
         b.setRedactions(tally.count());
         return b.build();
@@ -285,7 +292,10 @@ public final class EventNormalizer {
                 .setLoginAttempt(routeSettings.isLogin(method, templated));
         // provenance has no place in RequestEvent; offsets would make labels unbounded
         e.ignore("@version", "weir.format", "log.file.path", "log.offset", "weir.input", "span.id", "span_id", "spanId");
-        b.setLabels(labels(e, tally));
+        e.ignore(SET_BY_WEIR);
+        Extras extras = extras(e, tally);
+        b.setLabels(extras.labels());
+        b.setEcs(extras.ecs());
         return b.build();
     }
 
@@ -321,10 +331,29 @@ public final class EventNormalizer {
         return out;
     }
 
-    private Map<String, String> labels(RawEvent e, Redactor.Tally tally) {
+    /**
+     * The fields no reader took: those ECS defines, typed, for the {@code ecs} map, the rest as labels.
+     *
+     * @param labels label name (without {@code labels.}) to text
+     * @param ecs    dotted ECS name to its typed value
+     */
+    private record Extras(Map<String, String> labels, Map<String, Object> ecs) {
+    }
+
+    private Extras extras(RawEvent e, Redactor.Tally tally) {
         Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, Object> ecs = null;
         for (Map.Entry<String, JsonNode> entry : e.unconsumed().entrySet()) {
-            String key = entry.getKey().startsWith("labels.") ? entry.getKey().substring("labels.".length()) : entry.getKey();
+            String name = entry.getKey();
+            EcsFields.Field field = EcsFields.get(name);
+            if (field != null) {
+                if (ecs == null) {
+                    ecs = new LinkedHashMap<>();
+                }
+                ecs.put(name, EcsValues.of(name, entry.getValue(), field, redactor, tally, limits.maxStringLength()));
+                continue;
+            }
+            String key = name.startsWith("labels.") ? name.substring("labels.".length()) : name;
             JsonNode v = entry.getValue();
             String text;
             if (v.isArray()) {
@@ -348,7 +377,7 @@ public final class EventNormalizer {
             }
             labels.putIfAbsent(key, text);
         }
-        return labels;
+        return new Extras(labels, ecs == null ? Map.of() : ecs);
     }
 
     private static int utf8Length(String s) {
@@ -392,6 +421,23 @@ public final class EventNormalizer {
         return "raw";
     }
 
+    /** Log levels by syslog severity code (RFC 5424: 0 emergency … 7 debug). */
+    private static final LogLevel[] SYSLOG_LEVELS = {LogLevel.FATAL, LogLevel.FATAL, LogLevel.FATAL, LogLevel.ERROR, LogLevel.WARN,
+        LogLevel.INFO, LogLevel.INFO, LogLevel.DEBUG};
+
+    /**
+     * @return the level of an event without one of its own from its ECS {@code log.syslog.severity.code} or
+     *         {@code .name} (left in place, for the ecs map), else UNKNOWN
+     */
+    private static LogLevel syslogLevel(RawEvent e) {
+        JsonNode code = e.peek("log.syslog.severity.code");
+        if (code != null && code.canConvertToInt() && code.intValue() >= 0 && code.intValue() < SYSLOG_LEVELS.length) {
+            return SYSLOG_LEVELS[code.intValue()];
+        }
+        JsonNode name = e.peek("log.syslog.severity.name");
+        return name != null && name.isTextual() ? level(name.textValue(), null) : LogLevel.UNKNOWN;
+    }
+
     /**
      * @param text  a level name, may be {@code null}
      * @param value logback's level_value, may be {@code null}
@@ -402,7 +448,7 @@ public final class EventNormalizer {
             return switch (text.trim().toUpperCase(Locale.ROOT)) {
                 case "TRACE" -> LogLevel.TRACE;
                 case "DEBUG" -> LogLevel.DEBUG;
-                case "INFO", "INFORMATION", "NOTICE" -> LogLevel.INFO;
+                case "INFO", "INFORMATION", "INFORMATIONAL", "NOTICE" -> LogLevel.INFO;
                 case "WARN", "WARNING" -> LogLevel.WARN;
                 case "ERROR", "ERR" -> LogLevel.ERROR;
                 case "FATAL", "CRITICAL", "CRIT", "PANIC", "EMERG", "EMERGENCY", "ALERT" -> LogLevel.FATAL;

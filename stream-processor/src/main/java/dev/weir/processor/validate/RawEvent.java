@@ -54,6 +54,11 @@ public final class RawEvent {
     public record Field(String key, JsonNode node) {
     }
 
+    /** @return the value of {@code key}, JSON null included, or null when absent; does not consume it */
+    public JsonNode peek(String key) {
+        return values.get(key);
+    }
+
     /** @return whether any of the keys holds a non-null value (does not consume) */
     public boolean has(String... keys) {
         for (String k : keys) {

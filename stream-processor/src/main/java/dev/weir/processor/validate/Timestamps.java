@@ -71,7 +71,12 @@ public final class Timestamps {
         return t;
     }
 
-    private static Instant parse(RawEvent.Field f) {
+    /**
+     * @param f a field holding a time: an ISO-8601 string or epoch milliseconds
+     * @return the instant, without the window check
+     * @throws Rejection {@code bad_timestamp} or {@code not_finite} naming the field
+     */
+    public static Instant parse(RawEvent.Field f) {
         JsonNode n = f.node();
         if (n.isNumber()) {
             BigDecimal millis = RawEvent.decimal(f);
