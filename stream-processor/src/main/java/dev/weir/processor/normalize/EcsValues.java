@@ -90,7 +90,7 @@ final class EcsValues {
         if (node.isInt() || node.isLong()) {
             return node.longValue();
         }
-        java.math.BigDecimal d = RawEvent.decimal(new RawEvent.Field(key, node)).stripTrailingZeros();
+        java.math.BigDecimal d = decimal(key, field, node).stripTrailingZeros();
         // compare magnitudes before any arithmetic: "1e999999999" must not build a billion-digit number
         if (d.scale() > 0 || d.precision() - d.scale() > 19) {
             throw wrong(key, field, shorten(node.toString()));
@@ -103,11 +103,23 @@ final class EcsValues {
     }
 
     private static Double number(String key, EcsFields.Field field, JsonNode node) {
-        double d = RawEvent.decimal(new RawEvent.Field(key, node)).doubleValue();
+        double d = decimal(key, field, node).doubleValue();
         if (!Double.isFinite(d)) {
             throw new Rejection(DeadLetterReason.NOT_FINITE, key, key + " is too large to be a finite number.");
         }
         return d;
+    }
+
+    /** The number, or {@code wrong_type} in ECS's words ({@code not_finite} stays what it is). */
+    private static java.math.BigDecimal decimal(String key, EcsFields.Field field, JsonNode node) {
+        try {
+            return RawEvent.decimal(new RawEvent.Field(key, node));
+        } catch (Rejection r) {
+            if (r.reason() == DeadLetterReason.WRONG_TYPE) {
+                throw wrong(key, field, shorten(node.toString()));
+            }
+            throw r;
+        }
     }
 
     private static String ip(String key, EcsFields.Field field, JsonNode node) {

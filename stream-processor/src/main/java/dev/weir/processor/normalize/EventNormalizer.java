@@ -50,8 +50,9 @@ public final class EventNormalizer {
     /** Tag added to an event whose message, error message or stack trace was cut. */
     public static final String TRUNCATED_TAG = "truncated";
 
-    private static final Set<String> REQUEST_FORMATS = Set.of("request", "nginx", "apache");
-    private static final Set<String> LOG_FORMATS = Set.of("logstash", "ecs", "sshd", "raw");
+    private static final Set<String> REQUEST_FORMATS = Set.of("request", "nginx", "apache", "gunicorn", "uvicorn");
+    private static final Set<String> LOG_FORMATS = Set.of("logstash", "ecs", "sshd", "raw", "python", "structlog", "pino", "winston",
+            "zap", "logrus", "serilog");
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,16}");
     private static final String[] SERVICE_KEYS = {"service.name", "service", "app"};
     private static final String[] ENVIRONMENT_KEYS = {"service.environment", "environment", "env"};
@@ -119,7 +120,9 @@ public final class EventNormalizer {
      */
     public Outcome normalize(byte[] key, byte[] value, Source source) {
         RawEvent e = parser.parse(value);
-        Instant timestamp = timestamps.read(e, clock.instant());
+        LoggerShape shape = LoggerShape.of(e);
+        shape.apply(e);
+        Instant timestamp = timestamps.read(e, clock.instant(), shape.time());
         String id = e.text("event.id");
         if (id == null || id.isBlank()) {
             id = EventIds.of(source.topic(), source.partition(), source.offset());
@@ -130,7 +133,7 @@ public final class EventNormalizer {
             RequestEvent r = request(e, id, timestamp, source, service);
             return new Outcome.Request(r, owners.owns(r.getService(), source.partition()));
         }
-        LogEvent l = log(e, id, timestamp, source, service, format);
+        LogEvent l = log(e, id, timestamp, source, service, format, shape);
         return new Outcome.Log(l, owners.owns(l.getService(), source.partition()));
     }
 
@@ -160,7 +163,7 @@ public final class EventNormalizer {
         return s;
     }
 
-    private LogEvent log(RawEvent e, String id, Instant timestamp, Source source, String service, String format) {
+    private LogEvent log(RawEvent e, String id, Instant timestamp, Source source, String service, String format, LoggerShape shape) {
         e.noObjectAt(LOG_LEAVES);
         Redactor.Tally tally = new Redactor.Tally();
         List<String> tags = new ArrayList<>();
@@ -171,9 +174,12 @@ public final class EventNormalizer {
                 .setService(service)
                 .setEnvironment(e.text(ENVIRONMENT_KEYS))
                 .setHost(e.text(HOST_KEYS));
+        JsonNode levelNode = e.peek("log.level");
+        LogLevel shaped = shape == LoggerShape.STANDARD ? null : shape.level(levelNode != null ? levelNode : e.peek("level"));
         String levelText = e.text("log.level", "level");
         Long levelValue = e.wholeNumber(Long.MIN_VALUE, Long.MAX_VALUE, "level_value");
-        LogLevel level = levelText == null && levelValue == null ? syslogLevel(e) : level(levelText, levelValue);
+        LogLevel level = shaped != null ? shaped
+                : levelText == null && levelValue == null ? syslogLevel(e) : level(levelText, levelValue);
         b.setLevel(level);
         String message = e.text("message", "msg");
         b.setMessage(cut(redactor.redact(message == null ? "" : message, tally), tags));
@@ -187,6 +193,9 @@ public final class EventNormalizer {
         String stack = cut(redactor.redact(e.text("error.stack_trace", "stack_trace"), tally), tags);
         if (errorType == null && stack != null) {
             errorType = ErrorFingerprinter.exceptionType(stack);
+        }
+        if (errorMessage == null && stack != null) {
+            errorMessage = cut(ErrorFingerprinter.exceptionMessage(stack), tags); // from the redacted trace
         }
         if (errorType != null || errorMessage != null || stack != null) {
             b.setError(new ErrorInfo(errorType, errorMessage, stack, fingerprinter.fingerprint(errorType, errorMessage, stack)));
@@ -208,7 +217,10 @@ public final class EventNormalizer {
         b.setSourcePort(port == null ? null : port.intValue());
 
         String method = upper(e.text("http.request.method"));
-        String path = e.text("url.path", "url.original");
+        String path = e.text("url.path");
+        if (path == null) {
+            path = textOf(e.peek("url.original"));
+        }
         Long status = e.wholeNumber(100, 599, "http.response.status_code");
         Double durationMs = durationMs(e);
         Long bytes = e.wholeNumber(0, Long.MAX_VALUE, "http.response.body.bytes");
@@ -222,7 +234,8 @@ public final class EventNormalizer {
         }
 
         SourceInfo.Builder src = SourceInfo.newBuilder()
-                .setFormat(format != null && (LOG_FORMATS.contains(format) || REQUEST_FORMATS.contains(format)) ? format : detectFormat(e))
+                .setFormat(format != null && (LOG_FORMATS.contains(format) || REQUEST_FORMATS.contains(format)) ? format
+                        : shape.format() != null ? shape.format() : detectFormat(e))
                 .setFile(e.text("log.file.path"))
                 .setOffset(e.wholeNumber(0, Long.MAX_VALUE, "log.offset"))
                 .setInput(e.text("weir.input"));
@@ -253,7 +266,11 @@ public final class EventNormalizer {
                     + (method.length() > 40 ? method.substring(0, 40) + "…" : method) + "\".");
         }
         method = method.toUpperCase(Locale.ROOT);
-        String rawPath = e.text("path", "url.path", "url.original");
+        // url.original (the target with its query) stays for the ecs map; it gives the path only when there is none
+        String rawPath = e.text("path", "url.path");
+        if (rawPath == null) {
+            rawPath = textOf(e.peek("url.original"));
+        }
         if (rawPath == null) {
             throw missing("path", "a request event needs path (or url.path)");
         }
@@ -446,11 +463,11 @@ public final class EventNormalizer {
     static LogLevel level(String text, Long value) {
         if (text != null) {
             return switch (text.trim().toUpperCase(Locale.ROOT)) {
-                case "TRACE" -> LogLevel.TRACE;
-                case "DEBUG" -> LogLevel.DEBUG;
-                case "INFO", "INFORMATION", "INFORMATIONAL", "NOTICE" -> LogLevel.INFO;
+                case "TRACE", "SILLY" -> LogLevel.TRACE;
+                case "DEBUG", "VERBOSE" -> LogLevel.DEBUG;
+                case "INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "HTTP" -> LogLevel.INFO;
                 case "WARN", "WARNING" -> LogLevel.WARN;
-                case "ERROR", "ERR" -> LogLevel.ERROR;
+                case "ERROR", "ERR", "DPANIC" -> LogLevel.ERROR;
                 case "FATAL", "CRITICAL", "CRIT", "PANIC", "EMERG", "EMERGENCY", "ALERT" -> LogLevel.FATAL;
                 default -> LogLevel.UNKNOWN;
             };
@@ -479,6 +496,11 @@ public final class EventNormalizer {
 
     private static List<String> distinct(List<String> tags) {
         return List.copyOf(new java.util.LinkedHashSet<>(tags));
+    }
+
+    /** @return a scalar's text, or null for an absent value, JSON null or an array (which the ecs map judges) */
+    private static String textOf(JsonNode n) {
+        return n == null || n.isNull() || n.isContainerNode() ? null : n.isTextual() ? n.textValue() : n.asText();
     }
 
     private static String lower(String s) {
