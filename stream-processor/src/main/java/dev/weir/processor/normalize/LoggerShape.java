@@ -31,8 +31,8 @@ import java.util.Locale;
  *       <td>npm's error … silly</td><td>{@code message}</td><td>{@code stack}</td></tr>
  * </table>
  *
- * An event with {@code @timestamp} is taken as ECS or logstash-logback-encoder JSON ({@link #STANDARD}) without looking
- * further, so the usual event costs one lookup here.
+ * An event with {@code @timestamp} and a {@code level} or {@code log.level} text is taken as ECS or
+ * logstash-logback-encoder JSON ({@link #STANDARD}) without looking further, so the usual event costs three lookups here.
  */
 enum LoggerShape {
     /** ECS, logstash-logback-encoder, plain JSON: nothing to move. */
@@ -65,15 +65,15 @@ enum LoggerShape {
 
     /** @return the shape of the event, from the presence of a few keys */
     static LoggerShape of(RawEvent e) {
-        if (e.has("@timestamp")) {
-            return STANDARD;
-        }
-        if (e.has("@t")) {
-            return SERILOG;
-        }
         JsonNode level = e.peek("level");
         if (level != null && level.isNumber()) {
             return PINO;
+        }
+        if (e.has("@timestamp") && (level != null || e.has("log.level"))) {
+            return STANDARD; // ECS and logstash-logback-encoder, the usual event: two lookups
+        }
+        if (e.has("@t")) {
+            return SERILOG;
         }
         if (e.has("ts")) {
             return ZAP;
