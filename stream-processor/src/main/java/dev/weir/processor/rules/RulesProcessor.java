@@ -198,6 +198,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         s.firstSeen = Long.MIN_VALUE;
         s.occurrences = 0;
         s.exemplars.clear();
+        s.distinct.clear();
         deleteSketches(key);
     }
 
