@@ -59,11 +59,14 @@ public final class Search {
         return q;
     }
 
-    /** @return a {@code query_string} phrase query for {@code text} over every field ({@code *}), lenient about types */
-    public static ObjectNode phraseAnywhere(String text) {
+    /**
+     * @param texts texts to look for
+     * @return a {@code query_string} query for any of the texts as a phrase in any field ({@code *}), lenient about types
+     */
+    public static ObjectNode anyPhraseAnywhere(List<String> texts) {
         ObjectNode q = JSON.createObjectNode();
-        q.putObject("query_string").put("query", "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .put("default_field", "*").put("lenient", true);
+        String phrases = String.join(" OR ", texts.stream().map(t -> "\"" + t.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+        q.putObject("query_string").put("query", phrases).put("default_field", "*").put("lenient", true);
         return q;
     }
 

@@ -95,19 +95,32 @@ public final class SecretsRun {
     }
 
     /**
-     * A phrase search over every field of every index ({@code *}, hidden ones included) for each secret and each
-     * planted text.
+     * A phrase search over every field of every index ({@code *}, hidden ones included) for each secret: 25 secrets
+     * to a query ({@code "s1" OR "s2" …}), and each secret of a query that found something searched alone.
      *
-     * @return {@code "<text>: <hits>"} for every search that found something
+     * @return {@code "<secret>: <hits>"} for every secret a search found
      */
     public List<String> searchHits(Search search) throws IOException, InterruptedException {
         search.refresh();
-        List<String> texts = new ArrayList<>(new LinkedHashSet<>(planted().stream().flatMap(p -> java.util.stream.Stream.of(p.needle(), p.value())).toList()));
+        List<String> needles = new ArrayList<>(needles());
+        List<List<String>> groups = new ArrayList<>();
+        for (int from = 0; from < needles.size(); from += 25) {
+            groups.add(needles.subList(from, Math.min(needles.size(), from + 25)));
+        }
+        List<String> suspects = new ArrayList<>();
+        for (int from = 0; from < groups.size(); from += 40) {
+            List<List<String>> chunk = groups.subList(from, Math.min(groups.size(), from + 40));
+            List<Long> counts = search.counts("*", chunk.stream().map(Search::anyPhraseAnywhere).toList());
+            for (int i = 0; i < chunk.size(); i++) {
+                if (counts.get(i) > 0) {
+                    suspects.addAll(chunk.get(i));
+                }
+            }
+        }
         List<String> hits = new ArrayList<>();
-        for (int from = 0; from < texts.size(); from += 200) {
-            List<String> chunk = texts.subList(from, Math.min(texts.size(), from + 200));
-            List<ObjectNode> queries = chunk.stream().map(Search::phraseAnywhere).toList();
-            List<Long> counts = search.counts("*", queries);
+        for (int from = 0; from < suspects.size(); from += 40) {
+            List<String> chunk = suspects.subList(from, Math.min(suspects.size(), from + 40));
+            List<Long> counts = search.counts("*", chunk.stream().map(n -> Search.anyPhraseAnywhere(List.of(n))).toList());
             for (int i = 0; i < chunk.size(); i++) {
                 if (counts.get(i) > 0) {
                     hits.add(chunk.get(i) + ": " + counts.get(i));
