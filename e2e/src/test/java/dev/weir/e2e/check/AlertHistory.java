@@ -46,6 +46,50 @@ public record AlertHistory(Map<String, List<Change>> byService) {
         return new AlertHistory(changes);
     }
 
+    /**
+     * What is wrong with a spike service's alert history. As the traffic dictates: it fires on a 5xx of the spike
+     * (the service answers 5xx at no other time), resolves, and ends resolved at or after the spike's end. It may
+     * resolve and fire again during the spike when the fault held the service's events up: the rules' wall-clock
+     * evaluation moves a group that gets no events forward by the wall time (stream-processor README, How it
+     * evaluates), so its window empties and it resolves, and the held-up 5xx fire it again — so each firing must
+     * still be a 5xx of the spike, and changes alternate.
+     *
+     * @param service   the spike service
+     * @param spikeFrom when its 5xx began (epoch ms)
+     * @param spikeTo   when they ended (epoch ms, exclusive)
+     * @return the problems, described; empty when none
+     */
+    public List<String> problems(String service, long spikeFrom, long spikeTo) {
+        List<Change> changes = byService.getOrDefault(service, List.of());
+        List<String> problems = new ArrayList<>();
+        if (changes.isEmpty()) {
+            return List.of("no alert");
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            String want = i % 2 == 0 ? "FIRING" : "RESOLVED";
+            if (!c.status().equals(want)) {
+                problems.add("change " + (i + 1) + " is " + c.status() + ", expected " + want);
+            } else if (want.equals("FIRING") && (c.startsAt().toEpochMilli() < spikeFrom || c.startsAt().toEpochMilli() >= spikeTo)) {
+                problems.add("change " + (i + 1) + " fired at " + c.startsAt() + ", outside the spike [" + Instant.ofEpochMilli(spikeFrom)
+                        + ", " + Instant.ofEpochMilli(spikeTo) + ")");
+            }
+        }
+        Change last = changes.get(changes.size() - 1);
+        if (!last.status().equals("RESOLVED")) {
+            problems.add("not resolved at the end");
+        } else if (last.endsAt() == null || last.endsAt().toEpochMilli() < spikeTo) {
+            problems.add("last resolved at " + last.endsAt() + ", before the spike's end " + Instant.ofEpochMilli(spikeTo));
+        }
+        return problems;
+    }
+
+    /** @return a service's changes with their times, for messages and the report */
+    public String describe(String service) {
+        return byService.getOrDefault(service, List.of()).stream()
+                .map(c -> c.status() + " " + c.startsAt() + (c.endsAt() == null ? "" : "–" + c.endsAt())).toList().toString();
+    }
+
     /** @return the changes of a service's alert, oldest first */
     public List<String> statuses(String service) {
         return byService.getOrDefault(service, List.of()).stream().map(Change::status).toList();
