@@ -427,7 +427,7 @@ class ChainIT {
 
         for (String s : form.spikeServices()) {
             long[] spike = traffic.spikeOf(s);
-            soft.assertThat(alerts.problems(s, spike[0], spike[1])).as("state changes of %s's alert on weir.alerts: %s", s,
+            soft.assertThat(alerts.problems(s, spike[0], spike[1], Chain.RULE_WINDOW.toMillis())).as("state changes of %s's alert on weir.alerts: %s", s,
                     alerts.describe(s)).isEmpty();
             int episodes = Math.max(1, (int) alerts.statuses(s).stream().filter("FIRING"::equals).count());
             for (Notifications n : notifications) {

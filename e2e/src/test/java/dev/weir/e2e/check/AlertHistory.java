@@ -49,31 +49,43 @@ public record AlertHistory(Map<String, List<Change>> byService) {
     /**
      * What is wrong with a spike service's alert history. As the traffic dictates: it fires on a 5xx of the spike
      * (the service answers 5xx at no other time), resolves, and ends resolved at or after the spike's end. It may
-     * resolve and fire again during the spike when the fault held the service's events up: the rules' wall-clock
+     * resolve and fire again when a fault held the service's events up during the spike: the rules' wall-clock
      * evaluation moves a group that gets no events forward by the wall time (stream-processor README, How it
-     * evaluates), so its window empties and it resolves, and the held-up 5xx fire it again — so each firing must
-     * still be a 5xx of the spike, and changes alternate.
+     * evaluates), so its window empties and it resolves; held-up 5xx still in the window at the group's time fire it
+     * again. Time never goes back: each change is at or after the one before, and a firing again is no later than the
+     * spike's end plus the rule's window (a 5xx of the spike is then still in the window).
      *
      * @param service   the spike service
      * @param spikeFrom when its 5xx began (epoch ms)
      * @param spikeTo   when they ended (epoch ms, exclusive)
+     * @param windowMs  the rule's window
      * @return the problems, described; empty when none
      */
-    public List<String> problems(String service, long spikeFrom, long spikeTo) {
+    public List<String> problems(String service, long spikeFrom, long spikeTo, long windowMs) {
         List<Change> changes = byService.getOrDefault(service, List.of());
         List<String> problems = new ArrayList<>();
         if (changes.isEmpty()) {
             return List.of("no alert");
         }
+        long previous = Long.MIN_VALUE;
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
             String want = i % 2 == 0 ? "FIRING" : "RESOLVED";
             if (!c.status().equals(want)) {
                 problems.add("change " + (i + 1) + " is " + c.status() + ", expected " + want);
-            } else if (want.equals("FIRING") && (c.startsAt().toEpochMilli() < spikeFrom || c.startsAt().toEpochMilli() >= spikeTo)) {
-                problems.add("change " + (i + 1) + " fired at " + c.startsAt() + ", outside the spike [" + Instant.ofEpochMilli(spikeFrom)
-                        + ", " + Instant.ofEpochMilli(spikeTo) + ")");
+                continue;
             }
+            Instant at = want.equals("FIRING") ? c.startsAt() : c.endsAt();
+            if (at == null || at.toEpochMilli() < previous) {
+                problems.add("change " + (i + 1) + " (" + want + ") at " + at + ", before the change it follows");
+                continue;
+            }
+            long latest = i == 0 ? spikeTo : spikeTo + windowMs;
+            if (want.equals("FIRING") && (at.toEpochMilli() < spikeFrom || at.toEpochMilli() >= latest)) {
+                problems.add("change " + (i + 1) + " fired at " + at + ", not on a 5xx of the spike [" + Instant.ofEpochMilli(spikeFrom)
+                        + ", " + Instant.ofEpochMilli(spikeTo) + ")" + (i == 0 ? "" : " still in the window"));
+            }
+            previous = at.toEpochMilli();
         }
         Change last = changes.get(changes.size() - 1);
         if (!last.status().equals("RESOLVED")) {
