@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "weir", mixinStandardHelpOptions = true, versionProvider = Weir.Version.class,
         description = "Weir: logs and request events off Kafka into search, metrics and alerts.",
         subcommands = {UpCommand.class, DemoCommand.class, AgentCommand.class, ProcessorCommand.class, SinkCommand.class,
-            EmitterCommand.class, ConsoleCommand.class, RulesCommand.class, CommandLine.HelpCommand.class})
+            EmitterCommand.class, ConsoleCommand.class, RulesCommand.class, ProbesCommand.class, CommandLine.HelpCommand.class})
 public final class Weir implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

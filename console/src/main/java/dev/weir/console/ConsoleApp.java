@@ -9,6 +9,7 @@ import dev.weir.console.logs.LogsPage;
 import dev.weir.console.pipeline.PipelinePage;
 import dev.weir.console.security.SecurityPage;
 import dev.weir.console.services.ServicesPage;
+import dev.weir.console.status.StatusPage;
 import dev.weir.console.upstream.TokenRequiredException;
 import dev.weir.console.upstream.Upstream;
 import dev.weir.console.web.Links;
@@ -159,6 +160,7 @@ public final class ConsoleApp implements AutoCloseable {
         new LogsPage(logs, templates, clock).register(http);
         new SecurityPage(processor, templates, clock, refresh).register(http);
         new PipelinePage(processor, emitter, sink, agent, logs, templates, clock, refresh).register(http);
+        new StatusPage(processor, templates, clock, refresh).register(http);
         http.exception(TokenRequiredException.class, (e, ctx) -> askForToken(ctx, templates, e.api()));
         try {
             http.start(settings.host(), settings.port());

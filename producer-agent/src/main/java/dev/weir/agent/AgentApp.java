@@ -6,6 +6,9 @@ import dev.weir.agent.http.IntakeRoutes;
 import dev.weir.agent.parse.Enrichment;
 import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.JsonLineParser;
+import dev.weir.agent.probe.ProbeCheck;
+import dev.weir.agent.probe.ProbeRunner;
+import dev.weir.agent.probe.ProbeSet;
 import dev.weir.agent.ship.InputMeters;
 import dev.weir.agent.ship.Shipper;
 import dev.weir.agent.stdin.StdinInput;
@@ -24,6 +27,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +76,7 @@ public final class AgentApp implements AutoCloseable {
     private Checkpoints checkpoints;
     private final List<FileInput> fileInputs = new ArrayList<>();
     private StdinInput stdin;
+    private ProbeRunner probes;
     private Javalin http;
     private ScheduledExecutorService scheduler;
     private volatile boolean started;
@@ -164,6 +169,14 @@ public final class AgentApp implements AutoCloseable {
             stdin = new StdinInput(stdinStream, s.parser().create(s.events(), enrichment(null), clock, java.time.ZoneId.systemDefault()),
                     enrichment(null), clock, settings.destinations(), buffer, InputMeters.of(registry, "stdin"));
         }
+        if (settings.probes().enabled()) {
+            AgentSettings.ProbeSettings p = settings.probes();
+            HttpClient probeClient = HttpClient.newBuilder().connectTimeout(ProbeSet.MAX_INTERVAL)
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            probes = new ProbeRunner(new ProbeRunner.Settings(settings.kafka(), p.topic(), p.group(),
+                    settings.clientId() + "-probes", settings.destinations().logs(), settings.environment(), settings.hostName()),
+                    buffer, new ProbeCheck(probeClient, clock), registry, clock);
+        }
         if (settings.http().enabled()) {
             http = OpsServer.create(settings.http().server(), "agent.http", cfg -> cfg.http.maxRequestSize = settings.http().maxBodyBytes());
             Map<String, HealthCheck> checks = new LinkedHashMap<>();
@@ -183,6 +196,9 @@ public final class AgentApp implements AutoCloseable {
         if (stdin != null) {
             stdin.start();
         }
+        if (probes != null) {
+            probes.start();
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weir-agent-checkpoint");
             t.setDaemon(true);
@@ -199,7 +215,8 @@ public final class AgentApp implements AutoCloseable {
             }
         }
         started = true;
-        log.info("Agent started: {} file inputs, stdin {}, HTTP {}, Kafka {}", fileInputs.size(), stdin != null ? "on" : "off",
+        log.info("Agent started: {} file inputs, stdin {}, probes {}, HTTP {}, Kafka {}", fileInputs.size(), stdin != null ? "on" : "off",
+                probes != null ? "group " + settings.probes().group() : "off",
                 http != null ? settings.http().host() + ":" + http.port() : "off", settings.bootstrapServers());
     }
 
@@ -235,6 +252,11 @@ public final class AgentApp implements AutoCloseable {
         return registry;
     }
 
+    /** @return names of the probes this agent runs now (empty when probes are off) */
+    public java.util.Set<String> probesAssigned() {
+        return probes == null ? java.util.Set.of() : probes.assigned();
+    }
+
     /** @return completes when stdin ended and all its events were acknowledged; never completes when stdin is off */
     public CompletableFuture<Void> stdinFinished() {
         return stdin == null ? new CompletableFuture<>() : stdin.finished();
@@ -256,6 +278,9 @@ public final class AgentApp implements AutoCloseable {
         }
         if (stdin != null) {
             stdin.close();
+        }
+        if (probes != null) {
+            probes.close();
         }
         fileInputs.forEach(FileInput::close);
         try {

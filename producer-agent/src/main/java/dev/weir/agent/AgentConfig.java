@@ -99,12 +99,16 @@ public final class AgentConfig {
             }
             files.add(fs);
         }
-        if (files.isEmpty() && !stdinSettings.enabled() && !(httpSettings.enabled() && httpSettings.intake())) {
-            throw new ConfigException("Invalid configuration for agent: no input; configure agent.files, enable agent.stdin or agent.http.intake");
+        ConfigNode probes = root.child("probes");
+        AgentSettings.ProbeSettings probeSettings = new AgentSettings.ProbeSettings(probes.bool("enabled", false),
+                probes.string("topic", Topics.PROBES), probes.string("group", "weir-probes"));
+        if (files.isEmpty() && !stdinSettings.enabled() && !(httpSettings.enabled() && httpSettings.intake()) && !probeSettings.enabled()) {
+            throw new ConfigException("Invalid configuration for agent: no input; configure agent.files, enable agent.stdin, agent.http.intake"
+                    + " or agent.probes");
         }
         root.finish();
         return new AgentSettings(serviceName, environment, hostName, connection, clientId, destinations, dataDir, checkpointInterval,
-                buffer, httpSettings, stdinSettings, files);
+                buffer, httpSettings, stdinSettings, files, probeSettings);
     }
 
     private static FileInputSettings file(ConfigNode f, int index) {

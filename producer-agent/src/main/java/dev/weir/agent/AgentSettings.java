@@ -28,10 +28,12 @@ import java.util.Objects;
  * @param http server and intake
  * @param stdin standard input
  * @param files file inputs
+ * @param probes whether and how this agent runs probes from the probes topic
  */
 public record AgentSettings(String serviceName, String environment, String hostName, KafkaSettings kafka, String clientId,
                             Destinations destinations, Path dataDir, Duration checkpointInterval, BufferSettings buffer,
-                            HttpSettings http, StdinSettings stdin, List<FileInputSettings> files) {
+                            HttpSettings http, StdinSettings stdin, List<FileInputSettings> files,
+                            ProbeSettings probes) {
     public AgentSettings {
         Objects.requireNonNull(serviceName, "serviceName");
         Objects.requireNonNull(hostName, "hostName");
@@ -44,6 +46,38 @@ public record AgentSettings(String serviceName, String environment, String hostN
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(stdin, "stdin");
         files = List.copyOf(files);
+        Objects.requireNonNull(probes, "probes");
+    }
+
+    /** Settings without probes. */
+    public AgentSettings(String serviceName, String environment, String hostName, KafkaSettings kafka, String clientId,
+                         Destinations destinations, Path dataDir, Duration checkpointInterval, BufferSettings buffer,
+                         HttpSettings http, StdinSettings stdin, List<FileInputSettings> files) {
+        this(serviceName, environment, hostName, kafka, clientId, destinations, dataDir, checkpointInterval, buffer,
+                http, stdin, files, ProbeSettings.disabled());
+    }
+
+    /**
+     * @param enabled whether this agent joins the probe group and runs its share of the probes
+     * @param topic   the compacted probes topic
+     * @param group   the consumer group all probing agents share
+     */
+    public record ProbeSettings(boolean enabled, String topic, String group) {
+        public ProbeSettings {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(group, "group");
+        }
+
+        /** @return probes off, with the default topic and group */
+        public static ProbeSettings disabled() {
+            return new ProbeSettings(false, Topics.PROBES, "weir-probes");
+        }
+    }
+
+    /** @return a copy with other probe settings */
+    public AgentSettings withProbes(ProbeSettings p) {
+        return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
+                checkpointInterval, buffer, http, stdin, files, p);
     }
 
     /** @return the Kafka bootstrap servers */
@@ -54,7 +88,7 @@ public record AgentSettings(String serviceName, String environment, String hostN
     /** @return a copy against another Kafka */
     public AgentSettings withKafka(KafkaSettings newKafka) {
         return new AgentSettings(serviceName, environment, hostName, newKafka, clientId, destinations, dataDir,
-                checkpointInterval, buffer, http, stdin, files);
+                checkpointInterval, buffer, http, stdin, files, probes);
     }
 
     /**
@@ -95,24 +129,24 @@ public record AgentSettings(String serviceName, String environment, String hostN
     public static AgentSettings of(String serviceName, String bootstrapServers, Path dataDir, List<FileInputSettings> files) {
         return new AgentSettings(serviceName, null, AgentConfig.localHostName(), KafkaSettings.plaintext(bootstrapServers), "weir-agent",
                 new Destinations(Topics.RAW_LOGS, Topics.RAW_REQUESTS), dataDir, Duration.ofSeconds(1),
-                BufferSettings.defaults(), HttpSettings.defaults(), StdinSettings.disabled(), files);
+                BufferSettings.defaults(), HttpSettings.defaults(), StdinSettings.disabled(), files, ProbeSettings.disabled());
     }
 
     /** @return a copy with other HTTP settings */
     public AgentSettings withHttp(HttpSettings newHttp) {
         return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
-                checkpointInterval, buffer, newHttp, stdin, files);
+                checkpointInterval, buffer, newHttp, stdin, files, probes);
     }
 
     /** @return a copy with other buffer settings */
     public AgentSettings withBuffer(BufferSettings newBuffer) {
         return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
-                checkpointInterval, newBuffer, http, stdin, files);
+                checkpointInterval, newBuffer, http, stdin, files, probes);
     }
 
     /** @return a copy with other stdin settings */
     public AgentSettings withStdin(StdinSettings newStdin) {
         return new AgentSettings(serviceName, environment, hostName, kafka, clientId, destinations, dataDir,
-                checkpointInterval, buffer, http, newStdin, files);
+                checkpointInterval, buffer, http, newStdin, files, probes);
     }
 }

@@ -63,6 +63,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void shouldRunProbesAsTheOnlyInputWithTheSharedTopicAndGroup() {
+        AgentSettings s = read("service: {name: prober}\nhttp: {enabled: false}\nprobes: {enabled: true}\n");
+
+        assertThat(s.probes()).isEqualTo(new AgentSettings.ProbeSettings(true, "weir.probes", "weir-probes"));
+        assertThat(read("service: {name: shop}\nfiles: [{paths: [/x.log]}]\n").probes().enabled()).isFalse();
+        assertThatThrownBy(() -> read("service: {name: shop}\nprobes: {enabled: true, groop: x}\n"))
+                .hasMessageContaining("groop");
+    }
+
+    @Test
     void shouldRejectAnUnknownKeyNamingIt() {
         assertThatThrownBy(() -> read("service: {name: shop}\nfiles: [{paths: [/x.log], parsr: json}]\n"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("Unknown configuration key agent.files[0].parsr");

@@ -147,7 +147,7 @@ public final class ProcessorApp implements AutoCloseable {
         RulesSettings rules = new RulesSettings(loadRules(config), RulesTopics.DEFAULT,
                 r.kibanaUrl() == null ? null : r.kibanaUrl().toString(), r.evaluationInterval(), clock);
         // both take the normaliser's events in the same tasks; the measures come first in each event's chain
-        return List.of(new MeasureExtension(config.measure(), self), new RulesExtension(rules));
+        return List.of(new MeasureExtension(config.measure(), self), new RulesExtension(rules, self));
     }
 
     /**

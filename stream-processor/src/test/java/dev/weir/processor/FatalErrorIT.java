@@ -54,7 +54,7 @@ class FatalErrorIT {
             port = s.getLocalPort();
         }
         Path config = Files.writeString(dir.resolve("p.yml"), String.join("\n",
-                "bootstrap-servers: " + kafka.bootstrapServers(),
+                "kafka: {bootstrap-servers: \"" + kafka.bootstrapServers() + "\"}",
                 "application-id: weir-fatal-it",
                 "state-dir: " + dir.resolve("state"),
                 "http: {host: 127.0.0.1, port: " + port + "}",

@@ -90,7 +90,21 @@ public record AlertmanagerConfig(Global global, Route route, List<Receiver> rece
     /** {@code email_configs[]}; {@code headers}, {@code html} and {@code text} are templates. */
     public record Email(boolean sendResolved, String to, String from, String smarthost, String hello,
                         String authUsername, String authPassword, String authIdentity, String authSecret,
-                        boolean requireTls, Map<String, String> headers, String html, String text) {}
+                        boolean requireTls, TlsConfig tls, Map<String, String> headers, String html, String text) {}
+
+    /**
+     * {@code email_configs[].tls_config}: how the TLS of STARTTLS (or of port 465) is checked.
+     *
+     * @param caFile PEM CAs to trust instead of the JVM's default trust store, or null
+     * @param certFile PEM client certificate for servers that ask for one, or null
+     * @param keyFile its PEM private key, or null
+     * @param insecureSkipVerify whether the server's certificate and name go unchecked
+     */
+    public record TlsConfig(java.nio.file.Path caFile, java.nio.file.Path certFile, java.nio.file.Path keyFile,
+                            boolean insecureSkipVerify) {
+        /** Alertmanager's default: the JVM's trust store, the server's name checked, no client certificate. */
+        public static final TlsConfig DEFAULT = new TlsConfig(null, null, null, false);
+    }
 
     /** {@code webhook_configs[]}; {@code url} is null when left as a placeholder. */
     public record Webhook(boolean sendResolved, URI url, int maxAlerts) {}

@@ -477,9 +477,26 @@ public final class AlertmanagerConfigLoader {
         return new Email(e.bool("send_resolved", false), to, from, smarthost, e.string("hello", global.smtpHello()),
                 e.string("auth_username", global.smtpAuthUsername()), e.string("auth_password", global.smtpAuthPassword()),
                 e.string("auth_identity", global.smtpAuthIdentity()), e.string("auth_secret", global.smtpAuthSecret()),
-                e.bool("require_tls", global.smtpRequireTls()), Map.copyOf(headers),
+                e.bool("require_tls", global.smtpRequireTls()), tlsConfig(e.child("tls_config")), Map.copyOf(headers),
                 e.string("html", "{{ template \"email.default.html\" . }}"),
                 e.string("text", "{{ template \"email.default.text\" . }}"));
+    }
+
+    /** {@code tls_config} of an e-mail receiver; {@code server_name} and {@code min_version} are refused, not ignored. */
+    private static AlertmanagerConfig.TlsConfig tlsConfig(ConfigNode tls) {
+        for (String unsupported : List.of("server_name", "min_version", "max_version")) {
+            if (tls.has(unsupported)) {
+                throw ConfigException.invalid(tls.path() + "." + unsupported, tls.string(unsupported, ""),
+                        "not supported by Weir's e-mail delivery; the certificate must name the smarthost's host");
+            }
+        }
+        java.nio.file.Path cert = tls.readableFile("cert_file");
+        java.nio.file.Path key = tls.readableFile("key_file");
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException("Missing value for " + tls.path() + (cert == null ? ".cert_file" : ".key_file")
+                    + ": a client certificate needs both cert_file and key_file");
+        }
+        return new AlertmanagerConfig.TlsConfig(tls.readableFile("ca_file"), cert, key, tls.bool("insecure_skip_verify", false));
     }
 
     private static String canonicalHeader(String h) {

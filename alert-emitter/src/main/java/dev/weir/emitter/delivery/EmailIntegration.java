@@ -1,5 +1,7 @@
 package dev.weir.emitter.delivery;
 
+import dev.weir.common.config.ConfigException;
+import dev.weir.common.tls.TlsContexts;
 import dev.weir.emitter.config.AlertmanagerConfig;
 import dev.weir.emitter.template.NotificationData;
 import dev.weir.emitter.template.Templates;
@@ -18,9 +20,12 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * E-mail over SMTP with Jakarta Mail: STARTTLS (required unless {@code require_tls: false}),
+ * E-mail over SMTP with Jakarta Mail: STARTTLS (required unless {@code require_tls: false}) or TLS
+ * from the start on port 465, the server's certificate checked against the JVM's trust store or
+ * {@code tls_config.ca_file} and its name against the smarthost (unless {@code insecure_skip_verify}),
  * AUTH when {@code auth_username} is set, a {@code multipart/alternative} message with the text
  * and HTML parts. Headers ({@code Subject}, {@code To}, {@code From} and any others) are templates.
  */
@@ -30,15 +35,28 @@ public final class EmailIntegration implements Integration {
     private final Duration timeout;
     private final TemplateFields fields;
     private final TemplateFields headers;
+    private final SSLSocketFactory tlsSockets; // null: the JVM's default trust store
 
     public EmailIntegration(AlertmanagerConfig.Email config, int index, Duration timeout, Templates templates, String receiver) {
         this.config = config;
         this.index = index;
         this.timeout = timeout;
         String where = "receiver '" + receiver + "' email_configs[" + index + "]";
+        this.tlsSockets = tlsSockets(config.tls(), where);
         this.fields = new TemplateFields(templates, where).add("html", config.html()).add("text", config.text());
         this.headers = new TemplateFields(templates, where + ".headers");
         config.headers().forEach(headers::add);
+    }
+
+    private static SSLSocketFactory tlsSockets(AlertmanagerConfig.TlsConfig tls, String where) {
+        if (tls.caFile() == null && tls.certFile() == null && !tls.insecureSkipVerify()) {
+            return null;
+        }
+        try {
+            return TlsContexts.client(tls.caFile(), tls.certFile(), tls.keyFile(), !tls.insecureSkipVerify()).getSocketFactory();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid value for " + where + ".tls_config: " + e.getMessage());
+        }
     }
 
     @Override
@@ -68,6 +86,11 @@ public final class EmailIntegration implements Integration {
         p.put("mail.smtp.connectiontimeout", String.valueOf(timeout.toMillis()));
         p.put("mail.smtp.timeout", String.valueOf(timeout.toMillis()));
         p.put("mail.smtp.writetimeout", String.valueOf(timeout.toMillis()));
+        if (tlsSockets != null) {
+            p.put("mail.smtp.ssl.socketFactory", tlsSockets); // used for STARTTLS too
+        }
+        // the certificate must name the smarthost, as Alertmanager checks it, unless insecure_skip_verify
+        p.put("mail.smtp.ssl.checkserveridentity", String.valueOf(!config.tls().insecureSkipVerify()));
         boolean implicitTls = port.equals("465");
         if (implicitTls) {
             p.put("mail.smtp.ssl.enable", "true");

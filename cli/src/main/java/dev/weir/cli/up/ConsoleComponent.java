@@ -35,7 +35,8 @@ final class ConsoleComponent implements UpComponent {
 
     @Override
     public List<String> whereToLook() {
-        return List.of("console        " + env.httpUrl(app.port()) + "/   (services, alerts, logs, security, pipeline)");
+        return List.of("console        " + env.httpUrl(app.port()) + "/   (services, alerts, logs, security, pipeline)",
+                "status page    " + env.httpUrl(app.port()) + "/status   (public, no token: probes, SLOs, incidents)");
     }
 
     @Override

@@ -14,7 +14,7 @@ final class UpComponents {
      */
     static List<UpComponent> all(StatusConsole console, Path ownLog, UpOptions options) {
         return List.of(new ProcessorComponent(options.rules(), options.demo()), new SinkComponent(),
-                new EmitterComponent(console, options.alertmanager()), new AgentComponent(ownLog, options.tails()),
+                new EmitterComponent(console, options.alertmanager()), new AgentComponent(ownLog, options.tails(), options.demo()),
                 new ConsoleComponent());
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates Weir's topics when they are missing: event topics with the given partition count,
- * state topics ({@link Topics#COMPACTED}) compacted. Existing topics are left as they are.
+ * state topics ({@link Topics#COMPACTED}) compacted, with one partition unless they are
+ * {@link Topics#PARTITIONED_STATE}. Existing topics are left as they are.
  */
 public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
@@ -41,7 +42,8 @@ public final class TopicSetup {
                 if (existing.contains(name)) {
                     continue;
                 }
-                NewTopic topic = new NewTopic(name, Topics.COMPACTED.contains(name) ? 1 : partitions, replicationFactor);
+                boolean single = Topics.COMPACTED.contains(name) && !Topics.PARTITIONED_STATE.contains(name);
+                NewTopic topic = new NewTopic(name, single ? 1 : partitions, replicationFactor);
                 if (Topics.COMPACTED.contains(name)) {
                     topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                 }

@@ -27,6 +27,11 @@ public final class Topics {
     public static final String ALERTS = "weir.alerts";
     /** Compacted: the rule set, key = rule file name. */
     public static final String RULES = "weir.rules";
+    /**
+     * Compacted: the probe definitions, key = probe name, value = the probe's YAML. Partitioned like
+     * event topics: agents share its partitions in one consumer group, so each probe runs on one agent.
+     */
+    public static final String PROBES = "weir.probes";
     /** Compacted: alert-emitter's notification log, key = receiver/group/state. */
     public static final String NOTIFICATIONS = "weir.notifications";
     /** Compacted: alert-emitter's silences, key = silence id. */
@@ -44,10 +49,13 @@ public final class Topics {
 
     /** Topics that {@code weir up} and the tests create up front, with their partition counts. */
     public static final List<String> ALL = List.of(RAW_LOGS, RAW_REQUESTS, LOGS, REQUESTS, DEADLETTER,
-            STATS_ERRORS, STATS_LATENCY, STATS_LOGINS, ALERTS, RULES, NOTIFICATIONS, SILENCES, ACKS);
+            STATS_ERRORS, STATS_LATENCY, STATS_LOGINS, ALERTS, RULES, PROBES, NOTIFICATIONS, SILENCES, ACKS);
 
     /** Topics whose records are state, not events: compacted, never deleted by age. */
-    public static final List<String> COMPACTED = List.of(RULES, NOTIFICATIONS, SILENCES, ACKS);
+    public static final List<String> COMPACTED = List.of(RULES, PROBES, NOTIFICATIONS, SILENCES, ACKS);
+
+    /** Compacted topics that still get the event topics' partition count: their work is shared by partition. */
+    public static final List<String> PARTITIONED_STATE = List.of(PROBES);
 
     private Topics() {}
 }

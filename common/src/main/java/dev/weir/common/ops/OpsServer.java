@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -50,6 +51,21 @@ public final class OpsServer {
      * @return the server; start it with {@link #start}
      */
     public static Javalin create(HttpServerSettings settings, String keyPrefix, Consumer<JavalinConfig> configure) {
+        return create(settings, keyPrefix, configure, Set.of());
+    }
+
+    /**
+     * As {@link #create(HttpServerSettings, String, Consumer)}, with routes that answer without a token.
+     *
+     * @param settings    host, port, token and TLS
+     * @param keyPrefix   the component's {@code http} key, for messages
+     * @param configure   more Javalin configuration
+     * @param publicPaths exact paths open to anyone even when a token is set (public by design, e.g. a status page's data)
+     * @return the server; start it with {@link #start}
+     */
+    public static Javalin create(HttpServerSettings settings, String keyPrefix, Consumer<JavalinConfig> configure,
+                                 Set<String> publicPaths) {
+        Set<String> open = Set.copyOf(publicPaths);
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             if (settings.tls()) {
@@ -74,10 +90,10 @@ public final class OpsServer {
         if (settings.token() != null) {
             app.before(ctx -> {
                 String path = ctx.path();
-                boolean open = path.equals("/health") || path.startsWith("/health/")
+                boolean isOpen = path.equals("/health") || path.startsWith("/health/") || open.contains(path)
                         || (!settings.protectMetrics() && path.equals("/metrics"));
                 String header = ctx.header("Authorization");
-                if (!open && (header == null || !header.startsWith("Bearer ")
+                if (!isOpen && (header == null || !header.startsWith("Bearer ")
                         || !settings.token().matches(header.substring("Bearer ".length()).trim()))) {
                     ctx.header("WWW-Authenticate", "Bearer");
                     ctx.status(401).json(Map.of("error", "missing or wrong bearer token; send Authorization: Bearer <"

@@ -65,8 +65,39 @@ public final class TlsContexts {
         return context(null, new TrustManager[] {pinned});
     }
 
+    /**
+     * A client context for a server that may ask for a client certificate.
+     *
+     * @param caFile PEM file of the CAs to trust, or {@code null} for the JVM's default trust store
+     * @param certificate PEM client certificate chain, or {@code null} for none
+     * @param key PEM private key of {@code certificate}, or {@code null} for none
+     * @param verify whether the server's certificate is checked at all
+     * @return the context
+     * @throws IllegalArgumentException when a file cannot be read or the certificate and key do not match
+     */
+    public static SSLContext client(Path caFile, Path certificate, Path key, boolean verify) {
+        TrustManager[] trust = !verify ? trustingAnythingManagers()
+                : caFile == null ? null : new TrustManager[] {trustManager(Pem.certificates(caFile))};
+        javax.net.ssl.KeyManager[] keys = null;
+        if (certificate != null) {
+            try {
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keyStore(certificate, key), NO_PASSWORD);
+                keys = kmf.getKeyManagers();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("the client certificate cannot be used: " + e.getMessage(), e);
+            }
+        }
+        return context(keys, trust);
+    }
+
     /** @return a client context that accepts any certificate (verification off) */
     public static SSLContext trustingAnything() {
+        return context(null, trustingAnythingManagers());
+    }
+
+    private static TrustManager[] trustingAnythingManagers() {
         X509TrustManager all = new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
@@ -83,7 +114,7 @@ public final class TlsContexts {
                 return new X509Certificate[0];
             }
         };
-        return context(null, new TrustManager[] {all});
+        return new TrustManager[] {all};
     }
 
     /**

@@ -20,6 +20,8 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class ProcessorHttp {
     private static final String KEY = "processor.http";
+    /** The status page's data: public by design (no log lines, no addresses), so the console's public page needs no token. */
+    private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/api/v1/status");
 
     private ProcessorHttp() {}
 
@@ -63,7 +65,7 @@ public final class ProcessorHttp {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(extraRoutes, "extraRoutes");
-        Javalin app = OpsServer.create(settings, KEY, config -> { });
+        Javalin app = OpsServer.create(settings, KEY, config -> { }, PUBLIC_PATHS);
         extraRoutes.accept(app);
         Map<String, HealthCheck> checks = new LinkedHashMap<>();
         checks.put("kafka_streams", () -> streamsHealth(state.get()));

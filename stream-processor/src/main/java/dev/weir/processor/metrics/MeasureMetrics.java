@@ -85,13 +85,13 @@ public final class MeasureMetrics implements MeasureListener {
         for (int i = 0; i < DEFAULT_BUCKETS.length; i++) {
             slos[i] = Duration.ofNanos((long) (DEFAULT_BUCKETS[i] * 1e9));
         }
-        errorRatio = new GaugeRows("weir.error.ratio", null,
+        errorRatio = new GaugeRows(registry, "weir.error.ratio", null,
                 "Share of requests answered 5xx over the rolling window, from the window stores");
-        windowRequests = new GaugeRows("weir.window.requests", null, "Requests in the rolling window, from the window stores");
-        latencyQuantiles = new GaugeRows("weir.latency.sketch", "seconds",
+        windowRequests = new GaugeRows(registry, "weir.window.requests", null, "Requests in the rolling window, from the window stores");
+        latencyQuantiles = new GaugeRows(registry, "weir.latency.sketch", "seconds",
                 "Request latency quantile over the rolling window from merged DDSketches (1% relative accuracy)");
-        loginFailures = new GaugeRows("weir.login.failures", null, "Failed logins in the rolling window, from the login window stores");
-        failingSources = new GaugeRows("weir.login.failing.sources", null,
+        loginFailures = new GaugeRows(registry, "weir.login.failures", null, "Failed logins in the rolling window, from the login window stores");
+        failingSources = new GaugeRows(registry, "weir.login.failing.sources", null,
                 "Source IPs with at least the BY_SOURCE threshold of failed logins in the rolling window");
     }
 
@@ -249,41 +249,5 @@ public final class MeasureMetrics implements MeasureListener {
         latencyQuantiles.set(quantiles);
         loginFailures.set(failures);
         failingSources.set(sources);
-    }
-
-    /** One gauge per row of a name, each registered once and then updated in place. Guarded by the outer refresh. */
-    private final class GaugeRows {
-        private final String name;
-        private final String baseUnit;
-        private final String description;
-        private final Map<Tags, Value> rows = new HashMap<>();
-
-        GaugeRows(String name, String baseUnit, String description) {
-            this.name = name;
-            this.baseUnit = baseUnit;
-            this.description = description;
-        }
-
-        void set(Map<Tags, Double> values) {
-            values.forEach((tags, v) -> rows.computeIfAbsent(tags, t -> {
-                Value holder = new Value();
-                holder.gauge = Gauge.builder(name, holder, h -> h.value).baseUnit(baseUnit).description(description)
-                        .tags(t).strongReference(true).register(registry);
-                return holder;
-            }).value = v);
-            // a row without data any more (e.g. no requests in the view) leaves /metrics
-            rows.entrySet().removeIf(e -> {
-                if (values.containsKey(e.getKey())) {
-                    return false;
-                }
-                registry.remove(e.getValue().gauge);
-                return true;
-            });
-        }
-    }
-
-    private static final class Value {
-        volatile double value;
-        Gauge gauge;
     }
 }

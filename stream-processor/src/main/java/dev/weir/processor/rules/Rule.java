@@ -33,12 +33,15 @@ import java.util.Objects;
  * @param baseline       escalating_fingerprint: the period the usual rate is taken over
  * @param maxGroups      at most this many groups are tracked per rule and partition; events of further groups are not evaluated
  * @param version        a hash of the definition; state built under another version is reset
+ * @param probeSli       burn_rate: the SLI is probe success (bad = a failed probe run)
+ * @param publicAlert    whether its alerts are shown as incidents on the public status page
  */
 public record Rule(String name, String file, Signal signal, List<String> groupBy, Map<String, String> match,
                    Duration window, Comparison op, double threshold, Duration forDuration, Duration keepFiringFor,
                    long minEvents, String severity, Map<String, String> labels, Map<String, String> annotations,
                    double quantile, LogLevel level, double objective, boolean latencySli, double sliLatencyMs,
-                   List<BurnWindow> burnWindows, Duration lookback, Duration baseline, int maxGroups, long version) {
+                   List<BurnWindow> burnWindows, Duration lookback, Duration baseline, int maxGroups, long version,
+                   boolean probeSli, boolean publicAlert) {
 
     public Rule {
         Objects.requireNonNull(name, "name");
@@ -64,13 +67,20 @@ public record Rule(String name, String file, Signal signal, List<String> groupBy
         for (BurnWindow w : burnWindows) {
             longest = max(longest, w.longWindow());
         }
-        if (signal == Signal.NEW_FINGERPRINT) {
+        if (signal == Signal.NEW_FINGERPRINT || signal == Signal.PROBE_DOWN) {
             longest = max(longest, lookback);
         }
         if (signal == Signal.ESCALATING_FINGERPRINT) {
             longest = max(longest, baseline);
         }
         return longest.plus(forDuration).plus(keepFiringFor);
+    }
+
+    /** @return a copy with another version */
+    Rule withVersion(long v) {
+        return new Rule(name, file, signal, groupBy, match, window, op, threshold, forDuration, keepFiringFor, minEvents, severity,
+                labels, annotations, quantile, level, objective, latencySli, sliLatencyMs, burnWindows, lookback, baseline, maxGroups,
+                v, probeSli, publicAlert);
     }
 
     private static Duration max(Duration a, Duration b) {

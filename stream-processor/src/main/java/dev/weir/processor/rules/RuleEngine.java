@@ -33,9 +33,13 @@ final class RuleEngine {
     /** @return whether the event counts for the rule (signal, filters and group labels) */
     static boolean accepts(Rule rule, RuleInput in) {
         Signal s = rule.signal();
+        if ((in.probe() != null) != (s == Signal.PROBE_DOWN || s == Signal.BURN_RATE && rule.probeSli())) {
+            return false; // a probe result is not the service's own log line, and only probe rules read probe results
+        }
         boolean kind = switch (s) {
             case ERROR_RATIO, REQUEST_RATE -> in.request();
-            case BURN_RATE -> in.request() && (!rule.latencySli() || in.durationMs() != null);
+            case BURN_RATE -> rule.probeSli() || in.request() && (!rule.latencySli() || in.durationMs() != null);
+            case PROBE_DOWN -> true;
             case LATENCY_QUANTILE -> in.request() && in.durationMs() != null;
             case LOG_RATE -> !in.request() && in.level() != null && in.level() != LogLevel.UNKNOWN
                     && in.level().ordinal() >= rule.level().ordinal();
@@ -129,11 +133,15 @@ final class RuleEngine {
             case BURN_RATE -> bad(rule, in);
             case LATENCY_QUANTILE -> in.durationMs() / 1000 > rule.threshold();
             case ABSENCE -> false;
+            case PROBE_DOWN -> !in.probeUp();
             default -> true;
         };
     }
 
     private static boolean bad(Rule rule, RuleInput in) {
+        if (rule.probeSli()) {
+            return !in.probeUp();
+        }
         return rule.latencySli() ? in.durationMs() > rule.sliLatencyMs() : in.status() >= 500;
     }
 
@@ -170,6 +178,7 @@ final class RuleEngine {
                 }
                 s.occurrences++;
             }
+            case PROBE_DOWN -> s.occurrences = in.probeUp() ? 0 : s.occurrences + 1;
             case ABSENCE -> { }
         }
         if (offending(rule, in)) {
@@ -235,9 +244,11 @@ final class RuleEngine {
                     Ring sr = s.rings.get(indexOf(windows, windows.length, b.shortWindow().toMillis()));
                     long lt = lr.sum(now, TOTAL);
                     long st = sr.sum(now, TOTAL);
-                    double lb = lt == 0 ? 0 : (double) lr.sum(now, BAD) / lt / budget;
-                    double sb = st == 0 ? 0 : (double) sr.sum(now, BAD) / st / budget;
-                    boolean pair = lt > 0 && st > 0 && lt >= rule.minEvents() && lb > b.factor() && sb > b.factor();
+                    long lbad = lr.sum(now, BAD);
+                    long sbad = sr.sum(now, BAD);
+                    double lb = lt == 0 ? 0 : (double) lbad / lt / budget;
+                    boolean pair = lt > 0 && st > 0 && lt >= rule.minEvents()
+                            && burnsFaster(lbad, lt, rule.objective(), b.factor()) && burnsFaster(sbad, st, rule.objective(), b.factor());
                     if (pair) {
                         holding = Math.max(holding, lb);
                     }
@@ -251,6 +262,9 @@ final class RuleEngine {
                 boolean holds = s.firstSeen != Long.MIN_VALUE && now - s.firstSeen < rule.window().toMillis();
                 return new Evaluation(holds, s.occurrences);
             }
+            case PROBE_DOWN -> {
+                return new Evaluation(rule.op().test(s.occurrences, thr), s.occurrences);
+            }
             case ESCALATING_FINGERPRINT -> {
                 long current = s.rings.get(0).sum(now, TOTAL);
                 long base = s.rings.get(1).sum(now, TOTAL);
@@ -261,6 +275,31 @@ final class RuleEngine {
             }
         }
         throw new IllegalStateException("unreachable");
+    }
+
+    /**
+     * Whether {@code bad} of {@code total} events burn an error budget of {@code 1 - objective} faster than
+     * {@code factor} times, decided exactly: a burn of exactly the factor (144 bad of 10 000 at 14.4x a 99.9 %
+     * objective) does not count, whatever binary doubles make of 0.0144 / 0.001.
+     *
+     * @param bad       bad events in the window
+     * @param total     all events in the window
+     * @param objective the SLO objective, e.g. 0.999
+     * @param factor    the burn-rate threshold, e.g. 14.4
+     * @return whether bad / total &gt; factor × (1 − objective)
+     */
+    static boolean burnsFaster(long bad, long total, double objective, double factor) {
+        if (total <= 0) {
+            return false;
+        }
+        double burn = (double) bad / total / (1 - objective);
+        if (Math.abs(burn - factor) > 1e-9 * factor) {
+            return burn > factor;
+        }
+        java.math.BigDecimal allowed = java.math.BigDecimal.valueOf(factor)
+                .multiply(java.math.BigDecimal.ONE.subtract(java.math.BigDecimal.valueOf(objective)))
+                .multiply(java.math.BigDecimal.valueOf(total));
+        return java.math.BigDecimal.valueOf(bad).compareTo(allowed) > 0;
     }
 
     /**

@@ -23,17 +23,20 @@ import dev.weir.schemas.RequestEvent;
  * @param fingerprint error fingerprint (logs), or null
  * @param errorType   error type (logs), or null
  * @param failedLogin whether this is a failed login (see DESIGN.md)
+ * @param probe       the probe's name when this is a probe result ({@code event.category: probe}), else null
+ * @param probeUp     for a probe result, whether the probe found its target up
  */
 public record RuleInput(boolean request, String id, String traceId, long timestamp, String service, String route,
                         String method, int status, Double durationMs, String sourceIp, String userName, LogLevel level,
-                        String fingerprint, String errorType, boolean failedLogin) {
+                        String fingerprint, String errorType, boolean failedLogin, String probe,
+                        boolean probeUp) {
 
     /** @return the request as rule input */
     public static RuleInput of(RequestEvent e) {
         boolean failed = e.getLoginAttempt() && (e.getStatus() == 401 || e.getStatus() == 403);
         return new RuleInput(true, str(e.getId()), str(e.getTraceId()), e.getTimestamp().toEpochMilli(), str(e.getService()),
                 str(e.getRoute()), str(e.getMethod()), e.getStatus(), e.getDurationMs(), str(e.getClientIp()),
-                str(e.getUserName()), null, null, null, failed);
+                str(e.getUserName()), null, null, null, failed, null, false);
     }
 
     /** @return the log line as rule input */
@@ -43,8 +46,30 @@ public record RuleInput(boolean request, String id, String traceId, long timesta
         String fingerprint = e.getError() == null ? null : str(e.getError().getFingerprint());
         String type = e.getError() == null ? null : str(e.getError().getType());
         String route = e.getHttp() == null ? null : str(e.getHttp().getRoute());
+        String probe = probeName(e);
+        boolean up = probe != null && "success".equals(str(e.getEvent().getOutcome()));
+        // a probe result carries its run time and status; other log lines' http fields are not the rules' business
+        Double duration = probe != null && e.getHttp() != null ? e.getHttp().getDurationMs() : null;
+        if (probe != null && duration == null && e.getEvent().getDurationNs() != null) {
+            duration = e.getEvent().getDurationNs() / 1e6;
+        }
+        int status = probe != null && e.getHttp() != null && e.getHttp().getStatus() != null ? e.getHttp().getStatus() : 0;
         return new RuleInput(false, str(e.getId()), str(e.getTraceId()), e.getTimestamp().toEpochMilli(), str(e.getService()),
-                route, null, 0, null, str(e.getSourceIp()), str(e.getUserName()), e.getLevel(), fingerprint, type, failed);
+                route, null, status, duration, str(e.getSourceIp()), str(e.getUserName()), e.getLevel(), fingerprint, type, failed,
+                probe, up);
+    }
+
+    /**
+     * @param e a log event
+     * @return the probe's name when {@code e} is a probe result (as the agent writes them: {@code event.category: probe}
+     *         and label {@code probe}), else null
+     */
+    public static String probeName(LogEvent e) {
+        if (e.getEvent() == null || !"probe".equals(str(e.getEvent().getCategory()))) {
+            return null;
+        }
+        String name = e.getLabels().get("probe");
+        return name == null || name.isEmpty() ? null : name;
     }
 
     private static String str(CharSequence s) {
@@ -66,6 +91,7 @@ public record RuleInput(boolean request, String id, String traceId, long timesta
             case "level" -> level == null ? null : level.name();
             case "fingerprint" -> fingerprint;
             case "error_type" -> errorType;
+            case "probe" -> probe;
             default -> null;
         };
     }

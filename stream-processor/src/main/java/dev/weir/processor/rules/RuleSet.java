@@ -1,5 +1,6 @@
 package dev.weir.processor.rules;
 
+import dev.weir.common.config.YamlFiles;
 import dev.weir.schemas.LogLevel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -37,26 +37,28 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class RuleSet {
     /** Labels a rule may group by or match on. */
     public static final Set<String> LABELS = Set.of("service", "route", "method", "status", "source_ip", "user_name",
-            "level", "fingerprint", "error_type");
+            "level", "fingerprint", "error_type", "probe");
     /** The classpath resource holding the default rule pack. */
     public static final String DEFAULT_PACK = "rules/default.yml";
 
-    private static final Set<String> TOP_LEVEL = Set.of("rules");
+    private static final Set<String> TOP_LEVEL = Set.of("rules", "slos");
     private static final Set<String> FIELDS = Set.of("alert", "signal", "group_by", "match", "window", "op", "threshold",
             "for", "keep_firing_for", "min_events", "severity", "labels", "annotations", "quantile", "level", "objective",
-            "sli", "sli_latency", "burn_windows", "lookback", "baseline", "max_groups");
+            "sli", "sli_latency", "burn_windows", "lookback", "baseline", "max_groups", "public");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_:.-]*");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)");
 
-    private static final RuleSet EMPTY = new RuleSet(List.of(), Map.of());
+    private static final RuleSet EMPTY = new RuleSet(List.of(), List.of(), Map.of());
 
     private final List<Rule> rules;
+    private final List<Slo> slos;
     private final Map<String, Rule> byName;
     private final Map<String, String> files;
 
-    private RuleSet(List<Rule> rules, Map<String, String> files) {
+    private RuleSet(List<Rule> rules, List<Slo> slos, Map<String, String> files) {
         this.rules = List.copyOf(rules);
+        this.slos = List.copyOf(slos);
         Map<String, Rule> m = new LinkedHashMap<>();
         for (Rule r : rules) {
             m.put(r.name(), r);
@@ -73,6 +75,24 @@ public final class RuleSet {
     /** @return the rules, in file-name order and then file order */
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** @return the service-level objectives, in file-name order and then file order */
+    public List<Slo> slos() {
+        return slos;
+    }
+
+    /**
+     * @param name an SLO name
+     * @return the SLO, or {@code null}
+     */
+    public Slo slo(String name) {
+        for (Slo s : slos) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**
@@ -97,28 +117,16 @@ public final class RuleSet {
      * @throws UncheckedIOException when a file cannot be read
      */
     public static RuleSet load(Path path) {
-        Map<String, String> files = new TreeMap<>();
+        Map<String, String> files;
         try {
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> list = Files.list(path)) {
-                    for (Path p : list.sorted().toList()) {
-                        String n = p.getFileName().toString();
-                        if (Files.isRegularFile(p) && (n.endsWith(".yml") || n.endsWith(".yaml"))) {
-                            files.put(n, Files.readString(p, StandardCharsets.UTF_8));
-                        }
-                    }
-                }
-                if (files.isEmpty()) {
-                    throw new RuleException(path.toString(), null, null,
-                            "the directory holds no .yml or .yaml file; put rule files there or name a file");
-                }
-            } else if (Files.isRegularFile(path)) {
-                files.put(path.getFileName().toString(), Files.readString(path, StandardCharsets.UTF_8));
-            } else {
-                throw new RuleException(path.toString(), null, null, "no such file or directory");
-            }
+            files = YamlFiles.read(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new RuleException(path.toString(), null, null, "no such file or directory");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read rules from " + path + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new RuleException(path.toString(), null, null, "the directory holds no .yml or .yaml file; put rule files there or name a file");
         }
         return parse(files);
     }
@@ -142,9 +150,20 @@ public final class RuleSet {
      */
     public static RuleSet parse(Map<String, String> files) {
         List<Rule> all = new ArrayList<>();
+        List<Slo> slos = new ArrayList<>();
         Map<String, String> origin = new LinkedHashMap<>();
+        Map<String, String> sloOrigin = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
-            for (Rule r : parseFile(f.getKey(), f.getValue())) {
+            Parsed parsed = parseFile(f.getKey(), f.getValue());
+            for (Slo slo : parsed.slos()) {
+                String other = sloOrigin.putIfAbsent(slo.name(), f.getKey());
+                if (other != null) {
+                    throw new RuleException(f.getKey(), slo.name(), "name", "the SLO name is already used in " + other
+                            + "; SLO names must be unique across all files");
+                }
+                slos.add(slo);
+            }
+            for (Rule r : parsed.rules()) {
                 String other = origin.putIfAbsent(r.name(), f.getKey());
                 if (other != null) {
                     throw new RuleException(f.getKey(), r.name(), "alert", "the name is already used by a rule in " + other
@@ -153,7 +172,11 @@ public final class RuleSet {
                 all.add(r);
             }
         }
-        return new RuleSet(all, files);
+        return new RuleSet(all, slos, files);
+    }
+
+    /** The rules (derived burn-rate rules included) and SLOs of one file. */
+    record Parsed(List<Rule> rules, List<Slo> slos) {
     }
 
     /**
@@ -166,33 +189,43 @@ public final class RuleSet {
      */
     public static RuleSet lenient(Map<String, String> files, Consumer<RuleException> onError) {
         List<Rule> all = new ArrayList<>();
+        List<Slo> slos = new ArrayList<>();
         Map<String, String> kept = new TreeMap<>();
         Set<String> names = new LinkedHashSet<>();
+        Set<String> sloNames = new LinkedHashSet<>();
         for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
             try {
-                List<Rule> rs = parseFile(f.getKey(), f.getValue());
+                Parsed parsed = parseFile(f.getKey(), f.getValue());
+                List<Rule> rs = parsed.rules();
                 for (Rule r : rs) {
                     if (names.contains(r.name())) {
                         throw new RuleException(f.getKey(), r.name(), "alert", "the name is already used by another file");
                     }
                 }
+                for (Slo slo : parsed.slos()) {
+                    if (sloNames.contains(slo.name())) {
+                        throw new RuleException(f.getKey(), slo.name(), "name", "the SLO name is already used by another file");
+                    }
+                }
                 rs.forEach(r -> names.add(r.name()));
+                parsed.slos().forEach(slo -> sloNames.add(slo.name()));
                 all.addAll(rs);
+                slos.addAll(parsed.slos());
                 kept.put(f.getKey(), f.getValue());
             } catch (RuleException e) {
                 onError.accept(e);
             }
         }
-        return new RuleSet(all, kept);
+        return new RuleSet(all, slos, kept);
     }
 
     /**
      * @param file file name for messages
      * @param yaml its text
-     * @return its rules
+     * @return its rules (with the burn-rate rules derived from its SLOs) and SLOs
      * @throws RuleException when it is invalid
      */
-    static List<Rule> parseFile(String file, String yaml) {
+    static Parsed parseFile(String file, String yaml) {
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
@@ -200,19 +233,20 @@ public final class RuleSet {
             throw new RuleException(file, null, null, "not valid YAML: " + e.getMessage().replace('\n', ' '));
         }
         if (doc == null) {
-            return List.of();
+            return new Parsed(List.of(), List.of());
         }
         if (!(doc instanceof Map<?, ?> top)) {
             throw new RuleException(file, null, null, "the top level must be a mapping with a rules: list");
         }
         for (Object k : top.keySet()) {
             if (!TOP_LEVEL.contains(String.valueOf(k))) {
-                throw new RuleException(file, null, String.valueOf(k), "unknown key; a rule file holds a rules: list");
+                throw new RuleException(file, null, String.valueOf(k), "unknown key; a rule file holds a rules: list and a slos: list");
             }
         }
+        List<Slo> slos = SloFields.parseAll(file, top.get("slos"));
         Object list = top.get("rules");
         if (list == null) {
-            return List.of();
+            list = List.of();
         }
         if (!(list instanceof List<?> items)) {
             throw new RuleException(file, null, "rules", "must be a list of rules");
@@ -231,7 +265,16 @@ public final class RuleSet {
             }
             result.add(r);
         }
-        return result;
+        for (Slo slo : slos) {
+            for (Rule r : SloFields.derivedRules(slo)) {
+                if (!seen.add(r.name())) {
+                    throw new RuleException(file, r.name(), "alert", "the name is taken by the burn-rate alert derived from SLO "
+                            + slo.name() + "; rename the rule");
+                }
+                result.add(r);
+            }
+        }
+        return new Parsed(result, slos);
     }
 
     /** Reads one rule mapping, naming the rule and field in every problem. */
@@ -277,6 +320,7 @@ public final class RuleSet {
             List<String> defaultGroup = switch (signal) {
                 case FAILED_LOGINS -> List.of("service", "source_ip");
                 case NEW_FINGERPRINT, ESCALATING_FINGERPRINT -> List.of("service", "fingerprint");
+                case PROBE_DOWN -> List.of("service", "probe");
                 default -> List.of("service");
             };
             List<String> groupBy = labelList("group_by", defaultGroup);
@@ -287,13 +331,16 @@ public final class RuleSet {
             if ((signal == Signal.NEW_FINGERPRINT || signal == Signal.ESCALATING_FINGERPRINT) && !groupBy.contains("fingerprint")) {
                 throw bad("group_by", "must contain fingerprint for signal " + signal.yamlName());
             }
+            if (signal == Signal.PROBE_DOWN && !groupBy.contains("probe")) {
+                throw bad("group_by", "must contain probe for signal probe_down");
+            }
             Map<String, String> match = stringMap("match", true);
 
             Duration window = duration("window", signal == Signal.NEW_FINGERPRINT ? Duration.ofHours(1) : Duration.ofMinutes(5));
             if (window.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw bad("window", "must be at least 1s");
             }
-            String opText = string("op", ">");
+            String opText = string("op", signal == Signal.PROBE_DOWN ? ">=" : ">");
             Comparison op = Comparison.parse(opText);
             if (op == null) {
                 throw bad("op", "must be one of >, >=, <, <= (got \"" + opText + "\")");
@@ -325,6 +372,8 @@ public final class RuleSet {
             LogLevel level = LogLevel.ERROR;
             double objective = 0;
             boolean latencySli = false;
+            boolean probeSli = false;
+            boolean publicAlert = bool("public", false);
             double sliLatencyMs = 0;
             List<BurnWindow> burnWindows = List.of();
             Duration lookback = duration("lookback", Duration.ofDays(7));
@@ -348,14 +397,19 @@ public final class RuleSet {
                 case BURN_RATE -> {
                     objective = fraction("objective");
                     String sli = string("sli", "availability");
-                    if (sli.equals("latency")) {
+                    if (sli.equals("probe")) {
+                        probeSli = true;
+                        if (!groupBy.contains("probe") && !match.containsKey("probe")) {
+                            throw bad("sli", "probe needs match: {probe: NAME} or probe in group_by");
+                        }
+                    } else if (sli.equals("latency")) {
                         latencySli = true;
                         if (!map.containsKey("sli_latency")) {
                             throw bad("sli_latency", "is required with sli: latency, e.g. sli_latency: 500ms");
                         }
                         sliLatencyMs = duration("sli_latency", Duration.ZERO).toNanos() / 1e6;
                     } else if (!sli.equals("availability")) {
-                        throw bad("sli", "must be availability or latency (got \"" + sli + "\")");
+                        throw bad("sli", "must be availability, latency or probe (got \"" + sli + "\")");
                     }
                     burnWindows = burnWindows();
                     threshold = burnWindows.stream().mapToDouble(BurnWindow::factor).min().orElse(0);
@@ -363,6 +417,7 @@ public final class RuleSet {
                         throw bad("threshold", "is set by burn_windows (the factors) for signal burn_rate; remove it");
                     }
                 }
+                case PROBE_DOWN -> threshold = map.containsKey("threshold") ? threshold(false) : 1;
                 case NEW_FINGERPRINT -> {
                     threshold = 0;
                     if (map.containsKey("threshold")) {
@@ -376,17 +431,25 @@ public final class RuleSet {
             }
             Rule r = new Rule(rule, file, signal, groupBy, match, window, op, threshold, forDuration, keep, minEvents,
                     severity, plainLabels, annotations, quantile, level, objective, latencySli, sliLatencyMs, burnWindows,
-                    lookback, baseline, maxGroups, 0);
-            return new Rule(r.name(), r.file(), r.signal(), r.groupBy(), r.match(), r.window(), r.op(), r.threshold(),
-                    r.forDuration(), r.keepFiringFor(), r.minEvents(), r.severity(), r.labels(), r.annotations(),
-                    r.quantile(), r.level(), r.objective(), r.latencySli(), r.sliLatencyMs(), r.burnWindows(), r.lookback(),
-                    r.baseline(), r.maxGroups(), versionOf(r));
+                    lookback, baseline, maxGroups, 0, probeSli, publicAlert);
+            return r.withVersion(versionOf(r));
         }
 
         private static Map<String, Object> toMap(Set<String> keys) {
             Map<String, Object> m = new TreeMap<>();
             keys.forEach(k -> m.put(k, ""));
             return m;
+        }
+
+        boolean bool(String field, boolean defaultValue) {
+            Object v = map.get(field);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw bad(field, "must be true or false (got \"" + v + "\")");
         }
 
         String string(String field, String defaultValue) {
@@ -605,11 +668,11 @@ public final class RuleSet {
         return end == text.length() && end > 0 ? Duration.ofNanos((long) nanos) : null;
     }
 
-    private static long versionOf(Rule r) {
+    static long versionOf(Rule r) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(List.of(r.signal(), r.groupBy(), r.match(),
                     r.window(), r.op(), r.threshold(), r.quantile(), r.level(), r.objective(), r.latencySli(), r.sliLatencyMs(),
-                    r.burnWindows(), r.lookback(), r.baseline()).toString().getBytes(StandardCharsets.UTF_8));
+                    r.burnWindows(), r.lookback(), r.baseline(), r.probeSli()).toString().getBytes(StandardCharsets.UTF_8));
             long v = 0;
             for (int i = 0; i < 8; i++) {
                 v = (v << 8) | (d[i] & 0xff);

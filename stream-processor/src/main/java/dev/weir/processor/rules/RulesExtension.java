@@ -3,29 +3,47 @@ package dev.weir.processor.rules;
 import dev.weir.processor.ProcessorExtension;
 import dev.weir.processor.ProcessorServices;
 import dev.weir.processor.TopologyPart;
+import dev.weir.processor.slo.SloHttp;
+import dev.weir.processor.slo.SloMetrics;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * The rules as a {@link ProcessorExtension}: the {@link RulesTopology} part and the
- * {@code /api/v1/alerts} and {@code /api/v1/rules} routes.
+ * The rules as a {@link ProcessorExtension}: the {@link RulesTopology} part (SLO counts included) and the
+ * {@code /api/v1/alerts}, {@code /api/v1/rules}, {@code /api/v1/slos}, {@code /api/v1/probes} and
+ * {@code /api/v1/status} routes, and the SLO and probe gauges ({@link SloMetrics}).
  */
 public final class RulesExtension implements ProcessorExtension {
     private final RulesSettings settings;
+    private final HostInfo self;
+    private SloMetrics metrics; // set by topologyParts, read by addRoutes (same thread, App start)
 
     /** @param settings rules settings; its clock should be the processor's ({@link ProcessorServices#clock()}) */
     public RulesExtension(RulesSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param settings rules settings
+     * @param self     this instance's HTTP host:port as the others reach it (Streams' {@code application.server}),
+     *                 for answers merged over instances; null for a single instance
+     */
+    public RulesExtension(RulesSettings settings, HostInfo self) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.self = self;
     }
 
     @Override
     public List<TopologyPart> topologyParts(ProcessorServices services) {
+        metrics = new SloMetrics(services.meters());
         return List.of(RulesTopology.withWeirSerdes(settings.withClock(services.clock())));
     }
 
     @Override
     public void addRoutes(Javalin app, ProcessorServices services) {
         RulesHttp.register(app, services.streams(), settings);
+        SloHttp.register(app, services.streams(), settings, metrics, services.clock(), self, services.config().http());
     }
 }

@@ -27,7 +27,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +89,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         sketchCache.attach(sketches);
         CommitHook.register(context, RulesTopology.COMMIT_HOOK, stateCache);
         CommitHook.register(context, RulesTopology.COMMIT_HOOK, sketchCache);
-        Map<String, String> current = readFiles(files);
+        Map<String, String> current = RuleSetSource.readFiles(files);
         loadedFiles = current;
         use(current.isEmpty() ? settings.rules()
                 : RuleSet.lenient(current, e -> log.error("Skipping rule file {} from the rules topic: {}", e.file(), e.getMessage())));
@@ -102,21 +101,6 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         context.schedule(settings.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
-    /** @return file name → YAML text of the rules topic's table */
-    static Map<String, String> readFiles(KeyValueStore<String, ?> store) {
-        Map<String, String> m = new TreeMap<>();
-        try (KeyValueIterator<String, ?> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, ?> kv = it.next();
-                Object v = kv.value instanceof ValueAndTimestamp<?> vt ? vt.value() : kv.value;
-                if (v != null) {
-                    m.put(kv.key, v.toString());
-                }
-            }
-        }
-        return m;
-    }
-
     private void use(RuleSet set) {
         rules = set;
         stateKeys.clear();
@@ -125,7 +109,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     }
 
     private void reloadIfChanged() {
-        Map<String, String> current = readFiles(files);
+        Map<String, String> current = RuleSetSource.readFiles(files);
         if (current.equals(loadedFiles)) {
             return;
         }
@@ -314,7 +298,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         return new Rule(name, "(removed)", Signal.REQUEST_RATE, new ArrayList<>(s.labels.keySet()), Map.of(),
                 java.time.Duration.ofMinutes(1), Comparison.GT, 0, java.time.Duration.ZERO, java.time.Duration.ZERO, 0,
                 "none", Map.of(), Map.of(), 0, null, 0, false, 0, List.of(), java.time.Duration.ZERO,
-                java.time.Duration.ZERO, 1, 0);
+                java.time.Duration.ZERO, 1, 0, false, false);
     }
 
     private void forget(String key, String rule) {

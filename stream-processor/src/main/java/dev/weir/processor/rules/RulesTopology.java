@@ -2,6 +2,7 @@ package dev.weir.processor.rules;
 
 import dev.weir.processor.CleanStreams;
 import dev.weir.processor.TopologyPart;
+import dev.weir.processor.slo.SloProcessor;
 import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.LogEvent;
@@ -41,8 +42,10 @@ import org.apache.kafka.streams.state.Stores;
  * <p>State stores (names are deployed state: renaming one orphans it, a breaking change):
  * {@value #STATE_STORE} (rule + group → alert status and window counters), {@value #SKETCH_STORE}
  * (latency sketch per rule, group and bucket), {@value #ALERTS_STORE} (fingerprint → firing
- * AlertEvent, for {@code GET /api/v1/alerts}); all logged to changelogs. The first two are written
- * through {@value #COMMIT_HOOK} (write-behind, see {@link CommitHook}); the alerts store is cached.
+ * AlertEvent, for {@code GET /api/v1/alerts}), {@value #SLO_STORE} (SLO and probe counts per minute, hour and
+ * day, see {@link SloProcessor}); all logged to changelogs. The first two are written
+ * through {@value #COMMIT_HOOK}, the SLO counts through {@value #SLO_COMMIT_HOOK} (write-behind, see
+ * {@link CommitHook}); the alerts store is cached.
  */
 public final class RulesTopology implements TopologyPart {
     /** Key-value store: {@code rule␁group values} → rule state (binary, see GroupState). */
@@ -53,6 +56,10 @@ public final class RulesTopology implements TopologyPart {
     public static final String ALERTS_STORE = "rules-alerts-store";
     /** Holds nothing: writes the rules' group states and sketches to their stores before each commit (see {@link CommitHook}). */
     public static final String COMMIT_HOOK = "rules-commit-hook";
+    /** Key-value store: SLO and probe counts per minute, hour and day, and each probe's latest result (see {@code SloKeys}). */
+    public static final String SLO_STORE = "slo-counts-store";
+    /** Holds nothing: writes the SLO counts to their store before each commit. */
+    public static final String SLO_COMMIT_HOOK = "slo-commit-hook";
     /** Global in-memory store of the rules topic: file name → YAML text. */
     public static final String RULES_FILES_STORE = "rules-files-store";
 
@@ -124,6 +131,10 @@ public final class RulesTopology implements TopologyPart {
                 .mapValues(RuleInput::of, Named.as("rules-request-input"))
                 .merge(logs.filter((k, v) -> v != null, Named.as("rules-logs-present"))
                         .mapValues(RuleInput::of, Named.as("rules-log-input")), Named.as("rules-inputs"));
+        builder.addStateStore(CommitHook.builder(SLO_COMMIT_HOOK));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SLO_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
+        inputs.process(() -> new SloProcessor(settings), Named.as("slo-count"), SLO_STORE, SLO_COMMIT_HOOK);
         inputs.process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE,
                         COMMIT_HOOK)
                 .to(settings.topics().alerts(), Produced.with(Serdes.String(), alertSerde).withName("rules-alerts-sink"));

@@ -23,7 +23,9 @@ public enum Signal {
     /** An error fingerprint not seen in the lookback period. */
     NEW_FINGERPRINT,
     /** An error fingerprint occurring at k times its usual rate. */
-    ESCALATING_FINGERPRINT;
+    ESCALATING_FINGERPRINT,
+    /** Consecutive failed runs of a health probe (0 while it is up). */
+    PROBE_DOWN;
 
     /** @return the name used in rule files */
     public String yamlName() {
@@ -45,12 +47,12 @@ public enum Signal {
 
     /** @return whether request events feed this signal */
     boolean readsRequests() {
-        return this != LOG_RATE && this != NEW_FINGERPRINT && this != ESCALATING_FINGERPRINT;
+        return this != LOG_RATE && this != NEW_FINGERPRINT && this != ESCALATING_FINGERPRINT && this != PROBE_DOWN;
     }
 
     /** @return whether log events feed this signal */
     boolean readsLogs() {
         return this == LOG_RATE || this == FAILED_LOGINS || this == ABSENCE || this == NEW_FINGERPRINT
-                || this == ESCALATING_FINGERPRINT;
+                || this == ESCALATING_FINGERPRINT || this == PROBE_DOWN || this == BURN_RATE;
     }
 }

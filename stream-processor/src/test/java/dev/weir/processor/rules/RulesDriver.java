@@ -36,6 +36,8 @@ final class RulesDriver implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // the production guarantee; also spares the driver a state checkpoint file written after every record
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(RulesTopology.withWeirSerdes(settings).build(), p, T0);
         RulesTopics t = settings.topics();
         requests = driver.createInputTopic(t.requests(), new StringSerializer(), WeirSerdes.requestEvent().serializer());

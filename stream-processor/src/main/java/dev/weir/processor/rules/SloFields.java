@@ -1,0 +1,209 @@
+package dev.weir.processor.rules;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the {@code slos:} list of a rule file into {@link Slo}s, naming the SLO and the field in
+ * every problem, and derives each SLO's multi-window, multi-burn-rate alerts (the SRE workbook's:
+ * 14.4x over 1h and 5m or 6x over 6h and 30m pages; 3x over 1d and 2h or 1x over 3d and 6h opens a ticket).
+ */
+final class SloFields {
+    /** Longest rolling window: the processor keeps hourly counts of 31 days. */
+    static final Duration MAX_WINDOW = Duration.ofDays(31);
+    private static final Set<String> FIELDS = new TreeSet<>(List.of("name", "service", "probe", "sli", "threshold", "objective",
+            "window", "public", "min_events", "alerts"));
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    private SloFields() {
+    }
+
+    static List<Slo> parseAll(String file, Object list) {
+        if (list == null) {
+            return List.of();
+        }
+        if (!(list instanceof List<?> items)) {
+            throw new RuleException(file, null, "slos", "must be a list of SLOs");
+        }
+        List<Slo> result = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        int index = 0;
+        for (Object item : items) {
+            index++;
+            if (!(item instanceof Map<?, ?> raw)) {
+                throw new RuleException(file, "SLO #" + index, null, "each SLO must be a mapping");
+            }
+            Map<String, Object> map = new LinkedHashMap<>();
+            raw.forEach((k, v) -> map.put(String.valueOf(k), v));
+            Slo slo = parse(file, index, map);
+            if (!seen.add(slo.name())) {
+                throw new RuleException(file, slo.name(), "name", "the SLO name is used twice in this file");
+            }
+            result.add(slo);
+        }
+        return result;
+    }
+
+    private static Slo parse(String file, int index, Map<String, Object> map) {
+        Object n = map.get("name");
+        String label = n == null ? "SLO #" + index : n.toString();
+        if (n == null || !NAME.matcher(label).matches()) {
+            throw new RuleException(file, label, "name", "is required: letters, digits, _ . - starting with a letter, e.g. name: checkout-availability");
+        }
+        for (String k : map.keySet()) {
+            if (!FIELDS.contains(k)) {
+                throw new RuleException(file, label, k, "unknown field; known fields: " + String.join(", ", FIELDS));
+            }
+        }
+        String sliText = text(file, label, map, "sli", "availability").toLowerCase(Locale.ROOT);
+        Slo.Sli sli = switch (sliText) {
+            case "availability" -> Slo.Sli.AVAILABILITY;
+            case "latency" -> Slo.Sli.LATENCY;
+            case "probe" -> Slo.Sli.PROBE;
+            default -> throw new RuleException(file, label, "sli", "must be availability (requests not answered 5xx), latency"
+                    + " (requests within threshold) or probe (probe runs that found the target up); got \"" + sliText + "\"");
+        };
+        String service = text(file, label, map, "service", null);
+        String probe = text(file, label, map, "probe", null);
+        if (sli == Slo.Sli.PROBE && probe == null) {
+            throw new RuleException(file, label, "probe", "is required with sli: probe: the probe's name");
+        }
+        if (sli != Slo.Sli.PROBE && probe != null) {
+            throw new RuleException(file, label, "probe", "is only for sli: probe");
+        }
+        if (sli != Slo.Sli.PROBE && service == null) {
+            throw new RuleException(file, label, "service", "is required: the service whose requests count");
+        }
+        double thresholdMs = 0;
+        if (sli == Slo.Sli.LATENCY) {
+            Object t = map.get("threshold");
+            Duration d = t == null ? null : RuleSet.parseDuration(t.toString().trim());
+            if (d == null || d.isZero()) {
+                throw new RuleException(file, label, "threshold", "is required with sli: latency: a duration such as 500ms");
+            }
+            thresholdMs = d.toNanos() / 1e6;
+        } else if (map.containsKey("threshold")) {
+            throw new RuleException(file, label, "threshold", "is only for sli: latency");
+        }
+        double objective = objective(file, label, map.get("objective"));
+        String windowText = text(file, label, map, "window", "30d");
+        boolean calendar = windowText.equals("calendar_month");
+        Duration window = calendar ? Duration.ofDays(31) : RuleSet.parseDuration(windowText);
+        if (window == null || window.compareTo(Duration.ofHours(1)) < 0 || window.compareTo(MAX_WINDOW) > 0 || window.toMillis() % 3_600_000 != 0) {
+            throw new RuleException(file, label, "window", "must be calendar_month or whole hours between 1h and 31d, e.g. 30d (got \""
+                    + windowText + "\")");
+        }
+        boolean isPublic = bool(file, label, map, "public", false);
+        boolean alerts = bool(file, label, map, "alerts", true);
+        long minEvents = 1;
+        Object m = map.get("min_events");
+        if (m != null) {
+            try {
+                minEvents = Long.parseLong(m.toString().trim());
+            } catch (NumberFormatException e) {
+                minEvents = -1;
+            }
+            if (minEvents < 1) {
+                throw new RuleException(file, label, "min_events", "must be a whole number of at least 1 (got \"" + m + "\")");
+            }
+        }
+        long version = version(List.of(sli, String.valueOf(service), String.valueOf(probe), thresholdMs));
+        return new Slo(label, file, service, probe, sli, thresholdMs, objective, window, calendar, isPublic, minEvents, alerts, version);
+    }
+
+    private static double objective(String file, String label, Object v) {
+        if (v == null) {
+            throw new RuleException(file, label, "objective", "is required, e.g. objective: 99.9%");
+        }
+        String s = v.toString().trim();
+        double f;
+        try {
+            f = s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100 : Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new RuleException(file, label, "objective", "must be a percentage such as 99.9% or a fraction such as 0.999 (got \"" + s + "\")");
+        }
+        if (!(f > 0 && f < 1)) {
+            throw new RuleException(file, label, "objective", "must be between 0 and 100% exclusive (got " + s + ")");
+        }
+        // 99.9% read as 0.9990000000000001 would make every budget a hair larger
+        return java.math.BigDecimal.valueOf(f).round(new java.math.MathContext(12)).doubleValue();
+    }
+
+    private static String text(String file, String label, Map<String, Object> map, String field, String defaultValue) {
+        Object v = map.get(field);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Map || v instanceof List) {
+            throw new RuleException(file, label, field, "must be a single value, not a list or mapping");
+        }
+        return v.toString().trim();
+    }
+
+    private static boolean bool(String file, String label, Map<String, Object> map, String field, boolean defaultValue) {
+        Object v = map.get(field);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new RuleException(file, label, field, "must be true or false (got \"" + v + "\")");
+    }
+
+    /**
+     * @param slo an SLO
+     * @return its page and ticket burn-rate rules, or none when its {@code alerts} is false
+     */
+    static List<Rule> derivedRules(Slo slo) {
+        if (!slo.alerts()) {
+            return List.of();
+        }
+        return List.of(derived(slo, "ErrorBudgetBurnFast:", "page", Slo.PAGE, "fast"),
+                derived(slo, "ErrorBudgetBurnSlow:", "ticket", Slo.TICKET, "steadily"));
+    }
+
+    private static Rule derived(Slo slo, String prefix, String severity, List<BurnWindow> windows, String how) {
+        Map<String, String> match = new LinkedHashMap<>();
+        if (slo.service() != null) {
+            match.put("service", slo.service());
+        }
+        if (slo.probe() != null) {
+            match.put("probe", slo.probe());
+        }
+        String objective = java.math.BigDecimal.valueOf(slo.objective() * 100).stripTrailingZeros().toPlainString() + "%";
+        Map<String, String> annotations = Map.of(
+                "summary", "{{ $labels.service }}: SLO " + slo.name() + " burns its error budget " + how,
+                "description", "Burn rate {{ $value | humanize }}x of the " + objective + " objective of SLO " + slo.name());
+        Rule r = new Rule(prefix + slo.name(), slo.file(), Signal.BURN_RATE, List.of("service"), match, Duration.ofMinutes(5),
+                Comparison.GT, windows.stream().mapToDouble(BurnWindow::factor).min().orElseThrow(), Duration.ZERO, Duration.ZERO,
+                slo.minEvents(), severity, Map.of("slo", slo.name()), annotations, 0, dev.weir.schemas.LogLevel.ERROR, slo.objective(),
+                slo.sli() == Slo.Sli.LATENCY, slo.thresholdMs(), windows, Duration.ofDays(7), Duration.ofDays(1), 10_000, 0,
+                slo.sli() == Slo.Sli.PROBE, slo.publicSlo());
+        return r.withVersion(RuleSet.versionOf(r));
+    }
+
+    private static long version(List<Object> parts) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(parts.toString().getBytes(StandardCharsets.UTF_8));
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (d[i] & 0xff);
+            }
+            return v;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
