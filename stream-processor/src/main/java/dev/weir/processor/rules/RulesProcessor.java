@@ -274,6 +274,12 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             RuleEngine.Transition t = RuleEngine.step(rule, s, now, RuleEngine.evaluate(rule, s, now, wall));
             if (t != RuleEngine.Transition.NONE) {
                 emit(rule, key, s, t, now, wall);
+                if (rule.signal() != Signal.ABSENCE) {
+                    // The change happened at `now`, the group's time moved on the wall clock: it stays there, so that
+                    // events held up until after the change are evaluated from then on, never before a change already sent.
+                    s.lastEventTime = now;
+                    s.lastEventWall = wall;
+                }
             }
             long idle = wall - s.lastEventWall;
             long keepFor = rule.signal() == Signal.ABSENCE ? rule.lookback().toMillis() : rule.retention().toMillis();

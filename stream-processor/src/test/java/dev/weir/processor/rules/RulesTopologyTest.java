@@ -202,6 +202,26 @@ class RulesTopologyTest {
         }
 
         @Test
+        void shouldEvaluateEventsHeldUpPastAWallClockResolveFromTheResolveOnNeverBeforeIt() {
+            start(ERROR_RATIO.replace("min_events: 10", "min_events: 1"));
+            assertThat(send(RuleEvents.request("shop", 500, 5, at(0)))).hasSize(1);
+            assertThat(send(RuleEvents.request("shop", 200, 5, at(200)))).isEmpty(); // 1/2: still firing
+            d.advanceWallClock(Duration.ofSeconds(110)); // no events: the group's time moves to t=310, the 500 left the window
+            AlertEvent resolved = d.drain().get(0);
+            assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+            assertThat(resolved.getEndsAt()).isAfterOrEqualTo(at(310));
+
+            // a request of the silent time, held up (an agent away, a backlog) until after the resolve: at the group's
+            // time (t=310) the window holds 2 requests, no error; at its own time (t=150) it would still hold the 500
+            // of t=0 (1/3) and the alert would fire again at a time before its resolve
+            assertThat(send(RuleEvents.request("shop", 200, 5, at(150)))).isEmpty();
+            assertThat(send(RuleEvents.request("shop", 500, 5, at(320)))).singleElement().satisfies(a -> {
+                assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(a.getStartsAt()).isAfterOrEqualTo(resolved.getEndsAt());
+            });
+        }
+
+        @Test
         void shouldSkipACorruptRecordAndEvaluateTheNextOne() {
             start(ERROR_RATIO.replace("min_events: 10", "min_events: 1"));
             d.rawRequests.pipeInput("shop", new byte[] {1, 2, 3}, at(0));
