@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * The shape is detected per record, so a log event sent to the requests topic still becomes a
  * log event. Stores: {@value RouteCardinality#STORE} (the routes seen per service, for the cap) and
  * {@value ReplayGuard#STORE} (the highest offset of each file an agent follows: a line an agent sends
- * again after a crash is dropped here, counted in {@code weir_records_duplicate_total{topic}}, and so
- * counted once by the measures).
+ * again after a crash still goes to its clean topic, where Elasticsearch keeps one document per id, but
+ * not on to the measures and rules; counted in {@code weir_records_duplicate_total{topic}}).
  *
  * <p>With {@link #addTo(StreamsBuilder, int)} the events also go on, in the same task, to the
  * measures and rules ({@link CleanStreams}); that method says which repartition topics it adds.
@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * <p>Processor names: {@code normalize-source}, {@code normalize}, {@code normalize-split-…},
  * {@code normalize-logs-unwrap}/{@code -sink}, {@code normalize-requests-unwrap}/{@code -sink},
  * {@code normalize-deadletters-unwrap}/{@code -sink}; and for the measures
- * {@code normalize-logs-…}/{@code normalize-requests-…} ({@code owned}, {@code moved}, {@code to-owner}).
+ * {@code normalize-logs-…}/{@code normalize-requests-…} ({@code first-seen}, {@code owned}, {@code moved}, {@code to-owner}).
  *
  * <p>Metrics: {@code weir_records_in_total{topic}}, {@code weir_records_out_total{topic}},
  * {@code weir_records_duplicate_total{topic}}, {@code weir_deadletters_total{reason,stage}}, {@code weir_redactions_total{rule}},
@@ -206,7 +206,9 @@ public final class NormalizeTopology {
     private static <V> KStream<String, V> toOwner(KStream<String, Outcome> outcomes, String what, ValueMapper<Outcome, V> unwrap,
                                                   Topic<String, V> topic, int partitions) {
         String prefix = "normalize-" + what + "-";
-        Map<String, KStream<String, Outcome>> split = outcomes.split(Named.as(prefix))
+        Map<String, KStream<String, Outcome>> split = outcomes
+                .filterNot((k, v) -> v.copy(), Named.as(prefix + "first-seen"))
+                .split(Named.as(prefix))
                 .branch((k, v) -> v.owned(), Branched.as("owned"))
                 .defaultBranch(Branched.as("moved"));
         KStream<String, V> moved = split.get(prefix + "moved")
@@ -305,7 +307,8 @@ public final class NormalizeTopology {
             }
             if (isReplay(outcome, meta.topic())) {
                 duplicate.computeIfAbsent(meta.topic(), NormalizeTopology.this::duplicates).increment();
-                return;
+                outcome = outcome instanceof Outcome.Log l ? new Outcome.Log(l.event(), l.owned(), true)
+                        : new Outcome.Request(((Outcome.Request) outcome).event(), outcome.owned(), true);
             }
             if (outcome instanceof Outcome.Log l) {
                 logsOut.increment();

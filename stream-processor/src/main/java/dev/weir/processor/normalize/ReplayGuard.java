@@ -13,7 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Recognises the lines of a file that an agent sends a second time. An agent is at-least-once: killed
  * before it checkpointed a file's position, it reads the file again from its checkpoint and sends lines
  * that are already on the broker. Elasticsearch keeps one document per {@code event.id}, but the
- * measures would count such a line twice, so the normaliser drops the second copy.
+ * measures would count such a line twice, so the normaliser hands the second copy on to its clean topic only, not to
+ * the measures and rules. (A line that is not a copy but comes after a later line of its file, which only a
+ * retried send could cause, would be taken for one: it would still be indexed, and missing from its window.)
  *
  * <p>The agent gives a file's line the id {@code <identity>-<offset>}: 16 hex digits that identify the
  * file (its first inode and first bytes), then the line's byte offset. It sends a file's lines in file
