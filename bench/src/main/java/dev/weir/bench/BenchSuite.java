@@ -16,6 +16,7 @@ import dev.weir.bench.stats.Summary;
 import dev.weir.processor.bench.ProcessorThroughputBenchmark;
 import dev.weir.processor.bench.QuantileAccuracyBenchmark;
 import dev.weir.processor.config.ProcessorConfig;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.TempDirs;
 import java.awt.Color;
@@ -54,9 +55,8 @@ import org.apache.kafka.clients.admin.Admin;
  * else, to try it without running the whole suite; the report then holds only that part and goes
  * to {@code bench/target/BENCHMARKS-PART.md} unless {@code --out} says otherwise.
  *
- * <p>Other arguments, given by {@code bench/run}: {@code --sink-classpath CP} (the test
- * classpath of sink-elastic, whose benchmark lives in its tests; without it the sink is not
- * measured) and {@code --command TEXT} (the command line to print in the report).
+ * <p>Other arguments, given by {@code bench/run}: {@code --command TEXT} (the command line to print in the report)
+ * and {@code --revision TEXT} (the code measured).
  */
 public final class BenchSuite {
     private static final PrintStream OUT = System.out;
@@ -64,7 +64,6 @@ public final class BenchSuite {
     private final boolean quick;
     private final String only; // null: everything
     private final Path out;
-    private final String sinkClasspath;
     private final String command;
     private final String revision;
     private final Path work;
@@ -72,24 +71,22 @@ public final class BenchSuite {
     private final Map<Integer, Markdown> sections = new java.util.TreeMap<>();
     private final Map<Integer, List<String>> headline = new java.util.TreeMap<>();
 
-    private BenchSuite(boolean quick, String only, Path out, String sinkClasspath, String command, String revision, Path work) {
+    private BenchSuite(boolean quick, String only, Path out, String command, String revision, Path work) {
         this.revision = revision;
         this.quick = quick;
         this.only = only;
         this.out = out;
-        this.sinkClasspath = sinkClasspath;
         this.command = command;
         this.work = work;
     }
 
     /**
-     * @param args {@code --quick}, {@code --out FILE}, {@code --only PART}, {@code --sink-classpath CP}, {@code --command TEXT}
+     * @param args {@code --quick}, {@code --out FILE}, {@code --only PART}, {@code --command TEXT}, {@code --revision TEXT}
      */
     public static void main(String[] args) {
         boolean quick = false;
         Path out = null;
         String only = null;
-        String sinkCp = null;
         String command = null;
         String revision = "unknown";
         for (int i = 0; i < args.length; i++) {
@@ -97,7 +94,6 @@ public final class BenchSuite {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> only = value(args, ++i, "--only");
-                case "--sink-classpath" -> sinkCp = value(args, ++i, "--sink-classpath");
                 case "--command" -> command = value(args, ++i, "--command");
                 case "--revision" -> revision = value(args, ++i, "--revision");
                 default -> {
@@ -121,7 +117,7 @@ public final class BenchSuite {
         int status = 1;
         try {
             work = Files.createTempDirectory("weir-bench-");
-            new BenchSuite(quick, only, out.toAbsolutePath(), sinkCp, command, revision, work).run();
+            new BenchSuite(quick, only, out.toAbsolutePath(), command, revision, work).run();
             status = 0;
         } catch (Exception e) {
             e.printStackTrace();
@@ -621,51 +617,35 @@ public final class BenchSuite {
             headline.put(3, List.of("sink-elastic docs/s", "not measured (--quick)", "direct bulk loader", "–", "≥ 0.9×", "–"));
             return;
         }
-        if (sinkClasspath == null) {
-            m.line("Not measured: no `--sink-classpath` (sink-elastic's test classpath, where `SinkBenchmark` lives) was given.").blank();
-            skipped.add("sink throughput: sink-elastic's benchmark classpath not available");
-            headline.put(3, List.of("sink-elastic docs/s", "not measured", "direct bulk loader", "–", "≥ 0.9×", "–"));
-            return;
-        }
         int docs = 100_000;
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> jvmOptions = List.of(
                 "-Dmaven.repo.local=" + System.getProperty("maven.repo.local", Path.of(System.getProperty("user.home"), ".m2", "repository").toString()),
                 "-Dweir.log.target=JSON_FILE", "-Dweir.log.file=" + work.resolve("sink-bench.log"),
-                "-Dweir.bench.keep-work=" + Boolean.getBoolean("weir.bench.keep-work"),
-                "-cp", sinkClasspath, "dev.weir.sink.bench.SinkBenchmark", Integer.toString(docs), "20000", "2000", "2"));
+                "-Dweir.bench.keep-work=" + Boolean.getBoolean("weir.bench.keep-work"));
         OUT.printf("== sink throughput: %d docs, bulk 2000 × 2 (child JVM)%n", docs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Thread hook = new Thread(() -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }, "stop-sink-bench");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // a child JVM, so that its CPU and that of the broker and Elasticsearch it starts can be told apart; it and they
+        // halt when this JVM goes (ChildJvm)
+        Path output = work.resolve("sink-bench.out");
+        Process p = ChildJvm.launch(output, jvmOptions, "dev.weir.sink.bench.SinkBenchmark",
+                List.of(Integer.toString(docs), "20000", "2000", "2"));
         Map<Long, Double> cpu = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
-        StringBuilder text = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    text.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                text.append("(output lost: ").append(e.getMessage()).append(")\n");
-            }
-        }, "sink-bench-output");
-        reader.start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(12);
+        boolean stopped = false;
         while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
             sampleCpu(p.toHandle(), cpu, names);
             p.descendants().forEach(d -> sampleCpu(d, cpu, names));
             if (System.nanoTime() > deadline) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                text.append("(stopped after 12 minutes)\n");
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                stopped = true;
                 break;
             }
         }
-        reader.join(10_000);
-        Runtime.getRuntime().removeShutdownHook(hook);
+        StringBuilder text = new StringBuilder(Files.readString(output, StandardCharsets.UTF_8));
+        if (stopped) {
+            text.append("(stopped after 12 minutes)\n");
+        }
         OUT.print(text);
         Pattern run = Pattern.compile("run (\\d+)\\s+direct\\s+([0-9.]+) docs/s\\s+sink\\s+([0-9.]+) docs/s\\s+ratio ([0-9.]+)");
         List<List<String>> rows = new ArrayList<>();
@@ -681,7 +661,7 @@ public final class BenchSuite {
                 rows.add(List.of(mm.group(1), perSecond(direct.get(direct.size() - 1)), perSecond(sink.get(sink.size() - 1)), mm.group(4)));
             }
         }
-        m.linef("`dev.weir.sink.bench.SinkBenchmark %d 20000 2000 2` (sink-elastic's own benchmark, test scope) in a child JVM: it starts "
+        m.linef("`dev.weir.sink.bench.SinkBenchmark %d 20000 2000 2` in a child JVM: it starts "
                 + "its own KRaft broker and Elasticsearch 8.19 (integ-test zip), warms both paths up, then 3 pairs: a direct bulk loader "
                 + "sends %,d already-serialised ECS documents (`elasticsearch-java`, bulk 2000, 2 in flight) and `SinkApp` indexes the "
                 + "same number of Avro `LogEvent`s from `weir.logs` with the same bulk size and concurrency. Bulk size and concurrency "

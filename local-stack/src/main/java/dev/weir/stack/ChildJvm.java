@@ -1,5 +1,7 @@
 package dev.weir.stack;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -67,10 +71,135 @@ public final class ChildJvm {
      * @throws IOException when the JVM cannot be started
      */
     public static Process launch(Path logFile, List<String> jvmOptions, String mainClass, List<String> args) throws IOException {
-        Path dir = logFile.toAbsolutePath().getParent();
-        mark(logFile, "starting " + mainClass + " " + String.join(" ", args));
-        Path argFile = dir.resolve(logFile.getFileName() + ".classpath");
-        return launch(dir, argFile, ownClasspath(), logFile, jvmOptions, mainClass, args, false);
+        return main(mainClass, args).jvmOptions(jvmOptions).output(logFile).start();
+    }
+
+    /**
+     * A child JVM that runs {@code mainClass} on this JVM's classpath, as {@link #launch} does, with more choices
+     * (environment, standard error apart): {@code ChildJvm.main(App.class.getName(), args).output(log).start()}.
+     *
+     * @param mainClass a class with {@code public static void main(String[])} on this JVM's classpath
+     * @param args      its arguments
+     * @return a launch to complete with at least {@link Launch#output(Path)}
+     */
+    public static Launch main(String mainClass, List<String> args) {
+        return new Launch(null, requireNonNull(mainClass, "mainClass"), List.copyOf(args));
+    }
+
+    /**
+     * A child JVM that runs an application jar the way {@code java -jar} does (its Main-Class, its manifest's
+     * Class-Path), but through {@link ChildMain} so that it too halts when this JVM is gone: the jar's Class-Path
+     * must reach local-stack (as {@code weir.jar}'s does).
+     *
+     * @param jar  an application jar with a Main-Class
+     * @param args the arguments of its main class
+     * @return a launch to complete with at least {@link Launch#output(Path)}
+     */
+    public static Launch jar(Path jar, List<String> args) {
+        Path absolute = jar.toAbsolutePath();
+        return new Launch(absolute, mainClassOf(absolute), List.copyOf(args));
+    }
+
+    /**
+     * A child JVM about to start; not thread-safe. Its working directory is the directory of its output file.
+     */
+    public static final class Launch {
+        private final Path jar;
+        private final String mainClass;
+        private final List<String> args;
+        private List<String> jvmOptions = List.of();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final Set<String> removedEnvironment = new LinkedHashSet<>();
+        private Path output;
+        private Path error;
+
+        private Launch(Path jar, String mainClass, List<String> args) {
+            this.jar = jar;
+            this.mainClass = mainClass;
+            this.args = args;
+        }
+
+        /**
+         * @param options options before the main class, e.g. {@code -Xmx256m}, {@link TempDirs#childTmpdirOption(Path)}
+         * @return this launch
+         */
+        public Launch jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /**
+         * @param variables environment variables the child gets besides this JVM's
+         * @return this launch
+         */
+        public Launch environment(Map<String, String> variables) {
+            environment.putAll(variables);
+            return this;
+        }
+
+        /**
+         * @param name an environment variable of this JVM that the child must not inherit
+         * @return this launch
+         */
+        public Launch withoutEnvironment(String name) {
+            removedEnvironment.add(requireNonNull(name, "name"));
+            return this;
+        }
+
+        /**
+         * @param logFile where standard output goes, and standard error unless {@link #error(Path)} is set (appended;
+         *                a line marks each start); its directory must exist and is the child's working directory
+         * @return this launch
+         */
+        public Launch output(Path logFile) {
+            this.output = logFile.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * @param errorFile where standard error goes instead of the output file (appended, unmarked)
+         * @return this launch
+         */
+        public Launch error(Path errorFile) {
+            this.error = errorFile.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * Starts the child. Stop it with {@link #stop(Process, Duration)} or {@link #terminate(Process)} (SIGTERM)
+         * or {@link Process#destroyForcibly()} (SIGKILL), not with {@link Process#destroy()}.
+         *
+         * @return the running child
+         * @throws IOException when the JVM cannot be started
+         * @throws IllegalStateException when no output file was set
+         */
+        public Process start() throws IOException {
+            if (output == null) {
+                throw new IllegalStateException("A child JVM needs an output file; call output(Path) before start().");
+            }
+            Path dir = output.getParent();
+            mark(output, "starting " + mainClass + " " + String.join(" ", args));
+            List<String> classpathOptions;
+            if (jar == null) {
+                Path argFile = dir.resolve(output.getFileName() + ".classpath");
+                writeClasspath(argFile, ownClasspath());
+                classpathOptions = List.of("@" + argFile);
+            } else {
+                classpathOptions = List.of("-cp", jar.toString());
+            }
+            ProcessBuilder builder = new ProcessBuilder(command(classpathOptions, jvmOptions, mainClass, args))
+                    .directory(dir.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            if (error == null) {
+                builder.redirectErrorStream(true);
+            } else {
+                builder.redirectError(ProcessBuilder.Redirect.appendTo(error.toFile()));
+            }
+            builder.environment().keySet().removeAll(removedEnvironment);
+            builder.environment().putAll(environment);
+            return builder.start();
+        }
     }
 
     /**
@@ -83,13 +212,23 @@ public final class ChildJvm {
      * @throws InterruptedException when interrupted while waiting
      */
     public static int stop(Process child, Duration timeout) throws InterruptedException {
-        child.toHandle().destroy();
+        terminate(child);
         if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("Child JVM {} did not stop within {} s after SIGTERM; killing it", child.pid(), timeout.toSeconds());
             child.destroyForcibly();
             child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return child.exitValue();
+    }
+
+    /**
+     * Sends SIGTERM to a child started here and returns at once: its shutdown hooks run, and its standard input stays
+     * open (unlike {@link Process#destroy()}, which closes it and so halts the child without them).
+     *
+     * @param child the child; nothing happens when it has exited already
+     */
+    public static void terminate(Process child) {
+        child.toHandle().destroy();
     }
 
     /**
@@ -104,20 +243,44 @@ public final class ChildJvm {
 
     private static Process launch(Path workDir, Path argFile, List<String> classpath, Path logFile, List<String> jvmOptions,
                                   String mainClass, List<String> args, boolean ownSession) throws IOException {
-        Files.writeString(argFile, "-cp " + quote(String.join(File.pathSeparator, classpath)) + "\n", StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("@" + argFile);
-        command.addAll(jvmOptions);
-        command.add(ChildMain.class.getName());
-        command.add(mainClass);
-        command.addAll(args);
+        writeClasspath(argFile, classpath);
+        List<String> command = command(List.of("@" + argFile), jvmOptions, mainClass, args);
         ProcessBuilder builder = new ProcessBuilder(ownSession ? inOwnSession(command) : command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
         return builder.start();
+    }
+
+    private static void writeClasspath(Path argFile, List<String> classpath) throws IOException {
+        Files.writeString(argFile, "-cp " + quote(String.join(File.pathSeparator, classpath)) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** {@code java <classpath options> <jvm options> ChildMain <main class> <args>}. */
+    private static List<String> command(List<String> classpathOptions, List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(classpathOptions);
+        command.addAll(jvmOptions);
+        command.add(ChildMain.class.getName());
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /** The Main-Class of an application jar. */
+    private static String mainClassOf(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            if (main == null) {
+                throw new IllegalArgumentException(jar + " has no Main-Class in its manifest; give an application jar.");
+            }
+            return main;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + jar + "; build it first (mvn package).", e);
+        }
     }
 
     /**

@@ -38,6 +38,56 @@ class ChildJvmTest {
         assertThat(Files.readString(log)).contains("=== weir: starting " + Echo.class.getName() + " a b c ===").contains("stopping");
     }
 
+    /** Prints an environment variable to standard output, a line to standard error, and exits with 3. */
+    public static final class Report {
+        public static void main(String[] args) {
+            System.out.println("WEIR_TEST_ENV=" + System.getenv("WEIR_TEST_ENV") + " PATH=" + System.getenv("PATH")
+                    + " args " + String.join(",", args));
+            System.err.println("to stderr");
+            System.exit(3);
+        }
+    }
+
+    @Test
+    void shouldGiveTheChildItsEnvironmentAndKeepStandardErrorApartWhenAsked(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report.out");
+        Path err = dir.resolve("report.err");
+
+        Process child = ChildJvm.main(Report.class.getName(), List.of("x")).jvmOptions(List.of("-Xmx64m"))
+                .environment(java.util.Map.of("WEIR_TEST_ENV", "given")).withoutEnvironment("PATH").output(out).error(err).start();
+
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isEqualTo(3);
+        assertThat(Files.readString(out)).contains("WEIR_TEST_ENV=given PATH=null args x").doesNotContain("to stderr");
+        assertThat(Files.readAllLines(err)).containsExactly("to stderr");
+    }
+
+    @Test
+    void shouldRunAnApplicationJarsMainClassThroughChildMain(@TempDir Path dir) throws Exception {
+        Path app = dir.resolve("app.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Echo.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, codeSource(Echo.class) + " " + codeSource(ChildMain.class));
+        try (OutputStream out = Files.newOutputStream(app); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+            jar.flush();
+        }
+        Path log = dir.resolve("app.log");
+
+        Process child = ChildJvm.jar(app, List.of("from", "jar")).output(log).start();
+        Poll.until(java.time.Duration.ofSeconds(60), () -> Files.readString(log).contains("args from,jar property null"),
+                () -> "the jar's main class to run; its output: " + ChildJvm.tail(log, 20));
+        assertThat(child.info().commandLine().orElse(ChildMain.class.getName())).contains(ChildMain.class.getName());
+        child.getOutputStream().close(); // what the parent's death does to the pipe
+
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log)).contains("parent process is gone");
+    }
+
+    private static String codeSource(Class<?> type) throws Exception {
+        return type.getProtectionDomain().getCodeSource().getLocation().toURI().toString();
+    }
+
     @Test
     void shouldHaltAChildWhoseParentIsGone(@TempDir Path dir) throws Exception {
         Process child = ChildJvm.launch(dir.resolve("echo.log"), List.of("-Xmx64m"), Echo.class.getName(), List.of());

@@ -2,11 +2,7 @@ package dev.weir.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,12 +27,13 @@ class ParentDeathIT {
     @Test
     void shouldStopBrokerAndNodeWhenTheirParentIsKilled(@TempDir Path dir) throws Exception {
         dir.toFile().setExecutable(true, false); // the Elasticsearch user must reach it when we are root
-        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", String.join(File.pathSeparator, ChildJvm.classpath()), Parent.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
+        Path log = dir.resolve("parent.log");
+        Process parent = ChildJvm.main(Parent.class.getName(), List.of(dir.toString())).output(log).start();
         try {
-            String ready = awaitReadyLine(parent);
-            assertThat(ready).startsWith("READY ");
+            // the servers' own start deadlines are 90 s and 120 s
+            Poll.until(Duration.ofMinutes(5), () -> Files.readAllLines(log).stream().anyMatch(l -> l.startsWith("READY ")) || !parent.isAlive(),
+                    () -> "the parent to start its servers; its log ends:\n" + ChildJvm.tail(log, 30));
+            assertThat(parent.isAlive()).as("the parent runs; its log ends:%n%s", ChildJvm.tail(log, 30)).isTrue();
             List<ProcessHandle> children = parent.descendants().toList();
             assertThat(children).anyMatch(h -> h.info().commandLine().orElse("").contains(KafkaServerMain.class.getName()));
             assertThat(children).anyMatch(h -> h.info().commandLine().orElse("").contains("org.elasticsearch.bootstrap.Elasticsearch"));
@@ -51,18 +48,5 @@ class ParentDeathIT {
             parent.descendants().forEach(ProcessHandle::destroyForcibly);
             parent.destroyForcibly();
         }
-    }
-
-    private static String awaitReadyLine(Process parent) throws IOException {
-        StringBuilder output = new StringBuilder();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-        // readLine blocks; the servers' own start deadlines (90 s, 120 s) bound this
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.startsWith("READY ")) {
-                return line;
-            }
-            output.append(line).append('\n');
-        }
-        return "parent exited before ready:\n" + output;
     }
 }

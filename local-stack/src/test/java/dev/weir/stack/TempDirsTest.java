@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TempDirsTest {
+    /** Prints the child's temporary directory. */
+    public static final class PrintTmpdir {
+        public static void main(String[] args) {
+            System.out.println("java.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        }
+    }
+
     @Test
     void shouldDeleteTheDirectoryAndEverythingUnderIt(@TempDir Path parent) throws Exception {
         Path dir = Files.createDirectories(parent.resolve("work/kafka/logs"));
@@ -25,11 +33,10 @@ class TempDirsTest {
         String option = TempDirs.childTmpdirOption(work);
 
         assertThat(work.resolve("tmp")).isDirectory();
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), option,
-                "-XshowSettings:properties", "-version").redirectErrorStream(true).start();
-        String settings = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Path log = work.resolve("child.log");
+        Process child = ChildJvm.main(PrintTmpdir.class.getName(), List.of()).jvmOptions(List.of(option)).output(log).start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(settings).contains("java.io.tmpdir = " + work.resolve("tmp"));
+        assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("java.io.tmpdir=" + work.resolve("tmp"));
     }
 
     @Test

@@ -2,12 +2,12 @@ package dev.weir.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.ElasticsearchNode;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
 import dev.weir.stack.junit.LocalStackExtension;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,10 +45,9 @@ class SinkKillIT {
                 "  port: 0",
                 ""));
         Path log = Path.of("target", "sink-kill-child.log");
-        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", TempDirs.childTmpdirOption(dir), "-cp", System.getProperty("java.class.path"), SinkApp.class.getName(),
-                "--config", config.toString(), "--bootstrap-servers", bootstrap, "--elasticsearch", es.httpUrl()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = ChildJvm.main(SinkApp.class.getName(),
+                        List.of("--config", config.toString(), "--bootstrap-servers", bootstrap, "--elasticsearch", es.httpUrl()))
+                .jvmOptions(List.of("-Xmx256m", TempDirs.childTmpdirOption(dir))).output(log).start();
         try {
             Poll.until(Duration.ofSeconds(120), () -> {
                 if (!child.isAlive()) {

@@ -3,6 +3,7 @@ package dev.weir.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.common.kafka.Topics;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
@@ -61,10 +62,8 @@ class FatalErrorIT {
                 ""));
         Path log = dir.resolve("processor.log");
         Path err = dir.resolve("stderr.txt");
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "-Xmx384m", TempDirs.childTmpdirOption(dir), ProcessorApp.class.getName(),
-                "--config", config.toString())
-                .redirectOutput(log.toFile()).redirectError(err.toFile()).start();
+        process = ChildJvm.main(ProcessorApp.class.getName(), List.of("--config", config.toString()))
+                .jvmOptions(List.of("-Xmx384m", TempDirs.childTmpdirOption(dir))).output(log).error(err).start();
         HttpClient http = HttpClient.newHttpClient();
         Poll.until(DEADLINE, () -> {
             if (!process.isAlive()) {

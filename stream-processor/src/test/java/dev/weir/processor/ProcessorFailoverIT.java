@@ -8,6 +8,7 @@ import dev.weir.common.kafka.KafkaClients;
 import dev.weir.common.kafka.Topics;
 import dev.weir.schemas.ErrorRateWindow;
 import dev.weir.schemas.serde.WeirSerdes;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
@@ -206,9 +207,8 @@ class ProcessorFailoverIT {
                 "measure: {grace: 0s}",
                 ""));
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx384m", TempDirs.childTmpdirOption(dir), ProcessorApp.class.getName(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = ChildJvm.main(ProcessorApp.class.getName(), List.of("--config", config.toString()))
+                .jvmOptions(List.of("-Xmx384m", TempDirs.childTmpdirOption(dir))).output(log).start();
         processes.add(p);
         Poll.until(DEADLINE, () -> {
             if (!p.isAlive()) {

@@ -2,6 +2,7 @@ package dev.weir.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.stack.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,7 @@ class ProcessorMainTest {
 
     Exit run(String... args) throws Exception {
         Path err = dir.resolve("stderr.txt");
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ProcessorApp.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        Process p = ChildJvm.main(ProcessorApp.class.getName(), List.of(args)).output(dir.resolve("stdout.txt")).error(err).start();
         if (!p.waitFor(45, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("weir processor " + List.of(args) + " did not exit within 45 s");

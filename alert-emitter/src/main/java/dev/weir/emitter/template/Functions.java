@@ -1,8 +1,7 @@
 package dev.weir.emitter.template;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import dev.weir.common.humanize.GoFloat;
+import dev.weir.common.humanize.Humanize;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,12 +20,13 @@ import java.util.regex.Pattern;
  * {@code urlquery}, {@code html}, {@code js}), Alertmanager's ({@code toUpper},
  * {@code toLower}, {@code title}, {@code join}, {@code safeHtml}, {@code reReplaceAll},
  * {@code stringSlice}, {@code match}, {@code trimSpace}) and Prometheus' {@code humanize},
- * {@code humanizePercentage}, {@code humanizeDuration}.
+ * {@code humanize1024}, {@code humanizePercentage}, {@code humanizeDuration} (common's {@link Humanize}).
  */
 final class Functions {
     static final Set<String> NAMES = Set.of("eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "len", "index",
             "print", "printf", "println", "urlquery", "html", "js", "toUpper", "toLower", "title", "join", "safeHtml",
-            "reReplaceAll", "stringSlice", "match", "trimSpace", "humanize", "humanizePercentage", "humanizeDuration");
+            "reReplaceAll", "stringSlice", "match", "trimSpace", "humanize", "humanize1024", "humanizePercentage",
+            "humanizeDuration");
 
     private Functions() {}
 
@@ -135,9 +135,10 @@ final class Functions {
                 need(name, a, 2, 2);
                 yield Pattern.compile(print(a.get(0))).matcher(print(a.get(1))).find();
             }
-            case "humanize" -> humanize(number(name, a));
-            case "humanizePercentage" -> formatG(number(name, a) * 100, 4) + "%";
-            case "humanizeDuration" -> humanizeDuration(number(name, a));
+            case "humanize" -> Humanize.humanize(number(name, a));
+            case "humanize1024" -> Humanize.humanize1024(number(name, a));
+            case "humanizePercentage" -> Humanize.humanizePercentage(number(name, a));
+            case "humanizeDuration" -> Humanize.humanizeDuration(number(name, a));
             default -> throw new TemplateException("unsupported function '" + name + "'");
         };
     }
@@ -286,7 +287,7 @@ final class Functions {
             return s;
         }
         if (v instanceof Double d) {
-            return formatG(d, -1);
+            return GoFloat.format(d, -1);
         }
         if (v instanceof Instant i) {
             return GoTime.format(i, GoTime.DEFAULT_LAYOUT);
@@ -316,84 +317,6 @@ final class Functions {
             start = !Character.isLetterOrDigit(c) && c != '_' && c != '\'';
         }
         return b.toString();
-    }
-
-    /**
-     * Go's {@code %g} ({@code strconv.FormatFloat(v, 'g', precision, 64)}): shortest
-     * representation when {@code precision < 0}, exponent form for very large or small values.
-     */
-    static String formatG(double v, int precision) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return "0";
-        }
-        BigDecimal d = precision < 0 ? new BigDecimal(Double.toString(v))
-                : new BigDecimal(v).round(new MathContext(precision, RoundingMode.HALF_EVEN));
-        d = d.stripTrailingZeros();
-        int exp = d.precision() - d.scale() - 1;
-        int eprec = precision < 0 ? (d.precision() > 21 ? d.precision() : 21) : precision;
-        if (exp < -4 || exp >= eprec) {
-            BigDecimal mantissa = d.movePointLeft(exp);
-            String m = mantissa.stripTrailingZeros().toPlainString();
-            return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-        }
-        return d.toPlainString();
-    }
-
-    private static String humanize(double v) {
-        if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
-            return formatG(v, 4);
-        }
-        if (Math.abs(v) >= 1) {
-            String[] prefixes = {"", "k", "M", "G", "T", "P", "E", "Z", "Y"};
-            int i = 0;
-            while (Math.abs(v) >= 1000 && i < prefixes.length - 1) {
-                v /= 1000;
-                i++;
-            }
-            return formatG(v, 4) + prefixes[i];
-        }
-        String[] prefixes = {"", "m", "u", "n", "p", "f", "a", "z", "y"};
-        int i = 0;
-        while (Math.abs(v) < 1 && i < prefixes.length - 1) {
-            v *= 1000;
-            i++;
-        }
-        return formatG(v, 4) + prefixes[i];
-    }
-
-    private static String humanizeDuration(double seconds) {
-        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-            return formatG(seconds, 4);
-        }
-        if (Math.abs(seconds) < 1) {
-            if (seconds == 0) {
-                return "0s";
-            }
-            return humanize(seconds) + "s";
-        }
-        String sign = seconds < 0 ? "-" : "";
-        double s = Math.abs(seconds);
-        long total = (long) s;
-        long days = total / 86400;
-        long hours = total / 3600 % 24;
-        long minutes = total / 60 % 60;
-        long secs = total % 60;
-        if (days != 0) {
-            return sign + days + "d " + hours + "h " + minutes + "m " + secs + "s";
-        }
-        if (hours != 0) {
-            return sign + hours + "h " + minutes + "m " + secs + "s";
-        }
-        if (minutes != 0) {
-            return sign + minutes + "m " + secs + "s";
-        }
-        return sign + formatG(s, 4) + "s";
     }
 
     private static String printf(String format, List<Object> args) {
@@ -428,7 +351,7 @@ final class Functions {
             out.append(switch (verb) {
                 case 'd' -> String.format("%" + flags + "d", arg instanceof Number n ? n.longValue() : 0L);
                 case 'f', 'e' -> String.format(Locale.ROOT, "%" + flags + verb, arg instanceof Number n ? n.doubleValue() : 0.0);
-                case 'g' -> formatG(arg instanceof Number n ? n.doubleValue() : 0.0, flags.startsWith(".")
+                case 'g' -> GoFloat.format(arg instanceof Number n ? n.doubleValue() : 0.0, flags.startsWith(".")
                         ? Integer.parseInt(flags.substring(1)) : -1);
                 case 'q' -> "\"" + print(arg).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
                 default -> String.format("%" + flags + "s", print(arg));

@@ -70,6 +70,8 @@ class TemplatesTest {
     void humanizeFunctionsFormatLikePrometheus() {
         assertThat(render("{{ humanizePercentage 0.0734 }} {{ humanize 1234567.0 }} {{ humanize 0.25 }}", data("x")))
                 .isEqualTo("7.34% 1.235M 250m");
+        assertThat(render("{{ humanize1024 1048576.0 }} {{ humanizeDuration 90000.0 }} {{ humanizeDuration 0.25 }}", data("x")))
+                .isEqualTo("1Mi 1d 1h 0m 0s 250ms");
     }
 
     @Test

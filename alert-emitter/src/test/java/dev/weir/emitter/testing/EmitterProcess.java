@@ -3,7 +3,7 @@ package dev.weir.emitter.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.emitter.EmitterApp;
-import dev.weir.stack.ChildMain;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
 import java.io.IOException;
@@ -12,16 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The emitter as its own JVM, started the local stack's way ({@code java -cp <test classpath>
- * dev.weir.stack.ChildMain dev.weir.emitter.EmitterApp CONFIG --bootstrap-servers ... --port ...}
- * with standard input left open: the child halts when this JVM goes, even after a kill -9 of it).
+ * The emitter as its own JVM, started by local-stack's {@link ChildJvm} ({@code EmitterApp CONFIG
+ * --bootstrap-servers ... --port ...}): the child halts when this JVM goes, even after a kill -9 of it.
  */
 public final class EmitterProcess implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(90);
@@ -53,13 +51,11 @@ public final class EmitterProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", TempDirs.childTmpdirOption(dir), "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(),
-                EmitterApp.class.getName(), config.toString(), "--bootstrap-servers", bootstrapServers, "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.environment().remove("WEIR_EMITTER_TOKEN");
-        EmitterProcess e = new EmitterProcess(name, pb.start(), port, log);
+        Process process = ChildJvm.main(EmitterApp.class.getName(),
+                        List.of(config.toString(), "--bootstrap-servers", bootstrapServers, "--port", Integer.toString(port)))
+                .jvmOptions(List.of("-Xmx256m", TempDirs.childTmpdirOption(dir))).withoutEnvironment("WEIR_EMITTER_TOKEN")
+                .output(log).start();
+        EmitterProcess e = new EmitterProcess(name, process, port, log);
         Poll.until(READY, () -> {
             assertThat(e.process.isAlive()).as("emitter %s is running; its log ends:%n%s", name, e.tail()).isTrue();
             return e.get("/health/ready").statusCode() == 200;
@@ -99,20 +95,12 @@ public final class EmitterProcess implements AutoCloseable {
 
     /** @return the last 40 lines of its log */
     public String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildJvm.tail(log, 40);
     }
 
     /** Stops it with SIGTERM (its shutdown hook runs), SIGKILL after 30 s. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
-        }
+        ChildJvm.stop(process, Duration.ofSeconds(30));
     }
 }

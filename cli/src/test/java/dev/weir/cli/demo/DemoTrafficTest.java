@@ -4,45 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.stack.MutableClock;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DemoTrafficTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private final ObjectMapper json = new ObjectMapper();
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    private List<JsonNode> ticks(DemoTraffic traffic, ManualClock clock, int n, String topic) throws IOException {
+    private List<JsonNode> ticks(DemoTraffic traffic, MutableClock clock, int n, String topic) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             for (DemoTraffic.RawEvent e : traffic.tick()) {
@@ -57,7 +32,7 @@ class DemoTrafficTest {
 
     @Test
     void shouldProduceEcsRequestEventsKeyedByService() throws IOException {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(T0);
         DemoTraffic traffic = new DemoTraffic("logs", "requests", clock, new Random(1), Duration.ofMinutes(2));
         DemoTraffic.RawEvent first = traffic.tick().get(0);
         JsonNode e = json.readTree(first.json());
@@ -71,7 +46,7 @@ class DemoTrafficTest {
 
     @Test
     void shouldRaisePaymentsErrorRateDuringTheErrorSpike() throws IOException {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(T0);
         DemoTraffic traffic = new DemoTraffic("logs", "requests", clock, new Random(7), Duration.ofSeconds(120));
         double steady = errorRatio(ticks(traffic, clock, 2000, "requests"), "payments");
         clock.advance(Duration.ofSeconds(30 - 20));
@@ -83,7 +58,7 @@ class DemoTrafficTest {
 
     @Test
     void shouldSendRepeatedFailedLoginsFromOneSourceDuringTheBruteForce() throws IOException {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(T0);
         DemoTraffic traffic = new DemoTraffic("logs", "requests", clock, new Random(3), Duration.ofSeconds(120));
         clock.advance(Duration.ofSeconds(95));
         assertThat(traffic.phase()).isEqualTo(Phase.BRUTE_FORCE);
@@ -97,7 +72,7 @@ class DemoTrafficTest {
 
     @Test
     void shouldWriteLogLinesInLogstashEncoderShape() throws IOException {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(T0);
         DemoTraffic traffic = new DemoTraffic("logs", "requests", clock, new Random(5), Duration.ofSeconds(120));
         JsonNode log = ticks(traffic, clock, 50, "logs").stream().filter(e -> e.has("logger_name")).findFirst().orElseThrow();
         assertThat(log.fieldNames()).toIterable().contains("@timestamp", "@version", "message", "logger_name", "thread_name", "level", "level_value");

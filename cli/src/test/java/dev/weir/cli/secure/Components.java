@@ -1,5 +1,6 @@
 package dev.weir.cli.secure;
 
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs Weir's components the way users do, as {@code weir <component> --config FILE} in child JVMs,
+ * Runs Weir's components the way users do, as {@code weir <component> --config FILE} in child JVMs
+ * started by local-stack's {@link ChildJvm},
  * and keeps every line they print. Not thread-safe.
  */
 final class Components implements AutoCloseable {
@@ -30,15 +32,10 @@ final class Components implements AutoCloseable {
 
     /** Starts {@code weir <args>} with its output in {@code <name>.log}. */
     Process start(String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", TempDirs.childTmpdirOption(dir), "-cp", System.getProperty("java.class.path"), "dev.weir.cli.Weir"));
-        command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");
         logs.add(log);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = ChildJvm.main("dev.weir.cli.Weir", List.of(args)).jvmOptions(List.of("-Xmx256m", TempDirs.childTmpdirOption(dir)))
+                .environment(env).output(log).start();
         started.add(p);
         return p;
     }
@@ -63,7 +60,7 @@ final class Components implements AutoCloseable {
     @Override
     public void close() {
         for (Process p : started) {
-            p.destroy();
+            ChildJvm.terminate(p);
         }
         for (Process p : started) {
             try {

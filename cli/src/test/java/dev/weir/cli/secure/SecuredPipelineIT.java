@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.ElasticsearchNode;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.LocalStack;
@@ -193,7 +194,7 @@ class SecuredPipelineIT {
             assertThat(alert.get("alerts").get(0).get("labels").get("source_ip").asText()).isEqualTo("203.0.113.9");
 
             // second run of the sink: the CA by fingerprint, a bearer token instead of the user
-            firstSink.destroy();
+            ChildJvm.terminate(firstSink);
             assertThat(firstSink.waitFor(60, TimeUnit.SECONDS)).isTrue();
             Path sink2 = write("sink-2.yml", sinkCommon + """
                     elasticsearch:

@@ -3,6 +3,7 @@ package dev.weir.cli.up;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.Poll;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,10 +87,10 @@ class UpOwnLogsIT {
                       - url: http://127.0.0.1:%d/hook
                 """.formatted(webhook.getAddress().getPort()));
         Path output = dir.resolve("weir-up.out");
-        Process weir = new ProcessBuilder(WeirJar.command("up", "--dir", dir.resolve("weir").toString(), "--no-demo",
+        Process weir = ChildJvm.jar(WeirJar.path(), List.of("up", "--dir", dir.resolve("weir").toString(), "--no-demo",
                 "--no-elasticsearch", "--tail", authLog + ":sshd:bastion", "--rules", rules.toString(),
                 "--alertmanager", alertmanager.toString(), "--duration", "PT5M", "--status-interval", "PT1S"))
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                .jvmOptions(List.of(WeirJar.HEAP)).output(output).start();
         List<ProcessHandle> servers = List.of();
         try {
             Poll.until(Duration.ofMinutes(4), () -> Files.readString(output).contains("Press Ctrl-C") || !weir.isAlive(),
@@ -118,7 +119,7 @@ class UpOwnLogsIT {
             String notification = notifications.stream().filter(n -> n.contains(ATTACKER)).findFirst().orElseThrow();
             assertThat(notification).contains("\"alertname\":\"SshBruteForce\"", "\"service\":\"bastion\"", "\"status\":\"firing\"");
         } finally {
-            weir.destroy(); // SIGTERM, as a service manager stops it
+            ChildJvm.terminate(weir); // SIGTERM, as a service manager stops it
             boolean exited = weir.waitFor(60, TimeUnit.SECONDS);
             if (!exited) {
                 weir.destroyForcibly();

@@ -9,14 +9,22 @@ import java.util.stream.Collectors;
 final class WeirJar {
     private WeirJar() {}
 
-    /** @return {@code java -jar .../weir.jar <args>} */
-    static List<String> command(String... args) {
+    /** The heap of a {@code weir up} JVM. */
+    static final String HEAP = "-Xmx768m";
+
+    /** @return {@code cli/target/weir.jar} */
+    static Path path() {
         Path jar = Path.of("target", "weir.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; run the integration tests through Maven (mvn verify), which packages it first");
         }
+        return jar;
+    }
+
+    /** @return {@code java -jar .../weir.jar <args>} */
+    static List<String> command(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", jar.toString()));
+                HEAP, "-jar", path().toString()));
         command.addAll(List.of(args));
         return command;
     }

@@ -2,6 +2,7 @@ package dev.weir.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
@@ -99,9 +100,7 @@ class AgentCrashIT {
     }
 
     private static Process startAgent(Path config, Path output) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", TempDirs.childTmpdirOption(config.getParent()),
-                "-cp", System.getProperty("java.class.path"), "dev.weir.agent.AgentApp", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return ChildJvm.main("dev.weir.agent.AgentApp", List.of("--config", config.toString()))
+                .jvmOptions(List.of("-Xmx256m", TempDirs.childTmpdirOption(config.getParent()))).output(output).start();
     }
 }

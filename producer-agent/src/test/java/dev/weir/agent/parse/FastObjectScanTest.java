@@ -135,7 +135,7 @@ class FastObjectScanTest {
     }
 
     @org.junit.jupiter.api.Test
-    void shouldReadTheBenchmarkAndLogstashLinesItself() {
+    void shouldReadLogstashEncoderLinesItself() {
         byte[] b = ("{\"@timestamp\":\"2025-06-01T12:00:00.001Z\",\"@version\":\"1\",\"message\":\"Order 1 placed for customer 1\","
                 + "\"logger_name\":\"shop.orders.OrderService\",\"thread_name\":\"http-nio-8080-exec-1\",\"level\":\"INFO\","
                 + "\"level_value\":20000,\"trace.id\":\"9e3779b1\"}").getBytes(StandardCharsets.UTF_8);

@@ -3,13 +3,11 @@ package dev.weir.agent.ship;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.agent.buffer.EventBuffer;
+import dev.weir.stack.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +28,7 @@ class ShipperTest {
     private final EventBuffer buffer = new EventBuffer(1 << 20, null, registry);
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
     private Shipper shipper;
 
     @AfterEach
@@ -138,33 +136,4 @@ class ShipperTest {
             assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(5);
         }
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2025-06-01T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public long millis() {
-            return now.toEpochMilli();
-        }
-    }
-}
+    }}

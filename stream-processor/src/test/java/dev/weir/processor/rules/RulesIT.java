@@ -7,6 +7,7 @@ import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
 import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
+import dev.weir.stack.ChildJvm;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
@@ -85,11 +86,9 @@ class RulesIT {
         Path rules = dir.resolve("rules.yml");
         Files.writeString(rules, RULE);
         Path log = dir.resolve("processor-" + processes.size() + ".log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx256m", TempDirs.childTmpdirOption(dir), RulesRunner.class.getName(),
-                kafka.bootstrapServers(), appId, stateDir.toString(), topics.requests().substring(0,
-                topics.requests().length() - "weir.requests".length()), rules.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = ChildJvm.main(RulesRunner.class.getName(), List.of(kafka.bootstrapServers(), appId, stateDir.toString(),
+                        topics.requests().substring(0, topics.requests().length() - "weir.requests".length()), rules.toString()))
+                .jvmOptions(List.of("-Xmx256m", TempDirs.childTmpdirOption(dir))).output(log).start();
         processes.add(p);
         Poll.until(Duration.ofSeconds(60), () -> Files.readString(log).contains("STATE RUNNING"),
                 () -> "processor RUNNING; log: " + tail(log));

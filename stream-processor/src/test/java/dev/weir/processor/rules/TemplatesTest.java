@@ -14,15 +14,19 @@ class TemplatesTest {
 
     @Test
     void shouldHumanizeDurationsInSeconds() {
-        assertThat(Templates.humanizeDuration(125)).isEqualTo("2m 5s");
-        assertThat(Templates.humanizeDuration(2.5)).isEqualTo("2.5s");
-        assertThat(Templates.humanizeDuration(0.25)).isEqualTo("250ms");
-        assertThat(Templates.humanizeDuration(90_000)).isEqualTo("1d 1h");
+        assertThat(duration(125)).isEqualTo("2m 5s");
+        assertThat(duration(2.5)).isEqualTo("2.5s");
+        assertThat(duration(0.25)).isEqualTo("250ms");
+        assertThat(duration(90_000)).isEqualTo("1d 1h 0m 0s");
     }
 
     @Test
     void shouldHumanizeWithSiPrefixes() {
-        assertThat(Templates.humanize(1234.4)).isEqualTo("1.234k");
-        assertThat(Templates.humanize(14.4)).isEqualTo("14.4");
+        assertThat(Templates.render("{{ $value | humanize }} of {{ $threshold | humanize }}", 1234.4, 14.4, Map.of()))
+                .isEqualTo("1.234k of 14.4");
+    }
+
+    private static String duration(double seconds) {
+        return Templates.render("{{ $value | humanizeDuration }}", seconds, 0, Map.of());
     }
 }

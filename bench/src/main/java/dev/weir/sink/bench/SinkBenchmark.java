@@ -7,7 +7,11 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.bench.scale.Cluster;
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.common.kafka.TopicSetup;
 import dev.weir.common.kafka.Topics;
 import dev.weir.schemas.ErrorInfo;
 import dev.weir.schemas.EventInfo;
@@ -17,7 +21,6 @@ import dev.weir.schemas.SourceInfo;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.sink.SinkApp;
 import dev.weir.sink.SinkConfig;
-import dev.weir.sink.Stack;
 import dev.weir.sink.document.DataStreams;
 import dev.weir.sink.document.EcsDocuments;
 import dev.weir.sink.document.IndexDoc;
@@ -25,6 +28,8 @@ import dev.weir.sink.template.TemplateInstaller;
 import dev.weir.stack.LocalStack;
 import dev.weir.stack.Poll;
 import dev.weir.stack.TempDirs;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,10 +46,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.http.HttpHost;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.RestClient;
 
 /**
@@ -64,13 +72,14 @@ import org.elasticsearch.client.RestClient;
  *       indexed; the loader's from its first request to its last response.</li>
  * </ol>
  *
- * Run: {@code cd /work/main && mvn -B -q -pl sink-elastic -am install -DskipTests &&
- * cd sink-elastic && mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test &&
- * java -Dmaven.repo.local=$HOME/.m2/repository -cp target/test-classes:target/classes:$(cat target/cp.txt)
- * dev.weir.sink.bench.SinkBenchmark [docs=200000] [gridDocs=50000] [bulk concurrency]}; with bulk and
- * concurrency given, the grid is skipped.
+ * Run (after {@code mvn -B -q -pl bench -am package -DskipTests}, which puts the bench module's dependencies in
+ * {@code bench/target/lib}): {@code java -cp "bench/target/classes:bench/target/lib/*" dev.weir.sink.bench.SinkBenchmark
+ * [docs=200000] [gridDocs=50000] [bulk concurrency]}; with bulk and concurrency given, the grid is skipped. The suite
+ * ({@code bench/run}) runs it in a child JVM as section 3.
  */
 public final class SinkBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private SinkBenchmark() {
     }
 
@@ -81,7 +90,9 @@ public final class SinkBenchmark {
         try (LocalStack stack = LocalStack.start(dir, true)) {
             String bootstrap = stack.kafka().bootstrapServers();
             String esUrl = stack.elasticsearch().httpUrl();
-            Stack.topics(bootstrap);
+            try (Admin admin = Cluster.admin(bootstrap)) {
+                TopicSetup.ensure(admin, 3, (short) 1);
+            }
             try (RestClient rest = RestClient.builder(HttpHost.create(esUrl)).build()) {
                 ElasticsearchClient client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
                 new TemplateInstaller(client).install(SinkConfig.FieldTypes.AUTO);
@@ -106,7 +117,7 @@ public final class SinkBenchmark {
                 for (int size : fixed ? new int[0] : new int[] {1000, 2000, 4000}) {
                     for (int concurrency : new int[] {1, 2, 3}) {
                         List<IndexDoc> batch = documents(ecs, events("grid" + run++, gridDocs));
-                        quiesce(esUrl);
+                        quiesce(rest);
                         double rate = direct(client, batch, size, concurrency);
                         System.out.printf(Locale.ROOT, "grid  bulk=%5d concurrency=%d  direct %8.0f docs/s%n", size, concurrency, rate);
                         if (rate > best) {
@@ -121,9 +132,9 @@ public final class SinkBenchmark {
                 // 1b. one untimed pair with the chosen settings and size, so that neither side's first timed
                 // run is its first at this size. (The first timed direct run is still often 20-30 % slower
                 // than the later ones, cause not found: BENCHMARKS.md reports pairs 2-3 beside the median.)
-                quiesce(esUrl);
+                quiesce(rest);
                 direct(client, documents(ecs, events("warmdirect", docs)), bestSize, bestConcurrency);
-                quiesce(esUrl);
+                quiesce(rest);
                 sink(bootstrap, esUrl, group, events("warmsink2", docs), bestSize, bestConcurrency);
 
                 // 2. alternate direct and sink runs
@@ -135,21 +146,21 @@ public final class SinkBenchmark {
                     List<IndexDoc> directDocs = documents(ecs, events("direct" + i, docs));
                     List<LogEvent> sinkEvents = events("sink" + i, docs);
                     if (i % 2 == 0) {
-                        quiesce(esUrl);
+                        quiesce(rest);
                         directRates[i] = direct(client, directDocs, bestSize, bestConcurrency);
-                        quiesce(esUrl);
+                        quiesce(rest);
                         sinkRates[i] = sink(bootstrap, esUrl, group, sinkEvents, bestSize, bestConcurrency);
                     } else {
-                        quiesce(esUrl);
+                        quiesce(rest);
                         sinkRates[i] = sink(bootstrap, esUrl, group, sinkEvents, bestSize, bestConcurrency);
-                        quiesce(esUrl);
+                        quiesce(rest);
                         directRates[i] = direct(client, directDocs, bestSize, bestConcurrency);
                     }
                     ratios[i] = sinkRates[i] / directRates[i];
                     System.out.printf(Locale.ROOT, "run %d  direct %8.0f docs/s   sink %8.0f docs/s   ratio %.3f%n", i + 1,
                             directRates[i], sinkRates[i], ratios[i]);
-                    check(esUrl, "logs-svc-direct" + i, docs);
-                    check(esUrl, "logs-svc-sink" + i, docs);
+                    check(client, "logs-svc-direct" + i, docs);
+                    check(client, "logs-svc-sink" + i, docs);
                 }
                 System.out.printf(Locale.ROOT, "median  direct %.0f docs/s  sink %.0f docs/s  ratio %.3f  (docs=%d, bulk=%d, concurrency=%d)%n",
                         median(directRates), median(sinkRates), median(ratios), docs, bestSize, bestConcurrency);
@@ -166,19 +177,27 @@ public final class SinkBenchmark {
      * Lets Elasticsearch finish the previous run's background work (refresh, flush, merges), so
      * that a run does not pay for the one before it.
      */
-    private static void quiesce(String esUrl) {
-        Stack.send(esUrl, "POST", "/_refresh", null);
-        Stack.send(esUrl, "POST", "/_flush", null);
+    private static void quiesce(RestClient rest) throws IOException {
+        json(rest, "POST", "/_refresh");
+        json(rest, "POST", "/_flush");
         Poll.until(Duration.ofSeconds(120), Duration.ofMillis(200), () -> {
-            var stats = Stack.send(esUrl, "GET", "/_nodes/stats/indices,thread_pool", null).path("nodes").elements().next();
+            var stats = json(rest, "GET", "/_nodes/stats/indices,thread_pool").path("nodes").elements().next();
             return stats.path("indices").path("merges").path("current").asLong() == 0
                     && stats.path("thread_pool").path("write").path("active").asLong() == 0
                     && stats.path("thread_pool").path("refresh").path("active").asLong() == 0;
         }, () -> "Elasticsearch to finish merging");
     }
 
-    private static void check(String esUrl, String stream, int docs) {
-        long n = Stack.count(esUrl, stream);
+    private static JsonNode json(RestClient rest, String method, String path) throws IOException {
+        Response response = rest.performRequest(new Request(method, path));
+        try (InputStream body = response.getEntity().getContent()) {
+            return JSON.readTree(body);
+        }
+    }
+
+    private static void check(ElasticsearchClient client, String stream, int docs) throws IOException {
+        client.indices().refresh(r -> r.index(stream));
+        long n = client.count(c -> c.index(stream)).count();
         if (n != docs) {
             throw new IllegalStateException(stream + " holds " + n + " documents, expected " + docs);
         }
@@ -266,7 +285,15 @@ public final class SinkBenchmark {
     private static void catchUp(String bootstrap, String esUrl, String group, int size, int concurrency) {
         try (SinkApp sink = new SinkApp(config(bootstrap, esUrl, group, size, concurrency), Clock.systemUTC())) {
             sink.start();
-            Stack.awaitCaughtUp(bootstrap, group, List.of(Topics.LOGS), Duration.ofMinutes(5));
+            awaitCaughtUp(bootstrap, group, Duration.ofMinutes(5));
+        }
+    }
+
+    /** Waits until the sink's group has committed the end of every partition of {@value Topics#LOGS}. */
+    private static void awaitCaughtUp(String bootstrap, String group, Duration timeout) {
+        try (Admin admin = Cluster.admin(bootstrap)) {
+            Poll.until(timeout, () -> Cluster.lag(admin, group, List.of(Topics.LOGS)) == 0,
+                    () -> "consumer group " + group + " to commit the end offsets of " + Topics.LOGS);
         }
     }
 
@@ -297,7 +324,7 @@ public final class SinkBenchmark {
                     () -> sink.metrics().count("weir.sink.indexed") >= events.size(),
                     () -> events.size() + " documents indexed by the sink");
             double seconds = (System.nanoTime() - start) / 1e9;
-            Stack.awaitCaughtUp(bootstrap, group, List.of(Topics.LOGS), Duration.ofMinutes(1));
+            awaitCaughtUp(bootstrap, group, Duration.ofMinutes(1));
             return events.size() / seconds;
         }
     }

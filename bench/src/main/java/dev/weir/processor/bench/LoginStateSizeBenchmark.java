@@ -58,12 +58,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@link Integer#MAX_VALUE} and the service/route caps to 1 000 000 (sample-size stays 5: it is a sample of user
  * names and event ids per window, not a cardinality cap).
  *
- * <p>Lives under {@code src/test/java} because {@code kafka-streams-test-utils} is test-scoped. Run one
- * scenario per JVM (so heap figures do not mix), e.g.:
+ * <p>Run one scenario per JVM (so heap figures do not mix), e.g.:
  * <pre>
- * mvn -B -q -pl stream-processor -am test-compile -DskipTests   # once
- * java -Xmx2g -cp "stream-processor/target/test-classes:stream-processor/target/classes:stream-processor/target/lib/*:$HOME/.m2/repository/org/apache/kafka/kafka-streams-test-utils/4.1.1/kafka-streams-test-utils-4.1.1.jar" \
- *   dev.weir.processor.bench.LoginStateSizeBenchmark pairs 1000000 default
+ * mvn -B -q -pl bench -am package -DskipTests   # once: bench/target/classes and bench/target/lib
+ * java -Xmx2g -cp "bench/target/classes:bench/target/lib/*" dev.weir.processor.bench.LoginStateSizeBenchmark pairs 1000000 default
  * </pre>
  * Arguments: shape ({@code pairs}|{@code skewed}), n (default 1 000 000), caps ({@code default}|{@code raised}),
  * hot keys for {@code skewed} (default 1000).
