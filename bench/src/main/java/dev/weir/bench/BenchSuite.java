@@ -48,9 +48,9 @@ import org.apache.kafka.clients.admin.Admin;
  * plot beside it, {@code bench/alert-latency.png}). Every figure is a ratio against a baseline
  * measured in the same run.
  *
- * <pre>bench/run [--quick] [--out BENCHMARKS.md] [--only scale|scale-throughput|scale-state]</pre>
+ * <pre>bench/run [--quick] [--out BENCHMARKS.md] [--only scale|scale-throughput|scale-state|console]</pre>
  *
- * <p>{@code --only PART} runs one part of section 6 (or all of it, {@code scale}) and nothing
+ * <p>{@code --only PART} runs one part of section 6 (or all of it, {@code scale}), or section 7 ({@code console}), and nothing
  * else, to try it without running the whole suite; the report then holds only that part and goes
  * to {@code bench/target/BENCHMARKS-PART.md} unless {@code --out} says otherwise.
  *
@@ -102,13 +102,13 @@ public final class BenchSuite {
                 case "--revision" -> revision = value(args, ++i, "--revision");
                 default -> {
                     System.err.println("Unknown argument " + args[i] + "; usage: BenchSuite [--quick] [--out BENCHMARKS.md] "
-                            + "[--only scale|scale-throughput|scale-state]");
+                            + "[--only scale|scale-throughput|scale-state|console]");
                     System.exit(2);
                 }
             }
         }
-        if (only != null && !List.of("scale", "scale-throughput", "scale-state").contains(only)) {
-            System.err.println("Invalid value " + only + " for --only: use scale, scale-throughput or scale-state");
+        if (only != null && !List.of("scale", "scale-throughput", "scale-state", "console").contains(only)) {
+            System.err.println("Invalid value " + only + " for --only: use scale, scale-throughput, scale-state or console");
             System.exit(2);
         }
         if (out == null) {
@@ -170,9 +170,13 @@ public final class BenchSuite {
                 attempt("Processor throughput", 2, () -> processorThroughput(broker.bootstrapServers(), brokerProcess));
                 attempt("Agent throughput", 4, () -> agentThroughput(broker.bootstrapServers(), brokerProcess));
                 deleteAllTopics(broker.bootstrapServers());
+            }
+            if (only == null || only.equals("console")) {
                 attempt("Console first paint", 7, () -> consoleFirstPaint(broker.bootstrapServers()));
             }
-            attempt("Scale", 6, () -> scale(broker.bootstrapServers(), brokerProcess));
+            if (only == null || only.startsWith("scale")) {
+                attempt("Scale", 6, () -> scale(broker.bootstrapServers(), brokerProcess));
+            }
         }
         if (only == null) {
             sinkThroughput();

@@ -8,10 +8,12 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -19,8 +21,21 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Launching a child JVM on this JVM's classpath, wrapped in {@link ChildMain}. */
-final class ChildJvm {
+/**
+ * Child JVMs that die with this one: a main class run on this JVM's classpath through {@link ChildMain}, with
+ * its standard input left as an open pipe that this JVM never writes to. When this JVM ends - even by
+ * {@code kill -9}, when no shutdown hook runs - the pipe closes and the child halts, so no test or tool leaves
+ * a component, broker or benchmark JVM behind.
+ *
+ * <pre>{@code
+ * Process sink = ChildJvm.launch(dir.resolve("sink.log"), List.of("-Xmx256m", TempDirs.childTmpdirOption(dir)),
+ *         "dev.weir.cli.Weir", List.of("sink", "--config", "sink.yml"));
+ * ...
+ * sink.destroyForcibly();                        // kill -9, as a crash would
+ * ChildJvm.stop(sink, Duration.ofSeconds(30));   // or SIGTERM: its shutdown hooks run
+ * }</pre>
+ */
+public final class ChildJvm {
 
     private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
 
@@ -38,14 +53,58 @@ final class ChildJvm {
     }
 
     /**
-     * Starts {@code java <jvmOptions> ChildMain <mainClass> <args>} with output appended to
-     * {@code logFile} and standard input left as an open pipe (see {@link ChildMain}).
+     * Starts {@code java <jvmOptions> ChildMain <mainClass> <args>} on this JVM's classpath (as it is, logging
+     * included; a manifest-only jar such as Surefire's booter expanded), in the directory of {@code logFile},
+     * with standard output and error appended to {@code logFile}. The child halts when this JVM is gone. Stop it
+     * with {@link #stop(Process, Duration)} (SIGTERM) or {@link Process#destroyForcibly()} (SIGKILL), not with
+     * {@link Process#destroy()}, which closes its standard input and so halts it without its shutdown hooks.
+     *
+     * @param logFile    where its output goes (appended; a line marks each start); its directory must exist
+     * @param jvmOptions options before the main class, e.g. {@code -Xmx256m}, {@link TempDirs#childTmpdirOption(Path)}
+     * @param mainClass  a class with {@code public static void main(String[])} on this JVM's classpath
+     * @param args       its arguments
+     * @return the running child
+     * @throws IOException when the JVM cannot be started
      */
-    static Process launch(Path workDir, Path logFile, List<String> jvmOptions, String mainClass, List<String> args)
+    public static Process launch(Path logFile, List<String> jvmOptions, String mainClass, List<String> args) throws IOException {
+        Path dir = logFile.toAbsolutePath().getParent();
+        mark(logFile, "starting " + mainClass + " " + String.join(" ", args));
+        Path argFile = dir.resolve(logFile.getFileName() + ".classpath");
+        return launch(dir, argFile, ownClasspath(), logFile, jvmOptions, mainClass, args, false);
+    }
+
+    /**
+     * Stops a child started by {@link #launch}: SIGTERM, so that its shutdown hooks run, then SIGKILL when it has
+     * not exited within {@code timeout}.
+     *
+     * @param child   the child; nothing happens when it has exited already
+     * @param timeout how long it may take to stop
+     * @return its exit status
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public static int stop(Process child, Duration timeout) throws InterruptedException {
+        child.toHandle().destroy();
+        if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("Child JVM {} did not stop within {} s after SIGTERM; killing it", child.pid(), timeout.toSeconds());
+            child.destroyForcibly();
+            child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return child.exitValue();
+    }
+
+    /**
+     * Starts a server JVM (the Kafka broker): this JVM's classpath without its logging providers and with
+     * log4j2's, in a session of its own ({@link #inOwnSession}); the class path goes to
+     * {@code workDir/jvm-classpath.args}.
+     */
+    static Process launchServer(Path workDir, Path logFile, List<String> jvmOptions, String mainClass, List<String> args)
             throws IOException {
-        Path argFile = workDir.resolve("jvm-classpath.args");
-        Files.writeString(argFile, "-cp " + quote(String.join(File.pathSeparator, classpath())) + "\n",
-                StandardCharsets.UTF_8);
+        return launch(workDir, workDir.resolve("jvm-classpath.args"), classpath(), logFile, jvmOptions, mainClass, args, true);
+    }
+
+    private static Process launch(Path workDir, Path argFile, List<String> classpath, Path logFile, List<String> jvmOptions,
+                                  String mainClass, List<String> args, boolean ownSession) throws IOException {
+        Files.writeString(argFile, "-cp " + quote(String.join(File.pathSeparator, classpath)) + "\n", StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("@" + argFile);
@@ -53,7 +112,7 @@ final class ChildJvm {
         command.add(ChildMain.class.getName());
         command.add(mainClass);
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
+        ProcessBuilder builder = new ProcessBuilder(ownSession ? inOwnSession(command) : command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -84,26 +143,14 @@ final class ChildJvm {
 
     /**
      * This JVM's classpath with manifest-only jars (such as Surefire's booter jar) expanded,
-     * foreign SLF4J providers removed, and the log4j2 SLF4J provider added.
+     * foreign SLF4J providers removed, and the log4j2 SLF4J provider added: the broker's.
      */
     static List<String> classpath() {
         return classpath(System.getProperty("java.class.path"));
     }
 
     static List<String> classpath(String javaClassPath) {
-        Set<String> entries = new LinkedHashSet<>();
-        for (String entry : javaClassPath.split(Pattern.quote(File.pathSeparator))) {
-            if (entry.isEmpty()) {
-                continue;
-            }
-            List<String> manifestEntries = manifestOnlyClassPath(Path.of(entry));
-            if (manifestEntries != null) {
-                entries.addAll(manifestEntries);
-            } else {
-                // Absolute: the child runs in another working directory.
-                entries.add(Path.of(entry).toAbsolutePath().toString());
-            }
-        }
+        Set<String> entries = new LinkedHashSet<>(expand(javaClassPath, true));
         entries.removeIf(e -> FOREIGN_LOGGING.matcher(Path.of(e).getFileName().toString()).matches());
         Path provider = Artifacts.log4jSlf4jProvider();
         if (provider != null) {
@@ -115,20 +162,51 @@ final class ChildJvm {
         return new ArrayList<>(entries);
     }
 
+    /** This JVM's classpath as it is, with only manifest-only jars (Surefire's booter) expanded: a component's. */
+    static List<String> ownClasspath() {
+        return ownClasspath(System.getProperty("java.class.path"));
+    }
+
+    static List<String> ownClasspath(String javaClassPath) {
+        return new ArrayList<>(new LinkedHashSet<>(expand(javaClassPath, false)));
+    }
+
     /**
-     * The Class-Path of a jar that holds nothing but a manifest (Surefire's booter jar) or of
-     * an application launcher jar with a Main-Class (such as {@code weir.jar}, whose own
-     * classes the child never needs and whose Class-Path would otherwise bring back the
-     * logging providers removed above); {@code null} for any other entry.
+     * Absolute classpath entries; a jar that holds nothing but a manifest is replaced by its Class-Path, and so
+     * is an application launcher jar when {@code replaceLaunchers} (see {@link #manifestOnlyClassPath}).
      */
-    private static List<String> manifestOnlyClassPath(Path entry) {
+    private static List<String> expand(String javaClassPath, boolean replaceLaunchers) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : javaClassPath.split(Pattern.quote(File.pathSeparator))) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            List<String> manifestEntries = manifestOnlyClassPath(Path.of(entry), replaceLaunchers);
+            if (manifestEntries != null) {
+                entries.addAll(manifestEntries);
+            } else {
+                // Absolute: the child runs in another working directory.
+                entries.add(Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The Class-Path of a jar that holds nothing but a manifest (Surefire's booter jar) or, when
+     * {@code replaceLaunchers}, of an application launcher jar with a Main-Class (such as
+     * {@code weir.jar}, whose own classes the broker never needs and whose Class-Path would
+     * otherwise bring back the logging providers removed above); {@code null} for any other entry.
+     */
+    private static List<String> manifestOnlyClassPath(Path entry, boolean replaceLaunchers) {
         if (!entry.getFileName().toString().endsWith(".jar") || !Files.isRegularFile(entry)) {
             return null;
         }
         try (JarFile jar = new JarFile(entry.toFile())) {
             Manifest manifest = jar.getManifest();
             String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-            boolean launcher = manifest != null && manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS) != null;
+            boolean launcher = replaceLaunchers && manifest != null
+                    && manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS) != null;
             if (classPath == null || (!launcher && jar.stream().anyMatch(e -> !e.getName().startsWith("META-INF/")))) {
                 return null;
             }
@@ -149,8 +227,14 @@ final class ChildJvm {
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    /** The last {@code lines} lines of a log file, for error messages; never throws. */
-    static String tail(Path file, int lines) {
+    /**
+     * The last lines of a log file, for error messages; never throws.
+     *
+     * @param file  a child's log file
+     * @param lines how many lines at most
+     * @return those lines, or a sentence saying why there are none
+     */
+    public static String tail(Path file, int lines) {
         try {
             if (!Files.isRegularFile(file)) {
                 return "(no log at " + file + ")";

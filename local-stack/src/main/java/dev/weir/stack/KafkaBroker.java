@@ -274,7 +274,7 @@ public final class KafkaBroker implements AutoCloseable {
     private synchronized void launchAndAwaitReady() throws IOException {
         long started = System.nanoTime();
         ChildJvm.mark(logFile, "starting Kafka broker on " + bootstrapServers());
-        Process p = ChildJvm.launch(dataDir, logFile,
+        Process p = ChildJvm.launchServer(dataDir, logFile,
                 List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:+ExitOnOutOfMemoryError",
                         "-Djava.awt.headless=true",
                         "-Dlog4j2.configurationFile=" + dataDir.resolve("log4j2.properties").toUri()),

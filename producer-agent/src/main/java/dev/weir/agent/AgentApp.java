@@ -123,10 +123,15 @@ public final class AgentApp implements AutoCloseable {
      */
     private int batchSize() {
         List<String> topics = List.of(settings.destinations().logs(), settings.destinations().requests());
-        try (Admin admin = Admin.create(KafkaClients.admin(settings.kafka(), settings.clientId() + "-setup"))) {
+        Admin admin = Admin.create(KafkaClients.admin(settings.kafka(), settings.clientId() + "-setup"));
+        try {
             int smallest = RecordLimits.of(admin, topics, Integer.MAX_VALUE, Duration.ofSeconds(5)).values().stream()
                     .mapToInt(Integer::intValue).min().orElse(Integer.MAX_VALUE);
             return Math.max(1024, Math.min(256 * 1024, smallest - 1024));
+        } finally {
+            // close() alone waits for the unanswered describe call up to the client's default API timeout
+            // (60 s), which held the start of an agent whose broker is down for a minute
+            admin.close(Duration.ZERO);
         }
     }
 

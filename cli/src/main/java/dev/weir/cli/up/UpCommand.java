@@ -67,7 +67,7 @@ public final class UpCommand implements Runnable {
     boolean noDemo;
 
     @Option(names = "--tail", paramLabel = "PATH[:PARSER[:SERVICE]]", converter = TailSpec.Converter.class,
-            description = "A file (or glob) for the agent to tail; PARSER json (default), nginx, apache or sshd;"
+            description = "A file (or glob) for the agent to tail; PARSER json (default), nginx, apache, gunicorn, uvicorn or sshd;"
                     + " SERVICE for events without one (default: the file name up to its first dot). Repeatable.")
     List<TailSpec> tails = new ArrayList<>();
 

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole pipeline on a SASL_SSL broker (SCRAM-SHA-512, CA file) and an Elasticsearch with
@@ -43,23 +43,24 @@ import org.junit.jupiter.api.Test;
  * with {@code ca-fingerprint} and a bearer token and indexes what follows. At the end no planted
  * secret appears in any line the components printed nor in any {@code /metrics}.
  */
+@ExtendWith(SecuredStack.Extension.class)
 class SecuredPipelineIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KAFKA_PASSWORD = "planted-kafka-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final String ES_PASSWORD = "planted-es-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String HTTP_TOKEN = "planted-http-" + UUID.randomUUID().toString().substring(0, 8);
 
     private static Path dir;
     private static LocalStack stack;
+    private static String kafkaPassword;
+    private static String esPassword;
     private static HttpServer hook;
     private static final List<String> received = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(SecuredStack secured) throws Exception {
         dir = Files.createTempDirectory("weir-secured-it-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        stack = LocalStack.startSecured(dir.resolve("stack"), new LocalStack.Secured(Map.of("weir", KAFKA_PASSWORD), "weir-es",
-                ES_PASSWORD), true);
+        stack = secured.stack();
+        kafkaPassword = secured.kafkaPassword();
+        esPassword = secured.esPassword();
         hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         hook.createContext("/hook", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -73,9 +74,6 @@ class SecuredPipelineIT {
     static void stop() {
         if (hook != null) {
             hook.stop(0);
-        }
-        if (stack != null) {
-            stack.close();
         }
         TempDirs.delete(dir);
     }
@@ -119,7 +117,7 @@ class SecuredPipelineIT {
     void shouldCarryEventsToElasticsearchAndAlertsToAReceiverWithEverythingSecured() throws Exception {
         Path kafkaCa = kafka().security().certificates().ca();
         ElasticsearchNode.Security es = elasticsearch().security();
-        String kafkaBlock = kafkaBlock(KAFKA_PASSWORD, kafkaCa);
+        String kafkaBlock = kafkaBlock(kafkaPassword, kafkaCa);
         String http = "http: {host: 127.0.0.1, port: %d, token: \"${WEIR_HTTP_TOKEN}\"}\n";
         int processorPort = freePort();
         int sinkPort = freePort();
@@ -161,8 +159,8 @@ class SecuredPipelineIT {
                 """.formatted(dir.resolve("agent-data")));
 
         String accessToken = elasticsearch().accessToken();
-        List<String> secrets = List.of(KAFKA_PASSWORD, ES_PASSWORD, HTTP_TOKEN, accessToken);
-        try (Components weir = new Components(dir, Map.of("WEIR_HTTP_TOKEN", HTTP_TOKEN, "WEIR_ES_PASSWORD", ES_PASSWORD,
+        List<String> secrets = List.of(kafkaPassword, esPassword, HTTP_TOKEN, accessToken);
+        try (Components weir = new Components(dir, Map.of("WEIR_HTTP_TOKEN", HTTP_TOKEN, "WEIR_ES_PASSWORD", esPassword,
                 "WEIR_ES_TOKEN", accessToken))) {
             awaitReady(weir.start("processor", "processor", "--config", processor.toString()), processorPort, "processor");
             Process firstSink = weir.start("sink", "sink", "--config", sink.toString());

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a user sees when a component cannot connect for a reason waiting will not fix: each
@@ -26,28 +26,26 @@ import org.junit.jupiter.api.Test;
  * status 2 within 30 s and prints one line naming the setting to fix, without the secret; a
  * broker that is merely down is waited for instead.
  */
+@ExtendWith(SecuredStack.Extension.class)
 class SecuredStartFailureIT {
-    private static final String KAFKA_PASSWORD = "planted-kafka-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final String ES_PASSWORD = "planted-es-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String WRONG_PASSWORD = "planted-wrong-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
     private static Path dir;
     private static LocalStack stack;
+    private static String kafkaPassword;
+    private static String esPassword;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(SecuredStack secured) throws Exception {
         dir = Files.createTempDirectory("weir-start-failure-it-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        stack = LocalStack.startSecured(dir.resolve("stack"), new LocalStack.Secured(Map.of("weir", KAFKA_PASSWORD), "weir-es",
-                ES_PASSWORD), true);
+        stack = secured.stack();
+        kafkaPassword = secured.kafkaPassword();
+        esPassword = secured.esPassword();
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
         TempDirs.delete(dir);
     }
 
@@ -84,7 +82,7 @@ class SecuredStartFailureIT {
             assertThat(p.exitValue()).as("exit status of %s; output:%n%s", name, String.join("\n", lines)).isEqualTo(2);
             assertThat(took).isLessThan(LIMIT);
             assertThat(lines).contains(expected);
-            assertThat(lines).noneMatch(l -> l.contains(KAFKA_PASSWORD) || l.contains(ES_PASSWORD) || l.contains(WRONG_PASSWORD));
+            assertThat(lines).noneMatch(l -> l.contains(kafkaPassword) || l.contains(esPassword) || l.contains(WRONG_PASSWORD));
         }
     }
 
@@ -98,7 +96,7 @@ class SecuredStartFailureIT {
 
     @Test
     void shouldNameTheCaWhenKafkasCertificateIsNotTrusted() throws Exception {
-        Path config = Files.writeString(dir.resolve("agent-untrusted.yml"), kafka("SASL_SSL", KAFKA_PASSWORD, esCa())
+        Path config = Files.writeString(dir.resolve("agent-untrusted.yml"), kafka("SASL_SSL", kafkaPassword, esCa())
                 + "service: {name: shop}\ndata-dir: " + dir.resolve("agent-data") + "\nhttp: {host: 127.0.0.1, port: " + freePort() + "}\n");
         assertStopsWith("agent-untrusted", "Kafka's certificate at " + stack.kafka().bootstrapServers() + " is not trusted; check "
                 + "agent.kafka.ssl.ca (the PEM file of the CA that signed the brokers' certificates)", "agent", "--config", config.toString());
@@ -115,7 +113,7 @@ class SecuredStartFailureIT {
     }
 
     private static Path sinkConfig(String name, String elasticsearch) throws IOException {
-        return Files.writeString(dir.resolve(name + ".yml"), kafka("SASL_SSL", KAFKA_PASSWORD, kafkaCa())
+        return Files.writeString(dir.resolve(name + ".yml"), kafka("SASL_SSL", kafkaPassword, kafkaCa())
                 + "http: {host: 127.0.0.1, port: " + freePort() + "}\nelasticsearch:\n" + elasticsearch);
     }
 
@@ -138,7 +136,7 @@ class SecuredStartFailureIT {
     @Test
     void shouldNameTheCaWhenElasticsearchsCertificateIsNotTrusted() throws Exception {
         Path config = sinkConfig("sink-untrusted", "  url: " + stack.elasticsearch().httpUrl() + "\n  username: weir-es\n"
-                + "  password: " + ES_PASSWORD + "\n  ca: \"" + kafkaCa() + "\"\n");
+                + "  password: " + esPassword + "\n  ca: \"" + kafkaCa() + "\"\n");
         assertStopsWith("sink-untrusted", "Elasticsearch's certificate at " + stack.elasticsearch().httpUrl() + " is not trusted; "
                 + "check elasticsearch.ca", "sink", "--config", config.toString());
     }
@@ -146,7 +144,7 @@ class SecuredStartFailureIT {
     @Test
     void shouldNameTheUrlWhenAPlainHttpClientMeetsHttps() throws Exception {
         String http = stack.elasticsearch().httpUrl().replace("https://", "http://");
-        Path config = sinkConfig("sink-plaintext", "  url: " + http + "\n  username: weir-es\n  password: " + ES_PASSWORD + "\n");
+        Path config = sinkConfig("sink-plaintext", "  url: " + http + "\n  username: weir-es\n  password: " + esPassword + "\n");
         assertStopsWith("sink-plaintext", "Elasticsearch at " + http + " expects HTTPS; use an https:// URL in elasticsearch.url "
                 + "(with elasticsearch.ca or elasticsearch.ca-fingerprint)", "sink", "--config", config.toString());
     }

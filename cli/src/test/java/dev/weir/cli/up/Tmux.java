@@ -56,9 +56,20 @@ final class Tmux implements AutoCloseable {
         return run("display-message", "-p", "-t", SESSION, "#{pane_dead}").strip().equals("1");
     }
 
-    /** @return the exit status of the pane's process; only meaningful once {@link #exited()} */
+    /**
+     * @return the exit status of the pane's process as the terminal's shell reports it ({@code $?}): its exit code, or
+     *         128 + the signal's number when a signal ended it; only meaningful once {@link #exited()}
+     */
     int exitStatus() throws IOException, InterruptedException {
-        return Integer.parseInt(run("display-message", "-p", "-t", SESSION, "#{pane_dead_status}").strip());
+        String status = run("display-message", "-p", "-t", SESSION, "#{pane_dead_status}").strip();
+        if (!status.isEmpty()) {
+            return Integer.parseInt(status);
+        }
+        String signal = run("display-message", "-p", "-t", SESSION, "#{pane_dead_signal}").strip();
+        if (signal.isEmpty()) {
+            throw new IllegalStateException("tmux gives neither an exit code nor a signal for the pane's process");
+        }
+        return 128 + Integer.parseInt(signal);
     }
 
     @Override

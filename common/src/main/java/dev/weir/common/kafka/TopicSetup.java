@@ -1,6 +1,7 @@
 package dev.weir.common.kafka;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +67,7 @@ public final class TopicSetup {
                 }
             }
             if (!created.isEmpty()) {
+                awaitLeaders(admin, created);
                 log.info("Created topics {}", created);
             }
             return created;
@@ -73,6 +79,31 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating Weir's topics", e);
+        }
+    }
+
+    /**
+     * Returns once the leader of every partition of {@code topics} answers for it. Right after creation a
+     * partition's leader may not know yet that it leads: a producer's first batch then fails with
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer (kafka-clients 4.1) was seen retrying its next batches
+     * with OUT_OF_ORDER_SEQUENCE_NUMBER for good, so that nothing it sent was ever written.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                    d.partitions().forEach(p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+                }
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // the partitions' metadata is still on its way to the broker
+            }
         }
     }
 }

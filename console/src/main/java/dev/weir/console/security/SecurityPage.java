@@ -18,11 +18,13 @@ import java.util.Objects;
 /**
  * {@code GET /security?window=1h}: failed-login bursts, password spraying, success after
  * failures and users failing from many addresses (the processor's login detectors), and the top
- * sources and users by failed logins, over the chosen view (5m, 15m or 1h).
+ * sources and users by failed logins, over the chosen view: the last 5m, 15m or 1h, {@code all}
+ * retained data (whenever its events happened: a log file replayed days later), or an event-time
+ * span {@code from}…{@code to} (ISO-8601 instants), handed to the processor as they are.
  */
 public final class SecurityPage {
     /** The views offered. */
-    public static final List<String> WINDOWS = List.of("5m", "15m", "1h");
+    public static final List<String> WINDOWS = List.of("5m", "15m", "1h", "all");
 
     private final Upstream processor;
     private final Templates templates;
@@ -84,6 +86,15 @@ public final class SecurityPage {
         public String windowLink(String w) {
             return Links.to("/security", "window", w);
         }
+
+        /** @return the view in words: {@code last 1h}, {@code all retained data} or the span */
+        public String viewText() {
+            return switch (window) {
+                case "all" -> "all retained data";
+                case "range" -> "the chosen span";
+                default -> "last " + window;
+            };
+        }
     }
 
     private void show(Context ctx) {
@@ -91,15 +102,21 @@ public final class SecurityPage {
         if (!WINDOWS.contains(window)) {
             window = "1h";
         }
+        String from = ctx.queryParam("from");
+        String to = ctx.queryParam("to");
+        String view = from == null ? Links.to("", "window", window, "to", to) : Links.to("", "from", from, "to", to);
+        if (from != null) {
+            window = "range";
+        }
         String token = Tokens.of(ctx);
         List<String> problems = new ArrayList<>();
         List<Detection> detections = new ArrayList<>();
         List<Entry> sources = new ArrayList<>();
         List<Entry> users = new ArrayList<>();
         try {
-            processor.get("/api/v1/security/detections?window=" + window, token).path("detections")
+            processor.get("/api/v1/security/detections" + view, token).path("detections")
                     .forEach(d -> detections.add(Detection.of(d)));
-            JsonNode logins = processor.get("/api/v1/security/logins?window=" + window + "&limit=15", token);
+            JsonNode logins = processor.get("/api/v1/security/logins" + view + "&limit=15", token);
             logins.path("sources").forEach(n -> sources.add(Entry.of(n)));
             logins.path("users").forEach(n -> users.add(Entry.of(n)));
         } catch (UpstreamException e) {
@@ -107,7 +124,7 @@ public final class SecurityPage {
         }
         long failures = sources.stream().mapToLong(Entry::failures).sum();
         Model model = new Model(window, detections, sources, users, failures);
-        Page page = new Page("Security", "security", Links.to("/security", "window", window), refreshSeconds, problems,
+        Page page = new Page("Security", "security", "/security" + view, refreshSeconds, problems,
                 clock.instant().toString());
         templates.render(ctx, Templates.live(ctx) ? "security/live.jte" : "security/page.jte", Map.of("page", page, "m", model));
     }

@@ -19,11 +19,15 @@ import java.util.regex.Pattern;
  * $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" [extra]
  * %h %l %u %t "%r" %&gt;s %b "%{Referer}i" "%{User-agent}i" [extra]
  * </pre>
+ * gunicorn's default {@code access_log_format} is the same line ({@code %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s
+ * "%(f)s" "%(a)s"}).
  * After the user agent, the first number among the remaining fields (optionally written
  * {@code rt=0.123} or {@code request_time=0.123}; quoted fields such as
  * {@code $http_x_forwarded_for} are skipped) is the request time: seconds for
  * {@link Flavor#NGINX} ({@code $request_time}, e.g. {@code 0.123}), microseconds for
- * {@link Flavor#APACHE} ({@code %D}). It becomes {@code event.duration} in nanoseconds.
+ * {@link Flavor#APACHE} ({@code %D}); for {@link Flavor#GUNICORN} a number with a decimal point is
+ * seconds ({@code %(L)s}), a whole number microseconds ({@code %(D)s}). It becomes
+ * {@code event.duration} in nanoseconds. The line itself is kept in {@code event.original}.
  *
  * <p>A line that does not have the combined format becomes a {@code parse_error} log event.
  * A request line that is not {@code METHOD TARGET PROTOCOL} (a TLS handshake sent to the
@@ -34,7 +38,22 @@ import java.util.regex.Pattern;
  */
 public final class AccessLogParser implements LineParser {
     /** Which server wrote the log: decides the unit of the request time. */
-    public enum Flavor { NGINX, APACHE }
+    public enum Flavor {
+        /** nginx: request time in seconds. */
+        NGINX("nginx", "nginx.access"),
+        /** Apache httpd: request time in microseconds. */
+        APACHE("apache", "apache.access"),
+        /** gunicorn: {@code %(L)s} seconds with a decimal point, or {@code %(D)s} microseconds. */
+        GUNICORN("gunicorn", "gunicorn.access");
+
+        private final String format;
+        private final String dataset;
+
+        Flavor(String format, String dataset) {
+            this.format = format;
+            this.dataset = dataset;
+        }
+    }
 
     private static final String QUOTED = "\"((?:[^\"\\\\]|\\\\.)*)\"";
     private static final Pattern COMBINED = Pattern.compile(
@@ -74,26 +93,14 @@ public final class AccessLogParser implements LineParser {
         }
         EventWriter w = new EventWriter()
                 .timestamp(at)
-                .string("message", line)
+                .string("event.original", line)
                 .string("event.kind", "event")
                 .string("event.category", "web")
-                .string("event.dataset", flavor == Flavor.NGINX ? "nginx.access" : "apache.access")
+                .string("event.dataset", flavor.dataset)
+                .string("weir.format", flavor.format)
                 .string("source.ip", m.group(1))
                 .string("user.name", dash(m.group(3)));
-        String request = unescape(m.group(5));
-        Matcher r = REQUEST.matcher(request);
-        boolean malformed = !r.matches();
-        if (malformed) {
-            w.string("url.original", request);
-        } else {
-            String target = r.group(2);
-            int q = target.indexOf('?');
-            w.string("http.request.method", r.group(1).toUpperCase(Locale.ROOT))
-                    .string("url.original", target)
-                    .string("url.path", q < 0 ? target : target.substring(0, q))
-                    .string("url.query", q < 0 ? null : target.substring(q + 1))
-                    .string("http.version", r.group(3) == null ? null : r.group(3).substring(5));
-        }
+        boolean malformed = !requestLine(w, unescape(m.group(5)));
         w.number("http.response.status_code", Integer.parseInt(m.group(6)))
                 .number("http.response.body.bytes", "-".equals(m.group(7)) ? 0 : Long.parseLong(m.group(7)))
                 .string("http.request.referrer", dash(unescape(m.group(8))))
@@ -108,12 +115,34 @@ public final class AccessLogParser implements LineParser {
         return new ParsedEvent(EventKind.REQUEST, enrichment.serviceName(), w.finish(enrichment, origin));
     }
 
+    /**
+     * Writes the method, {@code url.*} and {@code http.version} of a request line ({@code GET /a?b=1 HTTP/1.1}).
+     *
+     * @return false when the line is not {@code METHOD TARGET [PROTOCOL]}: then it is written as {@code url.original} only
+     */
+    static boolean requestLine(EventWriter w, String request) {
+        Matcher r = REQUEST.matcher(request);
+        if (!r.matches()) {
+            w.string("url.original", request);
+            return false;
+        }
+        String target = r.group(2);
+        int q = target.indexOf('?');
+        w.string("http.request.method", r.group(1).toUpperCase(Locale.ROOT))
+                .string("url.original", target)
+                .string("url.path", q < 0 ? target : target.substring(0, q))
+                .string("url.query", q < 0 ? null : target.substring(q + 1))
+                .string("http.version", r.group(3) == null ? null : r.group(3).substring(5));
+        return true;
+    }
+
     private long requestTimeNanos(String extra) {
         Matcher e = EXTRA.matcher(extra);
         while (e.find()) {
             if (e.group(1) != null) {
                 double value = Double.parseDouble(e.group(1));
-                return flavor == Flavor.NGINX ? Math.round(value * 1e9) : Math.round(value * 1e3);
+                boolean seconds = flavor == Flavor.NGINX || flavor == Flavor.GUNICORN && e.group(1).indexOf('.') >= 0;
+                return seconds ? Math.round(value * 1e9) : Math.round(value * 1e3);
             }
         }
         return -1;

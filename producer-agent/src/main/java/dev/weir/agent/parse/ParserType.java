@@ -3,7 +3,7 @@ package dev.weir.agent.parse;
 import java.time.Clock;
 import java.time.ZoneId;
 
-/** The parsers an input can be configured with ({@code parser: json|nginx|apache|sshd}). */
+/** The parsers an input can be configured with ({@code parser: json|nginx|apache|gunicorn|uvicorn|sshd}). */
 public enum ParserType {
     /** JSON objects passed through (logstash-logback-encoder, ECS, request events). */
     JSON,
@@ -11,12 +11,16 @@ public enum ParserType {
     NGINX,
     /** Apache httpd combined access log, request time ({@code %D}) in microseconds. */
     APACHE,
+    /** gunicorn access log (its default format is Apache's combined), request time {@code %(L)s} or {@code %(D)s}. */
+    GUNICORN,
+    /** uvicorn access log ({@code INFO:     127.0.0.1:52114 - "GET / HTTP/1.1" 200 OK}, optionally after a time). */
+    UVICORN,
     /** syslog sshd authentication lines. */
     SSHD;
 
     /** The kind of event this parser produces by default. */
     public EventKind defaultKind() {
-        return this == NGINX || this == APACHE ? EventKind.REQUEST : EventKind.LOG;
+        return this == NGINX || this == APACHE || this == GUNICORN || this == UVICORN ? EventKind.REQUEST : EventKind.LOG;
     }
 
     /**
@@ -31,6 +35,8 @@ public enum ParserType {
             case JSON -> new JsonLineParser(jsonKind, enrichment, clock);
             case NGINX -> new AccessLogParser(AccessLogParser.Flavor.NGINX, enrichment, clock);
             case APACHE -> new AccessLogParser(AccessLogParser.Flavor.APACHE, enrichment, clock);
+            case GUNICORN -> new AccessLogParser(AccessLogParser.Flavor.GUNICORN, enrichment, clock);
+            case UVICORN -> new UvicornParser(enrichment, clock, zone);
             case SSHD -> new SshdParser(enrichment, clock, zone);
         };
     }

@@ -37,6 +37,9 @@ class AccessLogParserTest {
         assertThat(out.get("user_agent.original").asText()).startsWith("Mozilla/5.0");
         assertThat(out.has("event.duration")).isFalse();
         assertThat(out.has("user.name")).isFalse();
+        assertThat(out.get("event.original").asText()).isEqualTo(line);
+        assertThat(out.has("message")).as("a request's message is made by the sink").isFalse();
+        assertThat(out.get("weir.format").asText()).isEqualTo("nginx");
         assertThat(out.get("service.name").asText()).isEqualTo("shop");
     }
 
@@ -125,5 +128,23 @@ class AccessLogParserTest {
         JsonNode out = Json.read(nginx.parse(line, ORIGIN));
 
         assertThat(out.get("tags").get(0).asText()).isEqualTo("parse_error");
+    }
+
+    @Test
+    void shouldReadGunicornDefaultLineWithMicrosecondsOrSeconds() {
+        AccessLogParser gunicorn = new AccessLogParser(AccessLogParser.Flavor.GUNICORN, ENRICH, CLOCK);
+        String base = "198.51.100.7 - - [01/Jun/2025:11:59:58 +0000] \"POST /api/v1/orders HTTP/1.1\" 201 87 \"-\" \"python-requests/2.32.3\"";
+
+        JsonNode micros = Json.read(gunicorn.parse(base + " 15230", ORIGIN));
+        JsonNode seconds = Json.read(gunicorn.parse(base + " 0.015230", ORIGIN));
+        JsonNode none = Json.read(gunicorn.parse(base, ORIGIN));
+
+        assertThat(micros.get("event.duration").asLong()).isEqualTo(15_230_000L);
+        assertThat(seconds.get("event.duration").asLong()).isEqualTo(15_230_000L);
+        assertThat(none.has("event.duration")).isFalse();
+        assertThat(micros.get("weir.format").asText()).isEqualTo("gunicorn");
+        assertThat(micros.get("event.dataset").asText()).isEqualTo("gunicorn.access");
+        assertThat(micros.get("http.request.method").asText()).isEqualTo("POST");
+        assertThat(micros.get("http.response.status_code").asInt()).isEqualTo(201);
     }
 }

@@ -51,7 +51,7 @@ class SshdParserTest {
         JsonNode out = Json.read(parser.parse("Mar  3 14:22:02 web-1 sshd[12346]: Invalid user oracle from 203.0.113.7 port 40022", ORIGIN));
 
         assertThat(out.get("event.action").asText()).isEqualTo("invalid_user");
-        assertThat(out.get("event.outcome").asText()).isEqualTo("failure");
+        assertThat(out.has("event.outcome")).as("the Failed password line of the same attempt carries the outcome").isFalse();
         assertThat(out.get("user.name").asText()).isEqualTo("oracle");
         assertThat(out.get("source.port").asInt()).isEqualTo(40022);
     }
@@ -80,6 +80,7 @@ class SshdParserTest {
                 "Mar  3 14:22:09 web-1 sshd[12345]: Disconnecting authenticating user root 203.0.113.7 port 51234: Too many authentication failures [preauth]", ORIGIN));
 
         assertThat(out.get("event.action").asText()).isEqualTo("too_many_failures");
+        assertThat(out.has("event.outcome")).isFalse();
         assertThat(out.get("user.name").asText()).isEqualTo("root");
         assertThat(out.get("source.ip").asText()).isEqualTo("203.0.113.7");
     }
@@ -90,17 +91,36 @@ class SshdParserTest {
                 "Mar  3 14:22:09 web-1 sshd[12345]: error: maximum authentication attempts exceeded for invalid user test from 203.0.113.7 port 51234 ssh2 [preauth]", ORIGIN));
 
         assertThat(out.get("event.action").asText()).isEqualTo("too_many_failures");
+        assertThat(out.has("event.outcome")).isFalse();
+        assertThat(out.get("log.level").asText()).isEqualTo("error");
         assertThat(out.get("user.name").asText()).isEqualTo("test");
     }
 
     @Test
-    void shouldReadOtherSshdLineAsPlainLogEvent() {
+    void shouldReadPamSessionLineAsSessionEvent() {
         JsonNode out = Json.read(parser.parse(
                 "Mar  3 14:22:10 web-1 sshd[12345]: pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)", ORIGIN));
 
-        assertThat(out.has("event.category")).isFalse();
+        assertThat(out.get("event.category").asText()).isEqualTo("session");
+        assertThat(out.get("event.action").asText()).isEqualTo("session_opened");
+        assertThat(out.get("user.name").asText()).isEqualTo("alice");
+        assertThat(out.has("event.outcome")).isFalse();
         assertThat(out.get("message").asText()).startsWith("pam_unix(sshd:session)");
         assertThat(out.has("tags")).isFalse();
+    }
+
+    @Test
+    void shouldReadOtherSshdLineAsPlainLogEventAtInfo() {
+        JsonNode out = Json.read(parser.parse("Mar  3 14:22:10 web-1 sshd[880]: Server listening on 0.0.0.0 port 22.", ORIGIN));
+
+        assertThat(out.has("event.category")).isFalse();
+        assertThat(out.get("log.level").asText()).isEqualTo("info");
+        assertThat(out.get("process.name").asText()).isEqualTo("sshd");
+        assertThat(out.get("log.syslog.appname").asText()).isEqualTo("sshd");
+        assertThat(out.get("log.syslog.procid").asText()).isEqualTo("880");
+        assertThat(out.get("event.dataset").asText()).isEqualTo("system.auth");
+        assertThat(out.get("event.module").asText()).isEqualTo("system");
+        assertThat(out.get("weir.format").asText()).isEqualTo("sshd");
     }
 
     @Test

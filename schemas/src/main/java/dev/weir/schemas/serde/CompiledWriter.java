@@ -133,7 +133,7 @@ final class CompiledWriter<T> {
                 int nullBranch = schema.getIndexNamed(Schema.Type.NULL.getName()) == null ? -1
                         : schema.getIndexNamed(Schema.Type.NULL.getName());
                 if (branches.size() != 2 || nullBranch < 0) {
-                    return (value, out) -> avro.writeValue(schema, value, out);
+                    return byClass(schema, model, building);
                 }
                 int other = 1 - nullBranch;
                 Node node = node(branches.get(other), model, building);
@@ -206,5 +206,70 @@ final class CompiledWriter<T> {
             default:
                 return (value, out) -> avro.writeValue(schema, value, out);
         }
+    }
+
+    /**
+     * A union of unnamed types (string, long, double, boolean, array, …) picks its branch by the value's class, as
+     * Avro's {@code resolveUnion} does by the type name of the value ({@code Long} → {@code "long"}); a class that names
+     * no branch throws, and the record is written by Avro's writer, for Avro's error. Unions with a named type (record,
+     * enum, fixed) are left to Avro's writer.
+     */
+    private Node byClass(Schema schema, SpecificData model, Set<Schema> building) {
+        List<Schema> branches = schema.getTypes();
+        Node[] nodes = new Node[Schema.Type.values().length];
+        int[] index = new int[nodes.length];
+        for (int i = 0; i < branches.size(); i++) {
+            Schema b = branches.get(i);
+            switch (b.getType()) {
+                case RECORD, ENUM, FIXED, UNION -> {
+                    return (value, out) -> avro.writeValue(schema, value, out);
+                }
+                default -> {
+                    nodes[b.getType().ordinal()] = node(b, model, building);
+                    index[b.getType().ordinal()] = i;
+                }
+            }
+        }
+        return (value, out) -> {
+            Schema.Type type = typeOf(value);
+            Node node = type == null ? null : nodes[type.ordinal()];
+            if (node == null) {
+                throw new ClassCastException("No branch of " + schema + " for " + (value == null ? "null" : value.getClass()));
+            }
+            out.writeIndex(index[type.ordinal()]);
+            node.write(value, out);
+        };
+    }
+
+    /** @return the Avro type a value of this class is written as in a union, or null when there is none */
+    private static Schema.Type typeOf(Object value) {
+        if (value == null) {
+            return Schema.Type.NULL;
+        }
+        if (value instanceof CharSequence) {
+            return Schema.Type.STRING;
+        }
+        if (value instanceof Long) {
+            return Schema.Type.LONG;
+        }
+        if (value instanceof Integer) {
+            return Schema.Type.INT;
+        }
+        if (value instanceof Double) {
+            return Schema.Type.DOUBLE;
+        }
+        if (value instanceof Float) {
+            return Schema.Type.FLOAT;
+        }
+        if (value instanceof Boolean) {
+            return Schema.Type.BOOLEAN;
+        }
+        if (value instanceof Collection) {
+            return Schema.Type.ARRAY;
+        }
+        if (value instanceof Map) {
+            return Schema.Type.MAP;
+        }
+        return value instanceof ByteBuffer ? Schema.Type.BYTES : null;
     }
 }

@@ -63,6 +63,9 @@ final class Samples {
                         .setFormat("ecs").setFile("/var/log/checkout/app.json").setOffset(40960L).setInput("file")
                         .build())
                 .setRedactions(2)
+                .setCount(5)
+                .setEcs(Map.of("process.pid", 4242L, "process.name", "java", "event.risk_score", 21.5, "url.query", "a=1",
+                        "event.type", List.of("info", "error"), "user.roles", List.of(), "tls.established", true))
                 .build();
     }
 
@@ -95,6 +98,7 @@ final class Samples {
                 .setTraceId("0af7651916cd43dd8448eb211c80319c")
                 .setLabels(Map.of("region", "eu-west-1"))
                 .setLoginAttempt(true)
+                .setEcs(Map.of("http.version", "1.1", "url.query", "next=%2F", "source.port", 40022L))
                 .build();
     }
 

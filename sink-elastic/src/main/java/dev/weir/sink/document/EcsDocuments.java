@@ -9,6 +9,7 @@ import dev.weir.schemas.ErrorInfo;
 import dev.weir.schemas.EventInfo;
 import dev.weir.schemas.HttpInfo;
 import dev.weir.schemas.LogEvent;
+import dev.weir.schemas.LogLevel;
 import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.SourceInfo;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,15 +62,18 @@ public final class EcsDocuments {
         String namespace = streams.namespace(e.getEnvironment());
         String target = DataStreams.logs(dataset, namespace);
         return new IndexDoc(target, e.getId(), write(g -> {
+            Map<String, Object> ecs = e.getEcs();
             time(g, "@timestamp", e.getTimestamp());
             field(g, "message", e.getMessage());
-            field(g, "log.level", e.getLevel().name().toLowerCase(Locale.ROOT));
+            if (e.getLevel() != LogLevel.UNKNOWN) {
+                field(g, "log.level", e.getLevel().name().toLowerCase(Locale.ROOT));
+            }
             str(g, "log.logger", e.getLogger());
             dataStream(g, "logs", dataset, namespace);
             field(g, "ecs.version", "8.11.0");
             field(g, "event.id", e.getId());
-            field(g, "event.kind", "event");
-            field(g, "event.dataset", dataset);
+            field(g, "event.kind", own(ecs, "event.kind", "event"));
+            field(g, "event.dataset", own(ecs, "event.dataset", dataset));
             time(g, "event.ingested", e.getReceivedAt());
             field(g, "service.name", e.getService());
             str(g, "service.environment", e.getEnvironment());
@@ -113,6 +119,10 @@ public final class EcsDocuments {
             if (e.getRedactions() > 0) {
                 number(g, "weir.redactions", e.getRedactions());
             }
+            if (e.getCount() != 1) {
+                number(g, "weir.count", e.getCount());
+            }
+            ecs(g, ecs, LOG_FIELDS);
             tags(g, e.getTags());
             labels(g, "labels", e.getLabels());
         }), e.getTimestamp().toEpochMilli());
@@ -127,14 +137,15 @@ public final class EcsDocuments {
         String namespace = streams.namespace(e.getEnvironment());
         String target = DataStreams.logs(dataset, namespace);
         return new IndexDoc(target, e.getId(), write(g -> {
+            Map<String, Object> ecs = e.getEcs();
             time(g, "@timestamp", e.getTimestamp());
             field(g, "message", e.getMethod() + " " + e.getPath() + " " + e.getStatus());
             dataStream(g, "logs", dataset, namespace);
             field(g, "ecs.version", "8.11.0");
             field(g, "event.id", e.getId());
-            field(g, "event.kind", "event");
+            field(g, "event.kind", own(ecs, "event.kind", "event"));
             field(g, "event.category", "web");
-            field(g, "event.dataset", dataset);
+            field(g, "event.dataset", own(ecs, "event.dataset", dataset));
             field(g, "event.outcome", e.getStatus() >= 400 ? "failure" : "success");
             time(g, "event.ingested", e.getReceivedAt());
             if (e.getDurationMs() != null) {
@@ -154,6 +165,7 @@ public final class EcsDocuments {
             str(g, "user.name", e.getUserName());
             str(g, "trace.id", e.getTraceId());
             bool(g, "weir.login_attempt", e.getLoginAttempt());
+            ecs(g, ecs, REQUEST_FIELDS);
             labels(g, "labels", e.getLabels());
         }), e.getTimestamp().toEpochMilli());
     }
@@ -381,6 +393,66 @@ public final class EcsDocuments {
             g.writeString(v);
         }
         g.writeEndArray();
+    }
+
+    /**
+     * Fields of a log document that come from the event's own Avro fields or are the sink's: an {@code ecs} map entry
+     * of one of these names (written by something else than the processor, which never does) is left out, so that no
+     * document has a field twice. {@code event.kind} and {@code event.dataset} are taken from the map when it has them.
+     */
+    static final Set<String> LOG_FIELDS = Set.of("@timestamp", "message", "tags", "labels", "log.level", "log.logger",
+            "data_stream.type", "data_stream.dataset", "data_stream.namespace", "ecs.version", "event.id", "event.kind",
+            "event.dataset", "event.ingested", "service.name", "service.environment", "host.name", "process.thread.name",
+            "trace.id", "span.id", "error.type", "error.message", "error.stack_trace", "event.category", "event.action",
+            "event.outcome", "event.duration", "user.name", "source.ip", "source.port", "http.request.method",
+            "http.response.status_code", "http.response.body.bytes", "url.path", "log.file.path", "log.offset");
+    /** The same for request documents. */
+    static final Set<String> REQUEST_FIELDS = Set.of("@timestamp", "message", "labels", "data_stream.type", "data_stream.dataset",
+            "data_stream.namespace", "ecs.version", "event.id", "event.kind", "event.category", "event.dataset", "event.outcome",
+            "event.ingested", "event.duration", "service.name", "service.environment", "host.name", "http.request.method",
+            "http.response.status_code", "http.response.body.bytes", "url.path", "client.ip", "source.ip",
+            "user_agent.original", "user.name", "trace.id");
+
+    /** @return the map's text under {@code key}, or {@code otherwise} */
+    private static String own(Map<String, Object> ecs, String key, String otherwise) {
+        return ecs.get(key) instanceof CharSequence s ? s.toString() : otherwise;
+    }
+
+    /**
+     * Writes the event's ECS fields at their dotted names, sorted by name, as their types say: text, numbers,
+     * booleans, arrays of text. Names the document writes from elsewhere ({@code taken}) and Weir's own
+     * ({@code weir.*}) are left out, as is a number that is not finite (JSON has none).
+     */
+    static void ecs(JsonGenerator g, Map<String, Object> ecs, Set<String> taken) throws IOException {
+        if (ecs.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, Object> f : new TreeMap<>(ecs).entrySet()) {
+            String name = f.getKey();
+            Object v = f.getValue();
+            if (taken.contains(name) || name.startsWith("weir.") || name.startsWith("labels.")
+                    || v instanceof Double d && !Double.isFinite(d)) {
+                continue;
+            }
+            g.writeFieldName(name); // names from data: not cached
+            if (v instanceof CharSequence s) {
+                g.writeString(s.toString());
+            } else if (v instanceof Long l) {
+                g.writeNumber(l);
+            } else if (v instanceof Double d) {
+                g.writeRawValue(Double.toString(d));
+            } else if (v instanceof Boolean b) {
+                g.writeRawValue(b ? "true" : "false");
+            } else if (v instanceof List<?> items) {
+                g.writeStartArray();
+                for (Object item : items) {
+                    g.writeString(String.valueOf(item));
+                }
+                g.writeEndArray();
+            } else {
+                g.writeString(String.valueOf(v));
+            }
+        }
     }
 
     static void labels(JsonGenerator g, String name, Map<String, String> labels) throws IOException {

@@ -48,9 +48,9 @@ final class EcsTranscoder {
     private static volatile boolean warnedOfBug;
 
     /** CRC-64-AVRO of the parsing canonical form of the {@link LogEvent} schema this class reads. */
-    static final long LOG_EVENT_FINGERPRINT = 0x3e5e60a59f93cbe0L;
+    static final long LOG_EVENT_FINGERPRINT = 0x4e4b37e19151d9f6L;
     /** CRC-64-AVRO of the parsing canonical form of the {@link RequestEvent} schema this class reads. */
-    static final long REQUEST_EVENT_FINGERPRINT = 0xd08aea87382e924aL;
+    static final long REQUEST_EVENT_FINGERPRINT = 0x962cfb8530788fc3L;
 
     private static final int HEADER_LENGTH = 10;
     /** Whether the serdes decode with Avro's fast reader; decides the order of map entries (see {@code labels}). */
@@ -87,8 +87,8 @@ final class EcsTranscoder {
     private static final byte[] ECS_VERSION = (new String(name("ecs.version"), StandardCharsets.US_ASCII)
             + "\"8.11.0\"").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_ID = name("event.id");
-    private static final byte[] EVENT_KIND = (new String(name("event.kind"), StandardCharsets.US_ASCII)
-            + "\"event\"").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_KIND = name("event.kind");
+    private static final byte[] EVENT_KIND_EVENT = quoted("event");
     private static final byte[] EVENT_CATEGORY_WEB = (new String(name("event.category"), StandardCharsets.US_ASCII)
             + "\"web\"").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_DATASET = name("event.dataset");
@@ -123,6 +123,13 @@ final class EcsTranscoder {
     private static final byte[] LOG_OFFSET = name("log.offset");
     private static final byte[] WEIR_REDACTIONS = name("weir.redactions");
     private static final byte[] LOGIN_ATTEMPT = name("weir.login_attempt");
+    private static final byte[] WEIR_COUNT = name("weir.count");
+    private static final byte[] WEIR_PREFIX = "weir.".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LABELS_PREFIX = "labels.".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_KIND_KEY = "event.kind".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_DATASET_KEY = "event.dataset".getBytes(StandardCharsets.US_ASCII);
+    private static final Names LOG_FIELDS = new Names(EcsDocuments.LOG_FIELDS);
+    private static final Names REQUEST_FIELDS = new Names(EcsDocuments.REQUEST_FIELDS);
     private static final byte[] TAGS = (new String(name("tags"), StandardCharsets.US_ASCII) + "[").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LABELS = (new String(name("labels"), StandardCharsets.US_ASCII) + "{").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUCCESS = quoted("success");
@@ -206,6 +213,38 @@ final class EcsTranscoder {
     private record Route(String target, byte[] dataStream, byte[] dataset) {
     }
 
+    /**
+     * A set of ASCII field names looked up by the bytes of a key in the input, without making a string: open
+     * addressing on {@link String#hashCode()} computed from the bytes.
+     */
+    private static final class Names {
+        private final byte[][] table;
+
+        Names(java.util.Set<String> names) {
+            table = new byte[Integer.highestOneBit(names.size() * 4)][];
+            for (String name : names) {
+                int slot = name.hashCode() & (table.length - 1);
+                while (table[slot] != null) {
+                    slot = (slot + 1) & (table.length - 1);
+                }
+                table[slot] = name.getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+
+        boolean contains(byte[] in, int from, int length) {
+            int h = 0;
+            for (int i = from; i < from + length; i++) {
+                h = 31 * h + in[i];
+            }
+            for (int slot = h & (table.length - 1); table[slot] != null; slot = (slot + 1) & (table.length - 1)) {
+                if (Arrays.equals(table[slot], 0, table[slot].length, in, from, from + length)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** Not a value this class writes with certainty; thrown without a stack trace, caught above. */
     private static final class Unreadable extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -271,6 +310,20 @@ final class EcsTranscoder {
         int[] buckets = new int[16];
         int[] items = new int[32];
         int itemCount;
+        // the ecs map: per entry its key (offset, length), branch, and value: a string's offset and length, a number's
+        // bits, or an array's first item and item count in ecsItems (offset, length per item)
+        static final int ECS_STRING = 0;
+        static final int ECS_LONG = 1;
+        static final int ECS_DOUBLE = 2;
+        static final int ECS_BOOLEAN = 3;
+        static final int ECS_ARRAY = 4;
+        int ecsCount;
+        int[] ecsKeys = new int[32];
+        int[] ecsBranch = new int[16];
+        long[] ecsValue = new long[16];
+        int[] ecsItems = new int[32];
+        int ecsItemCount;
+        int[] ecsOrder = new int[16];
 
         // the route cache: key of the current record, and the remembered keys and routes
         byte[] key = new byte[64];
@@ -381,6 +434,8 @@ final class EcsTranscoder {
                 readOptional(INPUT);
             }
             int redactions = readInt();
+            long count = readLong();
+            readEcs();
             if (pos != end) {
                 throw Unreadable.INSTANCE;
             }
@@ -401,14 +456,14 @@ final class EcsTranscoder {
             raw(TIMESTAMP);
             time(timestamp);
             field(MESSAGE, MESSAGE_TEXT);
-            raw(LOG_LEVEL);
-            raw(LEVELS[level]);
+            if (level != LogLevel.UNKNOWN.ordinal()) {
+                raw(LOG_LEVEL);
+                raw(LEVELS[level]);
+            }
             field(LOG_LOGGER, LOGGER);
             raw(route.dataStream());
             field(EVENT_ID, ID);
-            raw(EVENT_KIND);
-            raw(EVENT_DATASET);
-            raw(route.dataset());
+            kindAndDataset(route);
             raw(EVENT_INGESTED);
             time(receivedAt);
             field(SERVICE_NAME, SERVICE);
@@ -450,6 +505,8 @@ final class EcsTranscoder {
                 number(offsetSet, LOG_OFFSET, offset);
             }
             number(redactions > 0, WEIR_REDACTIONS, redactions);
+            number(count != 1, WEIR_COUNT, count);
+            ecs(LOG_FIELDS);
             tags();
             labels();
             return done(route.target(), id, timestamp);
@@ -474,7 +531,11 @@ final class EcsTranscoder {
                 throw Unreadable.INSTANCE;
             }
             int login = in[pos++];
-            if ((login != 0 && login != 1) || pos != end) {
+            if (login != 0 && login != 1) {
+                throw Unreadable.INSTANCE;
+            }
+            readEcs();
+            if (pos != end) {
                 throw Unreadable.INSTANCE;
             }
 
@@ -499,10 +560,12 @@ final class EcsTranscoder {
             out[n++] = '"';
             raw(route.dataStream());
             field(EVENT_ID, ID);
+            int kind = ecsString(EVENT_KIND_KEY);
             raw(EVENT_KIND);
+            ecsStringOr(kind, EVENT_KIND_EVENT);
             raw(EVENT_CATEGORY_WEB);
             raw(EVENT_DATASET);
-            raw(route.dataset());
+            ecsStringOr(ecsString(EVENT_DATASET_KEY), route.dataset());
             raw(EVENT_OUTCOME);
             raw(status >= 400 ? FAILURE : SUCCESS);
             raw(EVENT_INGESTED);
@@ -523,6 +586,7 @@ final class EcsTranscoder {
             field(TRACE_ID, TRACE);
             raw(LOGIN_ATTEMPT);
             raw(login == 1 ? TRUE : FALSE);
+            ecs(REQUEST_FIELDS);
             labels();
             return done(route.target(), id, timestamp);
         }
@@ -645,6 +709,55 @@ final class EcsTranscoder {
             }
         }
 
+        private void readEcs() {
+            ecsCount = 0;
+            ecsItemCount = 0;
+            for (long count = blockCount(); count != 0; count = blockCount()) {
+                for (long i = 0; i < count; i++) {
+                    if (ecsCount == ecsBranch.length) {
+                        ecsKeys = Arrays.copyOf(ecsKeys, ecsKeys.length * 2);
+                        ecsBranch = Arrays.copyOf(ecsBranch, ecsBranch.length * 2);
+                        ecsValue = Arrays.copyOf(ecsValue, ecsValue.length * 2);
+                    }
+                    int e = ecsCount;
+                    ecsKeys[e * 2] = stringAt();
+                    ecsKeys[e * 2 + 1] = lastLength;
+                    int branch = readInt();
+                    ecsBranch[e] = branch;
+                    switch (branch) {
+                        case ECS_STRING -> {
+                            int at = stringAt();
+                            ecsValue[e] = ((long) at << 32) | lastLength;
+                        }
+                        case ECS_LONG -> ecsValue[e] = readLong();
+                        case ECS_DOUBLE -> ecsValue[e] = Double.doubleToRawLongBits(readDouble());
+                        case ECS_BOOLEAN -> {
+                            if (pos >= end || (in[pos] != 0 && in[pos] != 1)) {
+                                throw Unreadable.INSTANCE;
+                            }
+                            ecsValue[e] = in[pos++];
+                        }
+                        case ECS_ARRAY -> {
+                            int first = ecsItemCount;
+                            for (long n = blockCount(); n != 0; n = blockCount()) {
+                                for (long k = 0; k < n; k++) {
+                                    if ((ecsItemCount + 1) * 2 > ecsItems.length) {
+                                        ecsItems = Arrays.copyOf(ecsItems, ecsItems.length * 2);
+                                    }
+                                    ecsItems[ecsItemCount * 2] = stringAt();
+                                    ecsItems[ecsItemCount * 2 + 1] = lastLength;
+                                    ecsItemCount++;
+                                }
+                            }
+                            ecsValue[e] = ((long) first << 32) | (ecsItemCount - first);
+                        }
+                        default -> throw Unreadable.INSTANCE;
+                    }
+                    ecsCount++;
+                }
+            }
+        }
+
         private void readTags() {
             itemCount = 0;
             for (long count = blockCount(); count != 0; count = blockCount()) {
@@ -689,6 +802,113 @@ final class EcsTranscoder {
         }
 
         // ---- writing JSON ----
+
+        /** @return the index of the ecs entry named {@code key} when it holds a string, else -1 */
+        private int ecsString(byte[] key) {
+            for (int e = 0; e < ecsCount; e++) {
+                if (ecsBranch[e] == ECS_STRING
+                        && Arrays.equals(in, ecsKeys[e * 2], ecsKeys[e * 2] + ecsKeys[e * 2 + 1], key, 0, key.length)) {
+                    return e;
+                }
+            }
+            return -1;
+        }
+
+        /** Writes the string of ecs entry {@code e}, or {@code otherwise} (a JSON value) when {@code e} is -1. */
+        private void ecsStringOr(int e, byte[] otherwise) {
+            if (e < 0) {
+                raw(otherwise);
+            } else {
+                quotedEscaped((int) (ecsValue[e] >>> 32), (int) ecsValue[e]);
+            }
+        }
+
+        private void kindAndDataset(Route route) {
+            raw(EVENT_KIND);
+            ecsStringOr(ecsString(EVENT_KIND_KEY), EVENT_KIND_EVENT);
+            raw(EVENT_DATASET);
+            ecsStringOr(ecsString(EVENT_DATASET_KEY), route.dataset());
+        }
+
+        /**
+         * Writes the ecs entries as {@link EcsDocuments#ecs} does: sorted by name, leaving out the names in
+         * {@code taken}, {@code weir.*}, {@code labels.*} and numbers that are not finite. Names that are not ASCII (whose
+         * order as Java strings could differ from their bytes') or appear twice are left to the decoder.
+         */
+        private void ecs(Names taken) {
+            if (ecsCount == 0) {
+                return;
+            }
+            if (ecsOrder.length < ecsCount) {
+                ecsOrder = new int[Math.max(ecsCount, ecsOrder.length * 2)];
+            }
+            for (int i = 0; i < ecsCount; i++) {
+                int at = ecsKeys[i * 2];
+                int length = ecsKeys[i * 2 + 1];
+                for (int b = at; b < at + length; b++) {
+                    if (in[b] < 0) {
+                        throw Unreadable.INSTANCE;
+                    }
+                }
+                int k = i;
+                while (k > 0) {
+                    int c = Arrays.compare(in, ecsKeys[ecsOrder[k - 1] * 2], ecsKeys[ecsOrder[k - 1] * 2] + ecsKeys[ecsOrder[k - 1] * 2 + 1],
+                            in, at, at + length);
+                    if (c == 0) {
+                        throw Unreadable.INSTANCE;
+                    }
+                    if (c < 0) {
+                        break;
+                    }
+                    ecsOrder[k] = ecsOrder[k - 1];
+                    k--;
+                }
+                ecsOrder[k] = i;
+            }
+            for (int k = 0; k < ecsCount; k++) {
+                int e = ecsOrder[k];
+                int at = ecsKeys[e * 2];
+                int length = ecsKeys[e * 2 + 1];
+                if (taken.contains(in, at, length) || startsWith(at, length, WEIR_PREFIX) || startsWith(at, length, LABELS_PREFIX)
+                        || ecsBranch[e] == ECS_DOUBLE && !Double.isFinite(Double.longBitsToDouble(ecsValue[e]))) {
+                    continue;
+                }
+                ensure(1);
+                out[n++] = ',';
+                quotedEscaped(at, length);
+                ensure(1);
+                out[n++] = ':';
+                long v = ecsValue[e];
+                switch (ecsBranch[e]) {
+                    case ECS_STRING -> quotedEscaped((int) (v >>> 32), (int) v);
+                    case ECS_LONG -> {
+                        ensure(20);
+                        digits(v);
+                    }
+                    case ECS_DOUBLE -> raw(Double.toString(Double.longBitsToDouble(v)).getBytes(StandardCharsets.US_ASCII));
+                    case ECS_BOOLEAN -> raw(v == 1 ? TRUE : FALSE);
+                    default -> {
+                        int first = (int) (v >>> 32);
+                        int count = (int) v;
+                        ensure(1);
+                        out[n++] = '[';
+                        for (int i = first; i < first + count; i++) {
+                            if (i > first) {
+                                ensure(1);
+                                out[n++] = ',';
+                            }
+                            quotedEscaped(ecsItems[i * 2], ecsItems[i * 2 + 1]);
+                        }
+                        ensure(1);
+                        out[n++] = ']';
+                    }
+                }
+            }
+        }
+
+        private boolean startsWith(int at, int length, byte[] prefix) {
+            return length >= prefix.length && Arrays.equals(in, at, at + prefix.length, prefix, 0, prefix.length);
+        }
 
         private void tags() {
             if (itemCount == 0) {

@@ -8,6 +8,7 @@ import co.elastic.clients.json.JsonData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.common.ecs.EcsFields;
 import dev.weir.sink.SinkConfig.FieldTypes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,13 +37,17 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>$constant</td><td>keyword</td><td>constant_keyword</td></tr>
  * </table>
  *
- * With {@link FieldTypes#AUTO} it keeps what an earlier sink installed, else tries the full
+ * The ECS mappings hold, besides the fields of {@code weir-ecs@mappings.json}, every field of {@link EcsFields} with
+ * the type ECS gives it (text types through the placeholders above; {@code event.original} neither indexed nor with
+ * doc values, as ECS has it), so that the events' {@code ecs} fields are searchable in their ECS place.
+ *
+ * <p>With {@link FieldTypes#AUTO} it keeps what an earlier sink installed, else tries the full
  * types and falls back to the basic ones when the cluster does not know them. A template
  * change takes effect for a data stream at its next rollover. Not thread-safe.
  */
 public final class TemplateInstaller {
-    /** Version of the templates; raise it with every change to a template resource. */
-    public static final int VERSION = 1;
+    /** Version of the templates; raise it with every change to a template resource or to {@link EcsFields}. */
+    public static final int VERSION = 2;
 
     /** Component templates, in install order. */
     public static final List<String> COMPONENTS = List.of("weir@settings", "weir-ecs@mappings", "weir-alerts@mappings",
@@ -189,10 +194,48 @@ public final class TemplateInstaller {
                 throw new IllegalStateException("Template resource " + resource + " is missing from the jar");
             }
             ObjectNode root = (ObjectNode) MAPPER.readTree(in);
+            if (resource.equals("weir-ecs@mappings.json")) {
+                addEcsFields((ObjectNode) root.path("template").path("mappings").path("properties"));
+            }
             replace(root, types == FieldTypes.FULL);
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read template resource " + resource, e);
+        }
+    }
+
+    /** Adds every {@link EcsFields} field the resource does not map already, at its nested place. */
+    static void addEcsFields(ObjectNode properties) {
+        for (EcsFields.Field f : EcsFields.all().values()) {
+            ObjectNode at = properties;
+            String[] parts = f.name().split("\\.");
+            boolean conflict = false;
+            for (int i = 0; i < parts.length - 1 && !conflict; i++) {
+                JsonNode next = at.path(parts[i]);
+                if (next.isMissingNode()) {
+                    at = at.putObject(parts[i]).putObject("properties");
+                } else if (next.has("properties")) {
+                    at = (ObjectNode) next.get("properties");
+                } else {
+                    conflict = true; // a leaf where ECS has an object: keep the resource's mapping
+                }
+            }
+            String leaf = parts[parts.length - 1];
+            if (conflict || at.has(leaf)) {
+                continue;
+            }
+            switch (f.type()) {
+                case "keyword" -> {
+                    if (f.name().equals("event.original")) {
+                        at.putObject(leaf).put("type", "keyword").put("index", false).put("doc_values", false);
+                    } else {
+                        at.put(leaf, "$kw");
+                    }
+                }
+                case "text", "match_only_text" -> at.put(leaf, "$text");
+                case "wildcard" -> at.put(leaf, "$wildcard");
+                default -> at.putObject(leaf).put("type", f.type());
+            }
         }
     }
 

@@ -45,6 +45,40 @@ class EcsDocumentsTest {
     }
 
     @Test
+    void shouldWriteTheEcsMapAtItsDottedPlacesWithItsTypesAndTheEventsOwnDatasetAndKind() throws IOException {
+        LogEvent e = Events.log("s", "bastion", "prod", Events.T0);
+        e.setLevel(dev.weir.schemas.LogLevel.INFO);
+        e.setCount(5);
+        e.setEcs(new java.util.LinkedHashMap<>(java.util.Map.of("process.pid", 4242L, "process.name", "sshd",
+                "log.syslog.hostname", "bastion-1", "event.dataset", "system.auth", "event.module", "system",
+                "event.risk_score", 21.5, "tls.established", true, "event.type", List.of("info", "start"),
+                "host.name", "not-this-one")));
+
+        JsonNode d = json(ecs.log(e));
+
+        assertThat(d.path("process.pid").isIntegralNumber()).isTrue();
+        assertThat(d.path("process.pid").asLong()).isEqualTo(4242);
+        assertThat(d.path("process.name").asText()).isEqualTo("sshd");
+        assertThat(d.path("log.syslog.hostname").asText()).isEqualTo("bastion-1");
+        assertThat(d.path("event.dataset").asText()).isEqualTo("system.auth");
+        assertThat(d.path("data_stream.dataset").asText()).isEqualTo("bastion");
+        assertThat(d.path("event.module").asText()).isEqualTo("system");
+        assertThat(d.path("event.risk_score").asDouble()).isEqualTo(21.5);
+        assertThat(d.path("tls.established").isBoolean()).isTrue();
+        assertThat(d.path("event.type")).hasSize(2);
+        assertThat(d.path("weir.count").asLong()).isEqualTo(5);
+        assertThat(d.has("host.name")).as("host.name is the event's own field, never the map's").isFalse();
+        assertThat(d.path("labels").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void shouldLeaveAnUnknownLevelOut() throws IOException {
+        LogEvent e = Events.log("u", "svc", "prod", Events.T0);
+        e.setLevel(dev.weir.schemas.LogLevel.UNKNOWN);
+        assertThat(json(ecs.log(e)).has("log.level")).isFalse();
+    }
+
+    @Test
     void shouldWriteEcsFieldsOfALogEvent() throws IOException {
         JsonNode d = json(ecs.log(Events.fullLog()));
         assertThat(d.path("@timestamp").asText()).isEqualTo("2025-03-14T09:26:53.589Z");

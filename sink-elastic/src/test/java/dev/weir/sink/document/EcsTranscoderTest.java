@@ -157,11 +157,15 @@ class EcsTranscoderTest {
 
     @Test
     void shouldLeaveOverlongOrOverwideNumbersToTheDecoder() {
-        // redactions (0) is the last field: one byte 0x00, here re-encoded as Avro would not write it
+        // redactions (0), count (1) and an empty ecs map end the record: 0x00 0x02 0x00; redactions is re-encoded
+        // here as Avro would not write it
         byte[] value = logs.serialize(Topics.LOGS, Events.log("n", "svc", "prod", Events.T0));
-        byte[] body = Arrays.copyOf(value, value.length - 1);
-        byte[] sixBytes = concat(body, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00});
-        byte[] fifthByteTooWide = concat(body, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10});
+        byte[] body = Arrays.copyOf(value, value.length - 3);
+        byte[] countAndEcs = {0x02, 0x00};
+        byte[] sixBytes = concat(concat(body, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00}),
+                countAndEcs);
+        byte[] fifthByteTooWide = concat(concat(body, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10}),
+                countAndEcs);
         assertThat(transcoder.log(sixBytes)).isNull();
         assertThat(transcoder.log(fifthByteTooWide)).isNull();
         assertThatThrownBy(() -> converter().convert(record(Topics.LOGS, sixBytes)))
@@ -233,6 +237,8 @@ class EcsTranscoderTest {
             b.setSource(SourceInfo.newBuilder().setFormat(randomText(r, 8)).setFile(maybe(r, () -> randomText(r, 30)))
                     .setOffset(maybe(r, () -> r.nextLong())).setInput(maybe(r, () -> randomText(r, 6))).build());
         }
+        b.setCount(r.nextInt(4) == 0 ? r.nextLong(1, 1_000_000) : 1);
+        b.setEcs(randomEcs(r));
         return b.build();
     }
 
@@ -246,7 +252,36 @@ class EcsTranscoderTest {
                 .setClientIp(maybe(r, () -> randomText(r, 15))).setUserAgent(maybe(r, () -> randomText(r, 60)))
                 .setUserName(maybe(r, () -> randomText(r, 8))).setTraceId(maybe(r, () -> randomText(r, 32)))
                 .setLabels(randomLabels(r)).setLoginAttempt(r.nextBoolean())
+                .setEcs(randomEcs(r))
                 .build();
+    }
+
+    private static final String[] ECS_NAMES = {"process.pid", "process.name", "event.kind", "event.dataset", "event.module",
+        "log.syslog.hostname", "url.query", "http.version", "source.port", "user_agent.name", "host.ip", "event.type",
+        "event.risk_score", "tls.established", "host.name", "event.category", "weir.own", "labels.x", "service.name", "z"};
+
+    /** ECS maps of every value type, with names the documents also write (to be left out) and non-finite numbers. */
+    private static Map<String, Object> randomEcs(SplittableRandom r) {
+        Map<String, Object> ecs = new LinkedHashMap<>();
+        int n = r.nextInt(3) == 0 ? 0 : r.nextInt(12);
+        for (int k = 0; k < n; k++) {
+            String name = r.nextInt(4) == 0 ? "x." + (char) ('a' + r.nextInt(26)) + k : ECS_NAMES[r.nextInt(ECS_NAMES.length)];
+            Object value = switch (r.nextInt(5)) {
+                case 0 -> randomText(r, 20);
+                case 1 -> r.nextBoolean() ? r.nextLong() : (long) r.nextInt(70_000);
+                case 2 -> randomDouble(r);
+                case 3 -> r.nextBoolean();
+                default -> {
+                    List<String> items = new ArrayList<>();
+                    for (int i = r.nextInt(4); i > 0; i--) {
+                        items.add(randomText(r, 10));
+                    }
+                    yield items;
+                }
+            };
+            ecs.put(name, value);
+        }
+        return ecs;
     }
 
     private static Map<String, String> randomLabels(SplittableRandom r) {
@@ -345,6 +380,8 @@ class EcsTranscoderTest {
             encoder.writeIndex(1);
             new SpecificDatumWriter<SourceInfo>(SourceInfo.getClassSchema()).write(e.getSource(), encoder);
             encoder.writeInt(e.getRedactions());
+            encoder.writeLong(e.getCount());
+            encoder.writeLong(0); // ecs
             encoder.flush();
         } catch (IOException ex) {
             throw new AssertionError(ex);

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class ErrorFingerprinter {
     private static final List<String> LIBRARY_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.",
+            "System.", "Microsoft.",
             "scala.", "org.springframework.", "org.apache.", "org.hibernate.", "io.netty.", "org.eclipse.jetty.",
             "io.javalin.", "com.fasterxml.", "org.junit.", "reactor.", "io.micrometer.", "org.slf4j.", "ch.qos.",
             "com.zaxxer.", "okhttp3.", "io.grpc.", "org.postgresql.", "com.mysql.", "org.glassfish.", "jakarta.");
@@ -64,12 +65,18 @@ public final class ErrorFingerprinter {
     }
 
     /**
-     * @param stackTrace a Java stack trace
-     * @return the exception type on its first line ({@code java.net.SocketTimeoutException}), or {@code null}
+     * @param stackTrace a stack trace of Java, Python, JavaScript, Go or .NET
+     * @return the type of the exception it reports ({@code java.net.SocketTimeoutException} on a Java trace's first line,
+     *         a Python traceback's last exception {@code KeyError}, {@code TypeError}, {@code System.InvalidOperationException},
+     *         {@code panic}), or {@code null}
      */
     public static String exceptionType(String stackTrace) {
         if (stackTrace == null) {
             return null;
+        }
+        StackTraces.Thrown other = describedOtherThanJava(stackTrace);
+        if (other != null) {
+            return other.type();
         }
         String first = stackTrace.strip().lines().findFirst().orElse("");
         int colon = first.indexOf(':');
@@ -81,7 +88,67 @@ public final class ErrorFingerprinter {
         return type.isEmpty() || type.length() > 256 || type.contains(" ") ? null : type;
     }
 
+    /**
+     * @param stackTrace a stack trace of Java, Python, JavaScript, Go or .NET
+     * @return the message of the exception it reports (the text after its type: {@code Read timed out},
+     *         {@code 'price'}, {@code runtime error: index out of range [3] with length 3}), or {@code null}
+     */
+    public static String exceptionMessage(String stackTrace) {
+        if (stackTrace == null) {
+            return null;
+        }
+        StackTraces.Thrown other = describedOtherThanJava(stackTrace);
+        if (other != null) {
+            return other.message();
+        }
+        String first = stackTrace.strip().lines().findFirst().orElse("");
+        int colon = first.indexOf(": ");
+        return colon < 0 || exceptionType(stackTrace) == null ? null : first.substring(colon + 2).strip();
+    }
+
+    /** @return the exception a Python, JavaScript, Go or .NET trace reports, or null for a Java trace */
+    private static StackTraces.Thrown describedOtherThanJava(String stackTrace) {
+        StackTraces.Language language = StackTraces.language(stackTrace);
+        return language == StackTraces.Language.JAVA ? null
+                : StackTraces.describing(StackTraces.read(stackTrace, language), language);
+    }
+
+    /**
+     * The basis of a non-Java trace: each exception of its chain with its top in-app frames (or, when it has none, its
+     * top frames), and the message only when no exception has a frame.
+     */
+    private String fromOtherStack(String type, String stackTrace, StackTraces.Language language) {
+        StringBuilder basis = new StringBuilder("lang:").append(language.name().toLowerCase(java.util.Locale.ROOT));
+        boolean anyFrame = false;
+        for (StackTraces.Thrown t : StackTraces.read(stackTrace, language)) {
+            String name = t.type() != null ? t.type() : type;
+            basis.append("\ntype:").append(nullToEmpty(name));
+            List<StackTraces.Frame> chosen = new ArrayList<>();
+            for (StackTraces.Frame f : t.frames()) {
+                if (f.inApp() && chosen.size() < settings.maxFrames()) {
+                    chosen.add(f);
+                }
+            }
+            if (chosen.isEmpty()) {
+                chosen = t.frames().subList(0, Math.min(settings.maxFrames(), t.frames().size()));
+            }
+            for (StackTraces.Frame f : chosen) {
+                basis.append("\nat:").append(f.key());
+                anyFrame = true;
+            }
+        }
+        if (!anyFrame) {
+            StackTraces.Thrown d = StackTraces.describing(StackTraces.read(stackTrace, language), language);
+            basis.append("\nmessage:").append(normaliseMessage(nullToEmpty(d.message())));
+        }
+        return basis.toString();
+    }
+
     private String fromStack(String type, String stackTrace) {
+        StackTraces.Language language = StackTraces.language(stackTrace);
+        if (language != StackTraces.Language.JAVA) {
+            return fromOtherStack(type, stackTrace, language);
+        }
         String t = type != null && !type.isBlank() ? type : exceptionType(stackTrace);
         StringBuilder basis = new StringBuilder("type:").append(nullToEmpty(t));
         List<String> inApp = new ArrayList<>();

@@ -88,7 +88,7 @@ final class CardinalityCap implements Processor<String, Observation, String, Obs
         if (capped.request()) {
             listener.request(service, capped.method(), route, capped.status(), capped.durationMs());
         } else {
-            listener.log(service, capped.errorLog());
+            listener.log(service, capped.errorLog(), capped.count());
         }
         context.forward(record.withKey(service).withValue(capped));
         // Idle entries expire on event time, once a minute of it, the first time at the first event after init.

@@ -27,8 +27,9 @@ public interface MeasureListener {
      *
      * @param service  capped service
      * @param errorLog whether its level is ERROR or FATAL
+     * @param count    occurrences it stands for (its {@code count}, 1 but for repeated syslog lines)
      */
-    default void log(String service, boolean errorLog) {
+    default void log(String service, boolean errorLog, long count) {
     }
 
     /**
@@ -44,8 +45,9 @@ public interface MeasureListener {
      *
      * @param service service (uncapped, but login services are few)
      * @param success whether it succeeded
+     * @param count   attempts it stands for (a repeated syslog line's count)
      */
-    default void loginAttempt(String service, boolean success) {
+    default void loginAttempt(String service, boolean success, long count) {
     }
 
     /**

@@ -183,7 +183,7 @@ public final class MeasureTopology implements TopologyPart {
         KStream<String, LoginAttempt> attempts = requests
                 .flatMapValues(LoginAttempt::of, Named.as("logins-from-requests"))
                 .merge(logs.flatMapValues(LoginAttempt::of, Named.as("logins-from-logs")), Named.as("logins-attempts"))
-                .peek((k, a) -> listener.loginAttempt(a.service(), a.success()), Named.as("logins-count"));
+                .peek((k, a) -> listener.loginAttempt(a.service(), a.success(), a.count()), Named.as("logins-count"));
         attempts.filter((k, a) -> a.sourceIp() != null, Named.as("logins-with-source"))
                 .selectKey((k, a) -> a.sourceIp(), Named.as("logins-key-by-source"))
                 .repartition(Repartitioned.with(Serdes.String(), LoginAttempt.serde()).withName("logins-by-source"))

@@ -171,7 +171,7 @@ public final class MeasureMetrics implements MeasureListener {
     }
 
     @Override
-    public void log(String service, boolean errorLog) {
+    public void log(String service, boolean errorLog, long count) {
         // one lookup keyed by the service alone: this runs for every log event
         AtomicReferenceArray<Counter> bySeverity = logCounters.computeIfAbsent(service, k -> new AtomicReferenceArray<>(2));
         int i = errorLog ? 1 : 0;
@@ -181,7 +181,7 @@ public final class MeasureMetrics implements MeasureListener {
             c = counter("weir.measured.logs", "Log events measured", "service", service, "severity", errorLog ? "error" : "other");
             bySeverity.set(i, c);
         }
-        c.increment();
+        c.increment(count);
     }
 
     @Override
@@ -191,10 +191,10 @@ public final class MeasureMetrics implements MeasureListener {
     }
 
     @Override
-    public void loginAttempt(String service, boolean success) {
-        counter("weir.login.attempts", "Login attempts", "service", service, "outcome", success ? "success" : "failure").increment();
+    public void loginAttempt(String service, boolean success, long count) {
+        counter("weir.login.attempts", "Login attempts", "service", service, "outcome", success ? "success" : "failure").increment(count);
         if (!success) {
-            counter("failed.login.attempts", "Failed login attempts", "service", service).increment();
+            counter("failed.login.attempts", "Failed login attempts", "service", service).increment(count);
         }
     }
 

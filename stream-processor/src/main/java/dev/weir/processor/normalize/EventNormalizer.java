@@ -1,6 +1,7 @@
 package dev.weir.processor.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.common.ecs.EcsFields;
 import dev.weir.common.redact.Redactor;
 import dev.weir.processor.fingerprint.ErrorFingerprinter;
 import dev.weir.processor.route.RouteCardinality;
@@ -49,18 +50,24 @@ public final class EventNormalizer {
     /** Tag added to an event whose message, error message or stack trace was cut. */
     public static final String TRUNCATED_TAG = "truncated";
 
-    private static final Set<String> REQUEST_FORMATS = Set.of("request", "nginx", "apache");
-    private static final Set<String> LOG_FORMATS = Set.of("logstash", "ecs", "sshd", "raw");
+    private static final Set<String> REQUEST_FORMATS = Set.of("request", "nginx", "apache", "gunicorn", "uvicorn");
+    private static final Set<String> LOG_FORMATS = Set.of("logstash", "ecs", "sshd", "raw", "python", "structlog", "pino", "winston",
+            "zap", "logrus", "serilog");
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,16}");
     private static final String[] SERVICE_KEYS = {"service.name", "service", "app"};
     private static final String[] ENVIRONMENT_KEYS = {"service.environment", "environment", "env"};
     private static final String[] HOST_KEYS = {"host.name", "host", "HOSTNAME"};
     private static final String[] TRACE_KEYS = {"trace.id", "trace_id", "traceId"};
+    /** ECS fields the sink sets from the document's data stream and Weir's own ECS version: input values are ignored. */
+    private static final String[] SET_BY_WEIR = {"ecs.version", "data_stream.type", "data_stream.dataset",
+        "data_stream.namespace", "event.ingested"};
     /**
      * Keys of a log event whose object would otherwise vanish into labels: the message would be empty. An object there
      * is {@code wrong_type}, as an array of several values is.
      */
     private static final String[] LOG_LEAVES = {"message", "msg"};
+    /** The largest {@code weir.count} taken: more repetitions than a syslog daemon reports of one line. */
+    static final long MAX_COUNT = 1_000_000;
     /** The longest duration Elasticsearch's {@code event.duration} (a long of nanoseconds) holds, in milliseconds: 292 years. */
     static final double MAX_DURATION_MS = Long.MAX_VALUE / 1_000_000.0;
     /**
@@ -113,7 +120,9 @@ public final class EventNormalizer {
      */
     public Outcome normalize(byte[] key, byte[] value, Source source) {
         RawEvent e = parser.parse(value);
-        Instant timestamp = timestamps.read(e, clock.instant());
+        LoggerShape shape = LoggerShape.of(e);
+        shape.apply(e);
+        Instant timestamp = timestamps.read(e, clock.instant(), shape.time());
         String id = e.text("event.id");
         if (id == null || id.isBlank()) {
             id = EventIds.of(source.topic(), source.partition(), source.offset());
@@ -124,7 +133,7 @@ public final class EventNormalizer {
             RequestEvent r = request(e, id, timestamp, source, service);
             return new Outcome.Request(r, owners.owns(r.getService(), source.partition()));
         }
-        LogEvent l = log(e, id, timestamp, source, service, format);
+        LogEvent l = log(e, id, timestamp, source, service, format, shape);
         return new Outcome.Log(l, owners.owns(l.getService(), source.partition()));
     }
 
@@ -154,7 +163,7 @@ public final class EventNormalizer {
         return s;
     }
 
-    private LogEvent log(RawEvent e, String id, Instant timestamp, Source source, String service, String format) {
+    private LogEvent log(RawEvent e, String id, Instant timestamp, Source source, String service, String format, LoggerShape shape) {
         e.noObjectAt(LOG_LEAVES);
         Redactor.Tally tally = new Redactor.Tally();
         List<String> tags = new ArrayList<>();
@@ -165,9 +174,12 @@ public final class EventNormalizer {
                 .setService(service)
                 .setEnvironment(e.text(ENVIRONMENT_KEYS))
                 .setHost(e.text(HOST_KEYS));
+        JsonNode levelNode = e.peek("log.level");
+        LogLevel shaped = shape == LoggerShape.STANDARD ? null : shape.level(levelNode != null ? levelNode : e.peek("level"));
         String levelText = e.text("log.level", "level");
         Long levelValue = e.wholeNumber(Long.MIN_VALUE, Long.MAX_VALUE, "level_value");
-        LogLevel level = level(levelText, levelValue);
+        LogLevel level = shaped != null ? shaped
+                : levelText == null && levelValue == null ? syslogLevel(e) : level(levelText, levelValue);
         b.setLevel(level);
         String message = e.text("message", "msg");
         b.setMessage(cut(redactor.redact(message == null ? "" : message, tally), tags));
@@ -181,6 +193,9 @@ public final class EventNormalizer {
         String stack = cut(redactor.redact(e.text("error.stack_trace", "stack_trace"), tally), tags);
         if (errorType == null && stack != null) {
             errorType = ErrorFingerprinter.exceptionType(stack);
+        }
+        if (errorMessage == null && stack != null) {
+            errorMessage = cut(ErrorFingerprinter.exceptionMessage(stack), tags); // from the redacted trace
         }
         if (errorType != null || errorMessage != null || stack != null) {
             b.setError(new ErrorInfo(errorType, errorMessage, stack, fingerprinter.fingerprint(errorType, errorMessage, stack)));
@@ -202,7 +217,10 @@ public final class EventNormalizer {
         b.setSourcePort(port == null ? null : port.intValue());
 
         String method = upper(e.text("http.request.method"));
-        String path = e.text("url.path", "url.original");
+        String path = e.text("url.path");
+        if (path == null) {
+            path = textOf(e.peek("url.original"));
+        }
         Long status = e.wholeNumber(100, 599, "http.response.status_code");
         Double durationMs = durationMs(e);
         Long bytes = e.wholeNumber(0, Long.MAX_VALUE, "http.response.body.bytes");
@@ -216,15 +234,22 @@ public final class EventNormalizer {
         }
 
         SourceInfo.Builder src = SourceInfo.newBuilder()
-                .setFormat(format != null && (LOG_FORMATS.contains(format) || REQUEST_FORMATS.contains(format)) ? format : detectFormat(e))
+                .setFormat(format != null && (LOG_FORMATS.contains(format) || REQUEST_FORMATS.contains(format)) ? format
+                        : shape.format() != null ? shape.format() : detectFormat(e))
                 .setFile(e.text("log.file.path"))
                 .setOffset(e.wholeNumber(0, Long.MAX_VALUE, "log.offset"))
                 .setInput(e.text("weir.input"));
         b.setSource(src.build());
 
+        Long count = e.wholeNumber(1, MAX_COUNT, "weir.count");
+        b.setCount(count == null ? 1 : count);
+
         tags.addAll(0, tags(e, tally));
         e.ignore("@version");
-        b.setLabels(labels(e, tally));
+        e.ignore(SET_BY_WEIR);
+        Extras extras = extras(e, tally);
+        b.setLabels(extras.labels());
+        b.setEcs(extras.ecs());
         b.setTags(distinct(tags));
         b.setRedactions(tally.count());
         return b.build();
@@ -241,7 +266,11 @@ public final class EventNormalizer {
                     + (method.length() > 40 ? method.substring(0, 40) + "…" : method) + "\".");
         }
         method = method.toUpperCase(Locale.ROOT);
-        String rawPath = e.text("path", "url.path", "url.original");
+        // url.original (the target with its query) stays for the ecs map; it gives the path only when there is none
+        String rawPath = e.text("path", "url.path");
+        if (rawPath == null) {
+            rawPath = textOf(e.peek("url.original"));
+        }
         if (rawPath == null) {
             throw missing("path", "a request event needs path (or url.path)");
         }
@@ -280,7 +309,10 @@ public final class EventNormalizer {
                 .setLoginAttempt(routeSettings.isLogin(method, templated));
         // provenance has no place in RequestEvent; offsets would make labels unbounded
         e.ignore("@version", "weir.format", "log.file.path", "log.offset", "weir.input", "span.id", "span_id", "spanId");
-        b.setLabels(labels(e, tally));
+        e.ignore(SET_BY_WEIR);
+        Extras extras = extras(e, tally);
+        b.setLabels(extras.labels());
+        b.setEcs(extras.ecs());
         return b.build();
     }
 
@@ -316,10 +348,29 @@ public final class EventNormalizer {
         return out;
     }
 
-    private Map<String, String> labels(RawEvent e, Redactor.Tally tally) {
+    /**
+     * The fields no reader took: those ECS defines, typed, for the {@code ecs} map, the rest as labels.
+     *
+     * @param labels label name (without {@code labels.}) to text
+     * @param ecs    dotted ECS name to its typed value
+     */
+    private record Extras(Map<String, String> labels, Map<String, Object> ecs) {
+    }
+
+    private Extras extras(RawEvent e, Redactor.Tally tally) {
         Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, Object> ecs = null;
         for (Map.Entry<String, JsonNode> entry : e.unconsumed().entrySet()) {
-            String key = entry.getKey().startsWith("labels.") ? entry.getKey().substring("labels.".length()) : entry.getKey();
+            String name = entry.getKey();
+            EcsFields.Field field = EcsFields.get(name);
+            if (field != null) {
+                if (ecs == null) {
+                    ecs = new LinkedHashMap<>();
+                }
+                ecs.put(name, EcsValues.of(name, entry.getValue(), field, redactor, tally, limits.maxStringLength()));
+                continue;
+            }
+            String key = name.startsWith("labels.") ? name.substring("labels.".length()) : name;
             JsonNode v = entry.getValue();
             String text;
             if (v.isArray()) {
@@ -343,7 +394,7 @@ public final class EventNormalizer {
             }
             labels.putIfAbsent(key, text);
         }
-        return labels;
+        return new Extras(labels, ecs == null ? Map.of() : ecs);
     }
 
     private static int utf8Length(String s) {
@@ -387,6 +438,23 @@ public final class EventNormalizer {
         return "raw";
     }
 
+    /** Log levels by syslog severity code (RFC 5424: 0 emergency … 7 debug). */
+    private static final LogLevel[] SYSLOG_LEVELS = {LogLevel.FATAL, LogLevel.FATAL, LogLevel.FATAL, LogLevel.ERROR, LogLevel.WARN,
+        LogLevel.INFO, LogLevel.INFO, LogLevel.DEBUG};
+
+    /**
+     * @return the level of an event without one of its own from its ECS {@code log.syslog.severity.code} or
+     *         {@code .name} (left in place, for the ecs map), else UNKNOWN
+     */
+    private static LogLevel syslogLevel(RawEvent e) {
+        JsonNode code = e.peek("log.syslog.severity.code");
+        if (code != null && code.canConvertToInt() && code.intValue() >= 0 && code.intValue() < SYSLOG_LEVELS.length) {
+            return SYSLOG_LEVELS[code.intValue()];
+        }
+        JsonNode name = e.peek("log.syslog.severity.name");
+        return name != null && name.isTextual() ? level(name.textValue(), null) : LogLevel.UNKNOWN;
+    }
+
     /**
      * @param text  a level name, may be {@code null}
      * @param value logback's level_value, may be {@code null}
@@ -395,11 +463,11 @@ public final class EventNormalizer {
     static LogLevel level(String text, Long value) {
         if (text != null) {
             return switch (text.trim().toUpperCase(Locale.ROOT)) {
-                case "TRACE" -> LogLevel.TRACE;
-                case "DEBUG" -> LogLevel.DEBUG;
-                case "INFO", "INFORMATION", "NOTICE" -> LogLevel.INFO;
+                case "TRACE", "SILLY" -> LogLevel.TRACE;
+                case "DEBUG", "VERBOSE" -> LogLevel.DEBUG;
+                case "INFO", "INFORMATION", "INFORMATIONAL", "NOTICE", "HTTP" -> LogLevel.INFO;
                 case "WARN", "WARNING" -> LogLevel.WARN;
-                case "ERROR", "ERR" -> LogLevel.ERROR;
+                case "ERROR", "ERR", "DPANIC" -> LogLevel.ERROR;
                 case "FATAL", "CRITICAL", "CRIT", "PANIC", "EMERG", "EMERGENCY", "ALERT" -> LogLevel.FATAL;
                 default -> LogLevel.UNKNOWN;
             };
@@ -428,6 +496,11 @@ public final class EventNormalizer {
 
     private static List<String> distinct(List<String> tags) {
         return List.copyOf(new java.util.LinkedHashSet<>(tags));
+    }
+
+    /** @return a scalar's text, or null for an absent value, JSON null or an array (which the ecs map judges) */
+    private static String textOf(JsonNode n) {
+        return n == null || n.isNull() || n.isContainerNode() ? null : n.isTextual() ? n.textValue() : n.asText();
     }
 
     private static String lower(String s) {

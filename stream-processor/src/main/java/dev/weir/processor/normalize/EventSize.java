@@ -26,7 +26,7 @@ final class EventSize {
         long n = FIXED + text(e.getId()) + text(e.getService()) + text(e.getEnvironment()) + text(e.getHost())
                 + text(e.getMessage()) + text(e.getLogger()) + text(e.getThread()) + text(e.getTraceId())
                 + text(e.getSpanId()) + text(e.getUserName()) + text(e.getSourceIp())
-                + labels(e.getLabels()) + texts(e.getTags());
+                + labels(e.getLabels()) + texts(e.getTags()) + ecs(e.getEcs());
         ErrorInfo error = e.getError();
         if (error != null) {
             n += text(error.getType()) + text(error.getMessage()) + text(error.getStackTrace()) + text(error.getFingerprint());
@@ -50,13 +50,32 @@ final class EventSize {
     static long upperBound(RequestEvent e) {
         return FIXED + text(e.getId()) + text(e.getService()) + text(e.getEnvironment()) + text(e.getHost())
                 + text(e.getMethod()) + text(e.getRoute()) + text(e.getPath()) + text(e.getClientIp())
-                + text(e.getUserAgent()) + text(e.getUserName()) + text(e.getTraceId()) + labels(e.getLabels());
+                + text(e.getUserAgent()) + text(e.getUserName()) + text(e.getTraceId()) + labels(e.getLabels())
+                + ecs(e.getEcs());
     }
 
     private static long labels(Map<String, String> labels) {
         long n = 10;
         for (Map.Entry<String, String> l : labels.entrySet()) {
             n += text(l.getKey()) + text(l.getValue());
+        }
+        return n;
+    }
+
+    /** ECS values: strings and string arrays by their text, numbers and booleans at their largest (a union index and 10 bytes). */
+    private static long ecs(Map<? extends CharSequence, Object> ecs) {
+        long n = 10;
+        for (Map.Entry<? extends CharSequence, Object> f : ecs.entrySet()) {
+            n += text(f.getKey()) + 11;
+            Object v = f.getValue();
+            if (v instanceof CharSequence s) {
+                n += text(s);
+            } else if (v instanceof List<?> items) {
+                n += 10;
+                for (Object item : items) {
+                    n += text(item == null ? null : item.toString());
+                }
+            }
         }
         return n;
     }

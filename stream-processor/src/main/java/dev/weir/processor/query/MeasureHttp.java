@@ -48,8 +48,14 @@ import org.slf4j.LoggerFactory;
  *       instance (each answers for the services it owns);</li>
  *   <li>{@code GET /api/v1/security/logins?window=1h&limit=10} — {@link LoginSummary} merged from
  *       every instance;</li>
- *   <li>{@code GET /api/v1/security/detections?window=1h} — {@code {"window", "asOf", "detections": [LoginDetection...]}}:
- *       login windows in which a detector's threshold was reached, merged from every instance.</li>
+ *   <li>{@code GET /api/v1/security/detections?window=1h} — {@code {"window", "asOf", "from", "to", "detections":
+ *       [LoginDetection...]}}: login windows in which a detector's threshold was reached, merged from every instance.</li>
+ * </ul>
+ * Both security endpoints look at the login windows by their event time: {@code window} (5m, 15m, 1h, the default)
+ * ending now, {@code window=all} (every retained window, whenever its events happened: an old file replayed), or
+ * {@code from} and {@code to} (ISO-8601 instants or epoch milliseconds; {@code to} defaults to now, and alone it ends a
+ * {@code window}) for any span of retained data.
+ * <ul>
  * </ul>
  * 503 with a {@code Retry-After} while stores are migrating. Also refreshes the store-backed
  * gauges of {@link MeasureMetrics} before each {@code /metrics} scrape.
@@ -252,6 +258,69 @@ public final class MeasureHttp {
     record OverviewBody(String asOf, List<ServiceOverview> services, List<String> unreachable) {
     }
 
+    /**
+     * @return the login windows the security endpoints look at ({@code window}, {@code all}, {@code from}/{@code to}),
+     *         or null after answering 400
+     */
+    private MeasureQueries.Range loginRange(Context ctx) {
+        String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
+        Long from = instant(ctx, "from");
+        Long to = instant(ctx, "to");
+        if (ctx.res().getStatus() == 400) {
+            return null;
+        }
+        if (from != null) {
+            long end = to == null ? queries.nowMillis() : to;
+            if (end < from) {
+                ctx.status(400).json(Map.of("error", "Invalid value " + ctx.queryParam("to") + " for to: it is before from ("
+                        + ctx.queryParam("from") + ")"));
+                return null;
+            }
+            return queries.loginWindowsBetween(from, end);
+        }
+        if ("all".equals(window)) {
+            if (to != null) {
+                ctx.status(400).json(Map.of("error", "Invalid value all for window: it cannot end at to; give from and to instead"));
+                return null;
+            }
+            return MeasureQueries.Range.ALL;
+        }
+        Duration view = MeasureQueries.VIEWS.get(window);
+        if (view == null) {
+            ctx.status(400).json(Map.of("error", "Invalid value " + window + " for window: use one of " + MeasureQueries.VIEWS.keySet()
+                    + " or all, or give from and to"));
+            return null;
+        }
+        return to == null ? queries.lastLoginWindows(view) : queries.loginWindows(to, view);
+    }
+
+    /** @return the instant of the parameter as epoch ms, or null when absent (or after answering 400) */
+    private static Long instant(Context ctx, String param) {
+        String text = ctx.queryParam(param);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return text.chars().allMatch(Character::isDigit) && text.length() <= 15 ? Long.parseLong(text)
+                    : java.time.Instant.parse(text).toEpochMilli();
+        } catch (java.time.DateTimeException e) {
+            ctx.status(400).json(Map.of("error", "Invalid value " + text + " for " + param
+                    + ": an ISO-8601 instant such as 2025-03-14T09:26:53Z, or epoch milliseconds"));
+            return null;
+        }
+    }
+
+    /** @return the name of the view a security endpoint answers for: its {@code window}, or {@code range} */
+    private static String loginViewName(Context ctx) {
+        return ctx.queryParam("from") != null ? "range" : ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
+    }
+
+    /** @return the query string to ask other instances with for their local part of the answer */
+    private static String localQuery(Context ctx) {
+        String q = ctx.queryString();
+        return "?scope=local" + (q == null || q.isEmpty() ? "" : "&" + q);
+    }
+
     /** @return the view named by {@code ?window=} (default 1h), or null after answering 400 */
     private static Duration view(Context ctx) {
         String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
@@ -263,16 +332,16 @@ public final class MeasureHttp {
     }
 
     private void detections(Context ctx) throws InterruptedException {
-        Duration view = view(ctx);
-        if (view == null) {
+        MeasureQueries.Range range = loginRange(ctx);
+        if (range == null) {
             return;
         }
-        String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
-        List<LoginDetection> all = new ArrayList<>(queries.detections(view));
+        String window = loginViewName(ctx);
+        List<LoginDetection> all = new ArrayList<>(queries.detections(range));
         if (!local(ctx)) {
             for (HostInfo host : others()) {
                 try {
-                    DetectionsBody other = JSON.readValue(get(host, "/api/v1/security/detections?scope=local&window=" + window),
+                    DetectionsBody other = JSON.readValue(get(host, "/api/v1/security/detections" + localQuery(ctx)),
                             DetectionsBody.class);
                     all.addAll(other.detections());
                 } catch (IOException e) {
@@ -282,21 +351,21 @@ public final class MeasureHttp {
             all.sort(Comparator.comparing(LoginDetection::windowStart).reversed().thenComparing(LoginDetection::kind)
                     .thenComparing(LoginDetection::key));
         }
-        ctx.json(new DetectionsBody(window, queries.asOf(), all));
+        ctx.json(new DetectionsBody(window, queries.asOf(), range.fromText(), range.toText(), all));
     }
 
     /** Body of {@code GET /api/v1/security/detections}. */
-    record DetectionsBody(String window, String asOf, List<LoginDetection> detections) {
+    record DetectionsBody(String window, String asOf, String from, String to, List<LoginDetection> detections) {
     }
 
     private void logins(Context ctx) throws InterruptedException {
-        Duration view = view(ctx);
-        if (view == null) {
+        MeasureQueries.Range range = loginRange(ctx);
+        if (range == null) {
             return;
         }
-        String window = ctx.queryParamAsClass("window", String.class).getOrDefault("1h");
+        String window = loginViewName(ctx);
         int limit = ctx.queryParamAsClass("limit", Integer.class).check(l -> l > 0 && l <= 1000, "between 1 and 1000").getOrDefault(10);
-        LoginSummary mine = queries.logins(window, view, limit);
+        LoginSummary mine = queries.logins(window, range, limit);
         if (local(ctx)) {
             ctx.json(mine);
             return;
@@ -305,15 +374,14 @@ public final class MeasureHttp {
         List<LoginSummary.Entry> users = new ArrayList<>(mine.users());
         for (HostInfo host : others()) {
             try {
-                LoginSummary other = JSON.readValue(get(host, "/api/v1/security/logins?scope=local&window=" + window + "&limit=" + limit),
-                        LoginSummary.class);
+                LoginSummary other = JSON.readValue(get(host, "/api/v1/security/logins" + localQuery(ctx)), LoginSummary.class);
                 sources.addAll(other.sources());
                 users.addAll(other.users());
             } catch (IOException e) {
                 log.warn("Instance {}:{} did not answer /api/v1/security/logins: {}", host.host(), host.port(), e.toString());
             }
         }
-        ctx.json(new LoginSummary(window, mine.asOf(), top(sources, limit), top(users, limit)));
+        ctx.json(new LoginSummary(window, mine.asOf(), mine.from(), mine.to(), top(sources, limit), top(users, limit)));
     }
 
     private static List<LoginSummary.Entry> top(List<LoginSummary.Entry> entries, int limit) {

@@ -51,6 +51,11 @@ public final class MeasureQueries {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** @return "now" of the views, epoch ms */
+    public long nowMillis() {
+        return clock.millis();
+    }
+
     /** @return ISO-8601 "now" of the views */
     public String asOf() {
         return Instant.ofEpochMilli(clock.millis()).toString();
@@ -283,31 +288,91 @@ public final class MeasureQueries {
     }
 
     /**
-     * @param view  the view's length (whole login windows, rounded up)
+     * A span of event time over the login windows: the windows that start in {@code [from, to]}.
+     *
+     * @param from first window start, epoch ms ({@link Long#MIN_VALUE}: all retained)
+     * @param to   last window start, epoch ms ({@link Long#MAX_VALUE}: all retained)
+     */
+    public record Range(long from, long to) {
+        /** Every retained window, whatever its time: an old file replayed yesterday as well as live traffic. */
+        public static final Range ALL = new Range(Long.MIN_VALUE, Long.MAX_VALUE);
+
+        /** @return ISO-8601 {@code from}, or null for all */
+        String fromText() {
+            return from == Long.MIN_VALUE ? null : Instant.ofEpochMilli(from).toString();
+        }
+
+        /** @return ISO-8601 {@code to}, or null for all */
+        String toText() {
+            return to == Long.MAX_VALUE ? null : Instant.ofEpochMilli(to).toString();
+        }
+    }
+
+    /**
+     * @param view the view's length
+     * @return the login windows of a view of this length ending now (wall clock), whole windows, rounded up
+     */
+    public Range lastLoginWindows(Duration view) {
+        return loginWindows(clock.millis(), view);
+    }
+
+    /**
+     * @param end  the end of the view, epoch ms
+     * @param view the view's length
+     * @return the login windows that hold {@code end} and the time before it, {@code view} long (whole windows, rounded up)
+     */
+    public Range loginWindows(long end, Duration view) {
+        long lw = settings.loginWindow().toMillis();
+        long last = Math.floorDiv(end, lw) * lw;
+        return new Range(last - Math.max(0, ((view.toMillis() + lw - 1) / lw) - 1) * lw, last);
+    }
+
+    /**
+     * @param fromMs the start of an event-time span, epoch ms
+     * @param toMs   its end, epoch ms
+     * @return the login windows that overlap {@code [fromMs, toMs]}
+     */
+    public Range loginWindowsBetween(long fromMs, long toMs) {
+        long lw = settings.loginWindow().toMillis();
+        return new Range(Math.floorDiv(fromMs, lw) * lw, Math.floorDiv(toMs, lw) * lw);
+    }
+
+    /**
+     * @param name  the view's name, e.g. {@code 1h}, as the answer gives it
+     * @param view  the view's length (whole login windows, rounded up), ending now
      * @param limit entries per list
      * @return the sources and users with the most failed logins on this instance
      */
     public LoginSummary logins(String name, Duration view, int limit) {
-        long now = clock.millis();
-        long lw = settings.loginWindow().toMillis();
-        long last = Math.floorDiv(now, lw) * lw;
-        long first = last - Math.max(0, ((view.toMillis() + lw - 1) / lw) - 1) * lw;
-        return new LoginSummary(name, Instant.ofEpochMilli(now).toString(),
-                top(stores.loginsBySource(), first, last, limit), top(stores.loginsByUser(), first, last, limit));
+        return logins(name, lastLoginWindows(view), limit);
     }
 
     /**
-     * @param view the view's length (whole login windows, rounded up)
+     * @param name  the view's name, as the answer gives it
+     * @param range the login windows to cover
+     * @param limit entries per list
+     * @return the sources and users with the most failed logins in those windows on this instance
+     */
+    public LoginSummary logins(String name, Range range, int limit) {
+        return new LoginSummary(name, Instant.ofEpochMilli(clock.millis()).toString(), range.fromText(), range.toText(),
+                top(stores.loginsBySource(), range, limit), top(stores.loginsByUser(), range, limit));
+    }
+
+    /**
+     * @param view the view's length (whole login windows, rounded up), ending now
      * @return the login windows of this instance in which a detector's threshold was reached, newest first
      */
     public List<LoginDetection> detections(Duration view) {
-        long now = clock.millis();
-        long lw = settings.loginWindow().toMillis();
-        long last = Math.floorDiv(now, lw) * lw;
-        long first = last - Math.max(0, ((view.toMillis() + lw - 1) / lw) - 1) * lw;
+        return detections(lastLoginWindows(view));
+    }
+
+    /**
+     * @param range the login windows to look at
+     * @return the login windows of this instance in which a detector's threshold was reached, newest first
+     */
+    public List<LoginDetection> detections(Range range) {
         List<LoginDetection> out = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = stores.loginsBySource().fetchAll(Instant.ofEpochMilli(first),
-                Instant.ofEpochMilli(last))) {
+        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = fetch(stores.loginsBySource(), range)) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, LoginWindowState> kv = it.next();
                 LoginWindowState s = kv.value;
@@ -322,8 +387,7 @@ public final class MeasureQueries {
                 }
             }
         }
-        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = stores.loginsByUser().fetchAll(Instant.ofEpochMilli(first),
-                Instant.ofEpochMilli(last))) {
+        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = fetch(stores.loginsByUser(), range)) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, LoginWindowState> kv = it.next();
                 if (kv.value.distinctCount() >= settings.userMinDistinctIps()) {
@@ -341,11 +405,19 @@ public final class MeasureQueries {
                 s.distinctCount(), List.copyOf(s.sampleUsers()), List.copyOf(s.exemplars()));
     }
 
-    private static List<LoginSummary.Entry> top(ReadOnlyWindowStore<String, LoginWindowState> store, long first, long last, int limit) {
+    private static KeyValueIterator<Windowed<String>, LoginWindowState> fetch(ReadOnlyWindowStore<String, LoginWindowState> store,
+                                                                         Range range) {
+        if (range.from() == Long.MIN_VALUE && range.to() == Long.MAX_VALUE) {
+            return store.all();
+        }
+        // the store's range reads take instants from the epoch on; nothing Weir keeps is older
+        return store.fetchAll(Instant.ofEpochMilli(Math.max(0, range.from())), Instant.ofEpochMilli(Math.max(0, range.to())));
+    }
+
+    private static List<LoginSummary.Entry> top(ReadOnlyWindowStore<String, LoginWindowState> store, Range range, int limit) {
         Map<String, long[]> counts = new HashMap<>();
         Map<String, Set<String>> distinct = new HashMap<>();
-        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = store.fetchAll(Instant.ofEpochMilli(first),
-                Instant.ofEpochMilli(last))) {
+        try (KeyValueIterator<Windowed<String>, LoginWindowState> it = fetch(store, range)) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, LoginWindowState> kv = it.next();
                 long[] c = counts.computeIfAbsent(kv.key.key(), k -> new long[2]);

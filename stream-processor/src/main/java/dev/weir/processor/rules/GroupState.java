@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,11 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 final class GroupState {
     static final int EXEMPLARS = 5;
-    private static final byte FORMAT = 1;
+    /** Distinct values (users or IPs) a login rule's group remembers; beyond them a count is a lower bound. */
+    static final int MAX_DISTINCT = 256;
+    /** Format 2 adds the distinct values; format 1 (without them) is still read. */
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_1 = 1;
 
     enum Status { INACTIVE, PENDING, FIRING }
 
@@ -31,9 +36,14 @@ final class GroupState {
     long lastEventTime = Long.MIN_VALUE;
     long lastEventWall;
     double lastValue;
-    /** new_fingerprint: start of the current sighting and occurrences since. */
+    /**
+     * new_fingerprint: start of the current sighting and occurrences since; login_success_after_failures: the time of the
+     * success that followed enough failures, and the failures before it.
+     */
     long firstSeen = Long.MIN_VALUE;
     long occurrences;
+    /** login_spraying / login_distinct_ips: each distinct user or IP of the group's failures and when it was last seen. */
+    final Map<String, Long> distinct = new HashMap<>();
     final Map<String, String> labels = new LinkedHashMap<>();
     /** Most recent offending events: id, trace id (nullable). */
     final Deque<String[]> exemplars = new ArrayDeque<>();
@@ -47,7 +57,37 @@ final class GroupState {
      */
     org.apache.datasketches.hll.Union union;
     long unionBucket;
-    double distinct;
+    double unionEstimate;
+
+    /**
+     * Remembers that {@code value} was seen at {@code t}; values last seen a window before {@code t} make room when the
+     * group already holds {@link #MAX_DISTINCT}.
+     */
+    void seeDistinct(String value, long t, long windowMs) {
+        Long last = distinct.get(value);
+        if (last != null) {
+            distinct.put(value, Math.max(last, t));
+            return;
+        }
+        if (distinct.size() >= MAX_DISTINCT) {
+            distinct.values().removeIf(seen -> seen <= t - windowMs);
+            if (distinct.size() >= MAX_DISTINCT) {
+                return;
+            }
+        }
+        distinct.put(value, t);
+    }
+
+    /** @return the distinct values seen after {@code from} */
+    int distinctSince(long from) {
+        int n = 0;
+        for (long seen : distinct.values()) {
+            if (seen > from) {
+                n++;
+            }
+        }
+        return n;
+    }
 
     void exemplar(String id, String traceId) {
         if (exemplars.size() == EXEMPLARS) {
@@ -94,6 +134,11 @@ final class GroupState {
         for (Ring r : rings) {
             r.write(out);
         }
+        Varints.writeLong(out, distinct.size());
+        for (Map.Entry<String, Long> e : distinct.entrySet()) {
+            Varints.writeString(out, e.getKey());
+            Varints.writeLong(out, e.getValue());
+        }
         byte[] bytes = new byte[out.position()];
         out.flip();
         out.get(bytes);
@@ -112,6 +157,9 @@ final class GroupState {
         for (Ring r : rings) {
             size += r.maxBytes();
         }
+        for (String v : distinct.keySet()) {
+            size += Varints.maxBytes(v) + 10;
+        }
         return size;
     }
 
@@ -119,8 +167,9 @@ final class GroupState {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte format = in.get();
-            if (format != FORMAT) {
-                throw new SerializationException("Unknown rule state format " + format + "; this processor reads format " + FORMAT);
+            if (format != FORMAT && format != FORMAT_1) {
+                throw new SerializationException("Unknown rule state format " + format + "; this processor reads formats "
+                        + FORMAT_1 + " and " + FORMAT);
             }
             GroupState s = new GroupState();
             s.status = Status.values()[in.get()];
@@ -144,6 +193,12 @@ final class GroupState {
             n = Varints.readLong(in);
             for (long i = 0; i < n; i++) {
                 s.rings.add(Ring.read(in));
+            }
+            if (format != FORMAT_1) {
+                n = Varints.readLong(in);
+                for (long i = 0; i < n; i++) {
+                    s.distinct.put(Varints.readString(in), Varints.readLong(in));
+                }
             }
             return s;
         } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Kibana Discover links for alerts: the alert's service (and source IP) over its time range. */
+/** Kibana Discover links for alerts: the alert's service (and source IP, user, fingerprint) over its time range. */
 final class Kibana {
     private Kibana() {
     }
@@ -23,7 +23,8 @@ final class Kibana {
         List<String> terms = new ArrayList<>();
         term(terms, "service.name", labels.get("service"));
         term(terms, "source.ip", labels.get("source_ip"));
-        term(terms, "error.fingerprint", labels.get("fingerprint"));
+        term(terms, "user.name", labels.get("user_name"));
+        term(terms, "weir.error_fingerprint", labels.get("fingerprint"));
         String query = String.join(" and ", terms);
         // Rison inside the URL fragment: strings in single quotes, ' and ! escaped with !.
         String rison = "'" + query.replace("!", "!!").replace("'", "!'") + "'";

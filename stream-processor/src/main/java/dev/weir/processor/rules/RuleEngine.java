@@ -46,6 +46,9 @@ final class RuleEngine {
             case LOG_RATE -> !in.request() && in.level() != null && in.level() != LogLevel.UNKNOWN
                     && in.level().ordinal() >= rule.level().ordinal();
             case FAILED_LOGINS -> in.failedLogin();
+            case LOGIN_SPRAYING -> in.failedLogin() && in.userName() != null;
+            case LOGIN_DISTINCT_IPS -> in.failedLogin() && in.sourceIp() != null;
+            case LOGIN_SUCCESS_AFTER_FAILURES -> in.failedLogin() || in.successLogin();
             case ABSENCE -> true;
             case NEW_FINGERPRINT, ESCALATING_FINGERPRINT -> !in.request() && in.fingerprint() != null;
             case METRIC -> rule.metric().equals(in.metric());
@@ -82,7 +85,8 @@ final class RuleEngine {
         List<Ring> rings = new ArrayList<>();
         switch (rule.signal()) {
             case ERROR_RATIO -> rings.add(Ring.forWindow(w, 2));
-            case REQUEST_RATE, LOG_RATE, FAILED_LOGINS -> rings.add(Ring.forWindow(w, 1));
+            case REQUEST_RATE, LOG_RATE, FAILED_LOGINS, LOGIN_SPRAYING, LOGIN_DISTINCT_IPS, LOGIN_SUCCESS_AFTER_FAILURES ->
+                    rings.add(Ring.forWindow(w, 1));
             case LATENCY_QUANTILE -> rings.add(Ring.forWindow(w, 3));
             case METRIC -> rings.add(Ring.forWindow(w, switch (rule.metricKind()) {
                 case COUNT, DISTINCT -> 1;
@@ -134,6 +138,19 @@ final class RuleEngine {
         return -1;
     }
 
+    /**
+     * @param signal a signal
+     * @return the label whose distinct values the signal counts per group ({@code user_name} for login_spraying,
+     *         {@code source_ip} for login_distinct_ips), or null
+     */
+    static String distinctLabel(Signal signal) {
+        return switch (signal) {
+            case LOGIN_SPRAYING -> "user_name";
+            case LOGIN_DISTINCT_IPS -> "source_ip";
+            default -> null;
+        };
+    }
+
     /** @return whether the event is an offending one, worth an exemplar */
     static boolean offending(Rule rule, RuleInput in) {
         return switch (rule.signal()) {
@@ -163,7 +180,24 @@ final class RuleEngine {
         long t = in.timestamp();
         switch (rule.signal()) {
             case ERROR_RATIO -> s.rings.get(0).add(t, new long[] {1, in.status() >= 500 ? 1 : 0}, null);
-            case REQUEST_RATE, LOG_RATE, FAILED_LOGINS -> s.rings.get(0).add(t, new long[] {1}, null);
+            case REQUEST_RATE -> s.rings.get(0).add(t, new long[] {1}, null);
+            case LOG_RATE, FAILED_LOGINS -> s.rings.get(0).add(t, new long[] {in.count()}, null);
+            case LOGIN_SPRAYING, LOGIN_DISTINCT_IPS -> {
+                s.rings.get(0).add(t, new long[] {in.count()}, null);
+                s.seeDistinct(in.label(distinctLabel(rule.signal())), t, rule.window().toMillis());
+            }
+            case LOGIN_SUCCESS_AFTER_FAILURES -> {
+                if (in.failedLogin()) {
+                    s.rings.get(0).add(t, new long[] {in.count()}, null);
+                } else {
+                    long before = s.rings.get(0).sum(Math.max(t, s.lastEventTime), TOTAL);
+                    if (rule.op().test(before, rule.threshold())) {
+                        // the success that followed enough failures: the condition holds for a window from here
+                        s.firstSeen = Math.max(t, s.lastEventTime);
+                        s.occurrences = before;
+                    }
+                }
+            }
             case LATENCY_QUANTILE -> {
                 double seconds = in.durationMs() / 1000;
                 s.rings.get(0).add(t, new long[] {1, seconds <= rule.threshold() ? 1 : 0, seconds < rule.threshold() ? 1 : 0},
@@ -176,8 +210,8 @@ final class RuleEngine {
                 }
             }
             case ESCALATING_FINGERPRINT -> {
-                s.rings.get(0).add(t, new long[] {1}, null);
-                s.rings.get(1).add(t, new long[] {1}, null);
+                s.rings.get(0).add(t, new long[] {in.count()}, null);
+                s.rings.get(1).add(t, new long[] {in.count()}, null);
             }
             case NEW_FINGERPRINT -> {
                 long now = Math.max(t, s.lastEventTime);
@@ -185,7 +219,7 @@ final class RuleEngine {
                     s.firstSeen = now;
                     s.occurrences = 0;
                 }
-                s.occurrences++;
+                s.occurrences += in.count();
             }
             case PROBE_DOWN -> s.occurrences = in.probeUp() ? 0 : s.occurrences + 1;
             case ABSENCE -> { }
@@ -229,6 +263,15 @@ final class RuleEngine {
                 long count = s.rings.get(0).sum(now, TOTAL);
                 return new Evaluation(count >= rule.minEvents() && rule.op().test(count, thr), count);
             }
+            case LOGIN_SPRAYING, LOGIN_DISTINCT_IPS -> {
+                long failures = s.rings.get(0).sum(now, TOTAL);
+                int distinct = s.distinctSince(now - rule.window().toMillis());
+                return new Evaluation(failures > 0 && failures >= rule.minEvents() && rule.op().test(distinct, thr), distinct);
+            }
+            case LOGIN_SUCCESS_AFTER_FAILURES -> {
+                boolean holds = s.firstSeen != Long.MIN_VALUE && now - s.firstSeen < rule.window().toMillis();
+                return new Evaluation(holds, s.occurrences);
+            }
             case LATENCY_QUANTILE -> {
                 return quantileCrossing(rule, s.rings.get(0), now);
             }
@@ -238,7 +281,7 @@ final class RuleEngine {
                 double v = switch (rule.metricKind()) {
                     case COUNT -> count;
                     case SUM -> r.sum(now, 1) / SUM_SCALE;
-                    case DISTINCT -> count == 0 ? 0 : s.distinct;
+                    case DISTINCT -> count == 0 ? 0 : s.unionEstimate;
                     case DISTRIBUTION -> Double.NaN;
                 };
                 if (rule.metricKind() == LogMetric.Kind.DISTRIBUTION) {

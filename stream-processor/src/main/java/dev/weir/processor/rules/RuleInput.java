@@ -25,6 +25,8 @@ import java.util.Map;
  * @param fingerprint error fingerprint (logs), or null
  * @param errorType   error type (logs), or null
  * @param failedLogin whether this is a failed login (see DESIGN.md)
+ * @param successLogin whether this is a successful login (a 2xx/3xx on a login route, an authentication success)
+ * @param count       occurrences the event stands for: 1, or a log's {@code count} (a syslog line repeated N times)
  * @param probe       the probe's name when this is a probe result ({@code event.category: probe}), else null
  * @param probeUp     for a probe result, whether the probe found its target up
  * @param metric      for a metric sample, the metric's name, else null
@@ -34,21 +36,23 @@ import java.util.Map;
  */
 public record RuleInput(boolean request, String id, String traceId, long timestamp, String service, String route,
                         String method, int status, Double durationMs, String sourceIp, String userName, LogLevel level,
-                        String fingerprint, String errorType, boolean failedLogin, String probe,
-                        boolean probeUp, String metric, double value, String distinct, Map<String, String> metricLabels) {
+                        String fingerprint, String errorType, boolean failedLogin, boolean successLogin, long count,
+                        String probe, boolean probeUp, String metric, double value, String distinct,
+                        Map<String, String> metricLabels) {
 
     /** @return the request as rule input */
     public static RuleInput of(RequestEvent e) {
         boolean failed = e.getLoginAttempt() && (e.getStatus() == 401 || e.getStatus() == 403);
+        boolean success = e.getLoginAttempt() && e.getStatus() >= 200 && e.getStatus() < 400;
         return new RuleInput(true, str(e.getId()), str(e.getTraceId()), e.getTimestamp().toEpochMilli(), str(e.getService()),
                 str(e.getRoute()), str(e.getMethod()), e.getStatus(), e.getDurationMs(), str(e.getClientIp()),
-                str(e.getUserName()), null, null, null, failed, null, false, null, 0, null, null);
+                str(e.getUserName()), null, null, null, failed, success, 1, null, false, null, 0, null, null);
     }
 
     /** @return the log line as rule input */
     public static RuleInput of(LogEvent e) {
-        boolean failed = e.getEvent() != null && "authentication".equals(str(e.getEvent().getCategory()))
-                && "failure".equals(str(e.getEvent().getOutcome()));
+        boolean authentication = e.getEvent() != null && "authentication".equals(str(e.getEvent().getCategory()));
+        String outcome = authentication ? str(e.getEvent().getOutcome()) : null;
         String fingerprint = e.getError() == null ? null : str(e.getError().getFingerprint());
         String type = e.getError() == null ? null : str(e.getError().getType());
         String route = e.getHttp() == null ? null : str(e.getHttp().getRoute());
@@ -61,8 +65,8 @@ public record RuleInput(boolean request, String id, String traceId, long timesta
         }
         int status = probe != null && e.getHttp() != null && e.getHttp().getStatus() != null ? e.getHttp().getStatus() : 0;
         return new RuleInput(false, str(e.getId()), str(e.getTraceId()), e.getTimestamp().toEpochMilli(), str(e.getService()),
-                route, null, status, duration, str(e.getSourceIp()), str(e.getUserName()), e.getLevel(), fingerprint, type, failed,
-                probe, up, null, 0, null, null);
+                route, null, status, duration, str(e.getSourceIp()), str(e.getUserName()), e.getLevel(), fingerprint, type,
+                "failure".equals(outcome), "success".equals(outcome), e.getCount(), probe, up, null, 0, null, null);
     }
 
     /**
@@ -78,7 +82,7 @@ public record RuleInput(boolean request, String id, String traceId, long timesta
     public static RuleInput sample(String metric, String id, String traceId, long timestamp, Map<String, String> labels,
                                    double value, String distinct) {
         return new RuleInput(false, id, traceId, timestamp, labels.get("service"), null, null, 0, null, null, null, null, null, null,
-                false, null, false, metric, value, distinct, labels);
+                false, false, 1, null, false, metric, value, distinct, labels);
     }
 
     /**

@@ -421,7 +421,8 @@ public final class RuleSet {
             }
 
             List<String> defaultGroup = switch (signal) {
-                case FAILED_LOGINS -> List.of("service", "source_ip");
+                case FAILED_LOGINS, LOGIN_SPRAYING, LOGIN_SUCCESS_AFTER_FAILURES -> List.of("service", "source_ip");
+                case LOGIN_DISTINCT_IPS -> List.of("service", "user_name");
                 case NEW_FINGERPRINT, ESCALATING_FINGERPRINT -> List.of("service", "fingerprint");
                 case PROBE_DOWN -> List.of("service", "probe");
                 default -> List.of("service");
@@ -433,6 +434,11 @@ public final class RuleSet {
             }
             if ((signal == Signal.NEW_FINGERPRINT || signal == Signal.ESCALATING_FINGERPRINT) && !groupBy.contains("fingerprint")) {
                 throw bad("group_by", "must contain fingerprint for signal " + signal.yamlName());
+            }
+            String counted = RuleEngine.distinctLabel(signal);
+            if (counted != null && groupBy.contains(counted)) {
+                throw bad("group_by", "must not contain " + counted + " for signal " + signal.yamlName() + ", which counts the distinct "
+                        + counted + " values of each group");
             }
             if (signal == Signal.PROBE_DOWN && !groupBy.contains("probe")) {
                 throw bad("group_by", "must contain probe for signal probe_down");

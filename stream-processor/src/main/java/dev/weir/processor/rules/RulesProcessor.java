@@ -212,6 +212,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         s.firstSeen = Long.MIN_VALUE;
         s.occurrences = 0;
         s.exemplars.clear();
+        s.distinct.clear();
         deleteSketches(key);
     }
 
@@ -259,7 +260,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             s.union = u;
             s.unionBucket = bucket;
         }
-        s.distinct = s.union.getEstimate();
+        s.unionEstimate = s.union.getEstimate();
     }
 
     /** @return the sketch under {@code k} (the live instance: copy it before changing it other than through {@link #addToSketch}), or null */
@@ -333,6 +334,12 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             RuleEngine.Transition t = RuleEngine.step(rule, s, now, RuleEngine.evaluate(rule, s, now, wall));
             if (t != RuleEngine.Transition.NONE) {
                 emit(rule, key, s, t, now, wall);
+                if (rule.signal() != Signal.ABSENCE) {
+                    // The change happened at `now`, the group's time moved on the wall clock: it stays there, so that
+                    // events held up until after the change are evaluated from then on, never before a change already sent.
+                    s.lastEventTime = now;
+                    s.lastEventWall = wall;
+                }
             }
             long idle = wall - s.lastEventWall;
             long keepFor = rule.signal() == Signal.ABSENCE || rule.holdsWhenEmpty() ? rule.lookback().toMillis()

@@ -16,6 +16,12 @@ public enum Signal {
     LOG_RATE,
     /** Failed logins in the window (requests to a login route answered 401/403, authentication failures in logs). */
     FAILED_LOGINS,
+    /** Distinct users whose logins failed in the window (password spraying: grouped by source IP). */
+    LOGIN_SPRAYING,
+    /** Distinct source IPs whose logins failed in the window (one user attacked from many sources: grouped by user). */
+    LOGIN_DISTINCT_IPS,
+    /** Failed logins in the window before a successful one (grouped by source IP); holds for a window after that success. */
+    LOGIN_SUCCESS_AFTER_FAILURES,
     /** Seconds since the group's last event, on the wall clock. */
     ABSENCE,
     /** SLO error-budget burn rate over pairs of windows (multi-window, multi-burn-rate). */
@@ -55,6 +61,11 @@ public enum Signal {
     /** @return whether log events feed this signal */
     boolean readsLogs() {
         return this == LOG_RATE || this == FAILED_LOGINS || this == ABSENCE || this == NEW_FINGERPRINT
-                || this == ESCALATING_FINGERPRINT || this == PROBE_DOWN || this == BURN_RATE;
+                || this == ESCALATING_FINGERPRINT || this == PROBE_DOWN || this == BURN_RATE || isLogin();
+    }
+
+    /** @return whether this signal reads login attempts and a second label's distinct values or successes */
+    boolean isLogin() {
+        return this == LOGIN_SPRAYING || this == LOGIN_DISTINCT_IPS || this == LOGIN_SUCCESS_AFTER_FAILURES;
     }
 }

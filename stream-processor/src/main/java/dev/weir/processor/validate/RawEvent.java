@@ -54,6 +54,50 @@ public final class RawEvent {
     public record Field(String key, JsonNode node) {
     }
 
+    /**
+     * Moves the value of {@code from} to {@code to}, the name Weir reads it under (a logger's own key to its ECS place:
+     * pino's {@code pid} to {@code process.pid}), unless {@code to} is present already; then {@code from} stays as it
+     * is (a label).
+     *
+     * @return whether it moved
+     */
+    public boolean rename(String from, String to) {
+        JsonNode v = values.get(from);
+        if (v == null || v.isNull() || has(to)) {
+            return false;
+        }
+        values.remove(from);
+        values.put(to, v);
+        dotted.add(to);
+        return true;
+    }
+
+    /** Removes {@code key}: its value was moved elsewhere (split into two ECS fields). */
+    public void remove(String key) {
+        values.remove(key);
+    }
+
+    /** Sets {@code key} to a number taken from the event, unless it is present. */
+    public void putNumber(String key, long value) {
+        if (!has(key)) {
+            values.put(key, com.fasterxml.jackson.databind.node.LongNode.valueOf(value));
+            dotted.add(key);
+        }
+    }
+
+    /** Sets {@code key} to a text made from the event (a rendered message template), unless it is present. */
+    public void putText(String key, String text) {
+        if (!has(key)) {
+            values.put(key, com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
+            dotted.add(key);
+        }
+    }
+
+    /** @return the value of {@code key}, JSON null included, or null when absent; does not consume it */
+    public JsonNode peek(String key) {
+        return values.get(key);
+    }
+
     /** @return whether any of the keys holds a non-null value (does not consume) */
     public boolean has(String... keys) {
         for (String k : keys) {

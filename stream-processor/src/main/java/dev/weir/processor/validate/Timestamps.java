@@ -25,6 +25,31 @@ import java.util.regex.Pattern;
 public final class Timestamps {
     /** The keys looked at, in precedence order. */
     public static final String[] KEYS = {"@timestamp", "timestamp"};
+    /** {@link #KEYS}, both holding epoch milliseconds when a number. */
+    public static final TimeKeys DEFAULT = new TimeKeys(KEYS, new boolean[KEYS.length]);
+
+    /**
+     * Where an event's time is, in precedence order, and the unit of each when it is a number.
+     *
+     * @param keys    the keys
+     * @param seconds per key: true when a number there counts seconds since the epoch (with a fraction: zap's {@code ts},
+     *                Python's {@code created}), false for milliseconds (pino's {@code time}, {@code @timestamp})
+     */
+    public record TimeKeys(String[] keys, boolean[] seconds) {
+        /**
+         * @param keysAndUnits key, then {@code "s"} or {@code "ms"}, repeated
+         * @return the keys
+         */
+        public static TimeKeys of(String... keysAndUnits) {
+            String[] keys = new String[keysAndUnits.length / 2];
+            boolean[] seconds = new boolean[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = keysAndUnits[2 * i];
+                seconds[i] = "s".equals(keysAndUnits[2 * i + 1]);
+            }
+            return new TimeKeys(keys, seconds);
+        }
+    }
 
     private static final Pattern DIGITS = Pattern.compile("-?\\d{1,19}");
     private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
@@ -52,17 +77,37 @@ public final class Timestamps {
      *                   {@code timestamp_out_of_range}
      */
     public Instant read(RawEvent event, Instant now) {
-        RawEvent.Field f = event.first(KEYS);
+        return read(event, now, DEFAULT);
+    }
+
+    /**
+     * @param event the raw event; the timestamp keys are consumed
+     * @param now   processing time
+     * @param where the keys to look at and their units
+     * @return the event time
+     * @throws Rejection {@code missing_timestamp}, {@code bad_timestamp}, {@code not_finite} or
+     *                   {@code timestamp_out_of_range}
+     */
+    public Instant read(RawEvent event, Instant now, TimeKeys where) {
+        String[] keys = where.keys();
+        RawEvent.Field f = event.first(keys);
         if (f == null) {
-            for (String key : KEYS) {
+            for (String key : keys) {
                 if (event.keyUnder(key) != null) {
                     throw new Rejection(DeadLetterReason.BAD_TIMESTAMP, key, key + " is an object; it must be an ISO-8601 string "
                             + "or epoch milliseconds.");
                 }
             }
-            throw new Rejection(DeadLetterReason.MISSING_TIMESTAMP, "@timestamp", "The event has no @timestamp or timestamp field.");
+            throw new Rejection(DeadLetterReason.MISSING_TIMESTAMP, "@timestamp", "The event has no " + String.join(", ", keys)
+                    .replaceFirst(", ([^,]*)$", " or $1") + " field.");
         }
-        Instant t = parse(f);
+        boolean seconds = false;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].equals(f.key())) {
+                seconds = where.seconds()[i];
+            }
+        }
+        Instant t = seconds && f.node().isNumber() ? epochSeconds(f) : parse(f);
         if (t.isBefore(now.minus(limits.maxPast())) || t.isAfter(now.plus(limits.maxFuture()))) {
             throw new Rejection(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, f.key(), f.key() + " " + t
                     + " is outside the accepted window of " + limits.maxPast() + " before to " + limits.maxFuture()
@@ -71,7 +116,12 @@ public final class Timestamps {
         return t;
     }
 
-    private static Instant parse(RawEvent.Field f) {
+    /**
+     * @param f a field holding a time: an ISO-8601 string or epoch milliseconds
+     * @return the instant, without the window check
+     * @throws Rejection {@code bad_timestamp} or {@code not_finite} naming the field
+     */
+    public static Instant parse(RawEvent.Field f) {
         JsonNode n = f.node();
         if (n.isNumber()) {
             BigDecimal millis = RawEvent.decimal(f);
@@ -88,6 +138,9 @@ public final class Timestamps {
         }
         if (DIGITS.matcher(s).matches()) {
             return epochMillis(f, new BigDecimal(s));
+        }
+        if (s.length() == 23 && s.charAt(10) == ' ' && s.charAt(19) == ',') {
+            s = s.substring(0, 19) + '.' + s.substring(20); // Python's asctime: 2025-03-14 09:26:53,589
         }
         try {
             return parseIso(s);
@@ -166,6 +219,20 @@ public final class Timestamps {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /**
+     * Seconds since the epoch with a fraction, as zap and Python write them: a double holds them to about a quarter of
+     * a microsecond, so the time is taken to the nearest microsecond, then cut to the millisecond, which gives every
+     * time written with up to six decimals exactly.
+     */
+    private static Instant epochSeconds(RawEvent.Field f) {
+        BigDecimal seconds = RawEvent.decimal(f);
+        if (seconds.abs().compareTo(BigDecimal.valueOf(1_000_000_000_000L)) > 0) {
+            return seconds.signum() < 0 ? Instant.MIN : Instant.MAX;
+        }
+        long micros = seconds.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        return Instant.ofEpochMilli(Math.floorDiv(micros, 1000));
     }
 
     private static Instant epochMillis(RawEvent.Field f, BigDecimal millis) {

@@ -48,10 +48,10 @@ class MeasureMetricsTest {
 
     @Test
     void shouldCountLogsPerServiceAndSeverity() {
-        metrics.log("shop", true);
-        metrics.log("shop", false);
-        metrics.log("shop", false);
-        metrics.log("auth", true);
+        metrics.log("shop", true, 1);
+        metrics.log("shop", false, 1);
+        metrics.log("shop", false, 1);
+        metrics.log("auth", true, 1);
         assertThat(logs("shop", "error")).isEqualTo(1);
         assertThat(logs("shop", "other")).isEqualTo(2);
         assertThat(logs("auth", "error")).isEqualTo(1);
@@ -73,7 +73,7 @@ class MeasureMetricsTest {
                     for (int i = 0; i < perThread; i++) {
                         // new series appear while other threads count: statuses and services first seen concurrently
                         metrics.request("svc-" + (i % 7), "GET", "/r", statuses[i % statuses.length], 1.0);
-                        metrics.log("svc-" + (i % 7), i % 3 == 0);
+                        metrics.log("svc-" + (i % 7), i % 3 == 0, 1);
                     }
                     return null;
                 }));

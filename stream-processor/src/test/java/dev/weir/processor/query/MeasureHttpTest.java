@@ -58,9 +58,15 @@ class MeasureHttpTest {
         for (int i = 0; i < 7; i++) {
             logs.pipeInput("sshd", Events.authLog("sshd", "203.0.113.7", "root" + (i % 2), false, NOW.minusSeconds(60)));
         }
-        app = Javalin.create();
-        MeasureHttp.registerSingle(app, new MeasureQueries(MeasureTopologyTestSupport.storesOf(driver), settings,
-                Clock.fixed(NOW, ZoneOffset.UTC)), null);
+        app = appAt(NOW);
+    }
+
+    /** The query API as it answers at {@code now} (wall clock) over the same stores. */
+    private Javalin appAt(Instant now) {
+        Javalin javalin = Javalin.create();
+        MeasureHttp.registerSingle(javalin, new MeasureQueries(MeasureTopologyTestSupport.storesOf(driver), MeasureSettings.defaults(),
+                Clock.fixed(now, ZoneOffset.UTC)), null);
+        return javalin;
     }
 
     @AfterEach
@@ -103,6 +109,41 @@ class MeasureHttpTest {
             assertThat(body.get("sources").get(0).get("failures").asLong()).isEqualTo(7);
             assertThat(body.get("sources").get(0).get("distinct").asInt()).isEqualTo(2);
             assertThat(body.get("users").get(0).get("key").asText()).isEqualTo("root0");
+        });
+    }
+
+    @Test
+    void shouldAnswerLoginsOfAFileReplayedDaysLaterForAllRetainedWindowsAndForTheirTimeSpan() {
+        Javalin later = appAt(NOW.plus(java.time.Duration.ofDays(3)));
+        JavalinTest.test(later, (server, client) -> {
+            JsonNode lastHour = JSON.readTree(client.get("/api/v1/security/logins?window=1h").body().string());
+            JsonNode all = JSON.readTree(client.get("/api/v1/security/logins?window=all").body().string());
+            JsonNode span = JSON.readTree(client.get("/api/v1/security/logins?from=2025-03-14T09:00:00Z&to=2025-03-14T09:30:00Z")
+                    .body().string());
+            JsonNode before = JSON.readTree(client.get("/api/v1/security/logins?from=2025-03-14T07:00:00Z&to=2025-03-14T08:30:00Z")
+                    .body().string());
+            JsonNode detections = JSON.readTree(client.get("/api/v1/security/detections?window=all").body().string());
+
+            assertThat(lastHour.get("sources")).isEmpty();
+            assertThat(all.get("window").asText()).isEqualTo("all");
+            assertThat(all.get("from").isNull()).isTrue();
+            assertThat(all.get("sources").get(0).get("failures").asLong()).isEqualTo(7);
+            assertThat(span.get("window").asText()).isEqualTo("range");
+            assertThat(span.get("from").asText()).isEqualTo("2025-03-14T09:00:00Z");
+            assertThat(span.get("sources").get(0).get("key").asText()).isEqualTo("203.0.113.7");
+            assertThat(span.get("sources").get(0).get("failures").asLong()).isEqualTo(7);
+            assertThat(before.get("sources")).isEmpty();
+            assertThat(detections.get("detections").get(0).get("kind").asText()).isEqualTo("BY_SOURCE");
+        });
+    }
+
+    @Test
+    void shouldRejectAnUnreadableOrBackwardRange() {
+        JavalinTest.test(app, (server, client) -> {
+            assertThat(client.get("/api/v1/security/logins?from=yesterday").code()).isEqualTo(400);
+            var backward = client.get("/api/v1/security/detections?from=2025-03-14T09:00:00Z&to=2025-03-14T08:00:00Z");
+            assertThat(backward.code()).isEqualTo(400);
+            assertThat(backward.body().string()).contains("Invalid value 2025-03-14T08:00:00Z for to");
         });
     }
 

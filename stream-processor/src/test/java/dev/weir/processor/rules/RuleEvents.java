@@ -51,4 +51,15 @@ final class RuleEvents {
         e.setSourceIp(ip);
         return e;
     }
+
+    /** An sshd-like authentication log line of {@code user} from {@code ip}, standing for {@code count} attempts. */
+    static LogEvent auth(String service, String ip, String user, boolean success, long count, Instant at) {
+        LogEvent e = log(service, LogLevel.INFO, at);
+        e.setEvent(EventInfo.newBuilder().setCategory("authentication").setAction("ssh_login")
+                .setOutcome(success ? "success" : "failure").build());
+        e.setSourceIp(ip);
+        e.setUserName(user);
+        e.setCount(count);
+        return e;
+    }
 }

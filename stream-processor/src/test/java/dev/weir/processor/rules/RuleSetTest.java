@@ -127,6 +127,12 @@ class RuleSetTest {
         assertThat(pack.rule("ModerateLatencyP95").forDuration()).isEqualTo(Duration.ofMinutes(15));
         assertThat(pack.rule("FailedLoginBurst").threshold()).isEqualTo(10);
         assertThat(pack.rule("FailedLoginBurst").groupBy()).containsExactly("service", "source_ip");
+        assertThat(pack.rule("PasswordSpraying").signal()).isEqualTo(Signal.LOGIN_SPRAYING);
+        assertThat(pack.rule("PasswordSpraying").groupBy()).containsExactly("service", "source_ip");
+        assertThat(pack.rule("LoginFailuresFromManySources").signal()).isEqualTo(Signal.LOGIN_DISTINCT_IPS);
+        assertThat(pack.rule("LoginFailuresFromManySources").groupBy()).containsExactly("service", "user_name");
+        assertThat(pack.rule("LoginSuccessAfterFailures").signal()).isEqualTo(Signal.LOGIN_SUCCESS_AFTER_FAILURES);
+        assertThat(pack.rule("LoginSuccessAfterFailures").severity()).isEqualTo("critical");
         assertThat(pack.rule("ServiceSilent").signal()).isEqualTo(Signal.ABSENCE);
         assertThat(pack.rule("ErrorBudgetBurnFast").burnWindows()).containsExactly(
                 new BurnWindow(Duration.ofHours(1), Duration.ofMinutes(5), 14.4),

@@ -2,10 +2,12 @@ package dev.weir.processor.rules;
 
 import static dev.weir.processor.rules.RulesDriver.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
+import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.LogLevel;
 import dev.weir.schemas.RequestEvent;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -196,6 +199,26 @@ class RulesTopologyTest {
             assertThat(d.drain()).isEmpty();
             d.advanceWallClock(Duration.ofMinutes(1).plusSeconds(5));
             assertThat(d.drain()).singleElement().satisfies(a -> assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED));
+        }
+
+        @Test
+        void shouldEvaluateEventsHeldUpPastAWallClockResolveFromTheResolveOnNeverBeforeIt() {
+            start(ERROR_RATIO.replace("min_events: 10", "min_events: 1"));
+            assertThat(send(RuleEvents.request("shop", 500, 5, at(0)))).hasSize(1);
+            assertThat(send(RuleEvents.request("shop", 200, 5, at(200)))).isEmpty(); // 1/2: still firing
+            d.advanceWallClock(Duration.ofSeconds(110)); // no events: the group's time moves to t=310, the 500 left the window
+            AlertEvent resolved = d.drain().get(0);
+            assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+            assertThat(resolved.getEndsAt()).isAfterOrEqualTo(at(310));
+
+            // a request of the silent time, held up (an agent away, a backlog) until after the resolve: at the group's
+            // time (t=310) the window holds 2 requests, no error; at its own time (t=150) it would still hold the 500
+            // of t=0 (1/3) and the alert would fire again at a time before its resolve
+            assertThat(send(RuleEvents.request("shop", 200, 5, at(150)))).isEmpty();
+            assertThat(send(RuleEvents.request("shop", 500, 5, at(320)))).singleElement().satisfies(a -> {
+                assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(a.getStartsAt()).isAfterOrEqualTo(resolved.getEndsAt());
+            });
         }
 
         @Test
@@ -383,6 +406,172 @@ class RulesTopologyTest {
                 send(RuleEvents.login("shop", "10.0.0.1", 401, at(i)));
             }
             assertThat(send(RuleEvents.login("shop", "10.0.0.1", 401, at(400)))).isEmpty();
+        }
+    }
+
+    @Nested
+    class LoginCounts {
+        @Test
+        void shouldCountARepeatedSyslogLineAsItsCount() {
+            start(LOGINS);
+            d.send(RuleEvents.auth("bastion", "203.0.113.9", "root", false, 1, at(0)));
+            d.send(RuleEvents.auth("bastion", "203.0.113.9", "root", false, 9, at(1)));
+            assertThat(d.drain()).as("10 failures are not more than 10").isEmpty();
+            d.send(RuleEvents.auth("bastion", "203.0.113.9", "root", false, 1, at(2)));
+            assertThat(d.drain()).singleElement().satisfies(a -> assertThat(a.getValue()).isEqualTo(11));
+        }
+    }
+
+    static final String SPRAYING = """
+            rules:
+              - alert: PasswordSpraying
+                signal: login_spraying
+                window: 5m
+                op: ">="
+                threshold: 10
+                severity: high
+            """;
+
+    @Nested
+    class LoginSpraying {
+        @Test
+        void shouldFireOnTheFailureOfTheTenthDistinctUserFromOneSource() {
+            start(SPRAYING);
+            for (int i = 0; i < 9; i++) {
+                d.send(RuleEvents.auth("bastion", "198.51.100.66", "user" + i, false, 3, at(i * 10)));
+                d.send(RuleEvents.auth("bastion", "198.51.100.66", "user0", false, 1, at(i * 10 + 1)));
+            }
+            assertThat(d.drain()).isEmpty();
+            d.send(RuleEvents.auth("bastion", "198.51.100.66", "user9", false, 1, at(95)));
+            assertThat(d.drain()).singleElement().satisfies(a -> {
+                assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(a.getRule()).isEqualTo("PasswordSpraying");
+                assertThat(a.getLabels()).containsEntry("source_ip", "198.51.100.66").doesNotContainKey("user_name");
+                assertThat(a.getValue()).isEqualTo(10);
+                assertThat(a.getStartsAt()).isEqualTo(at(95));
+                assertThat(a.getExemplarEventIds()).hasSize(GroupState.EXEMPLARS);
+                assertThat(a.getKibanaUrl()).contains("source.ip").contains("198.51.100.66");
+            });
+        }
+
+        @Test
+        void shouldNotCountUsersWhoseFailuresLeftTheWindowOrOtherSources() {
+            start(SPRAYING);
+            for (int i = 0; i < 5; i++) {
+                d.send(RuleEvents.auth("bastion", "198.51.100.66", "old" + i, false, 1, at(i)));
+            }
+            for (int i = 0; i < 5; i++) {
+                d.send(RuleEvents.auth("bastion", "198.51.100.66", "new" + i, false, 1, at(400 + i)));
+                d.send(RuleEvents.auth("bastion", "192.0.2.1", "other" + i, false, 1, at(400 + i)));
+            }
+            assertThat(d.drain()).isEmpty();
+        }
+
+        @Test
+        void shouldResolveOnceTheUsersLeaveTheWindowWithoutEvents() {
+            start(SPRAYING);
+            for (int i = 0; i < 10; i++) {
+                d.send(RuleEvents.auth("bastion", "198.51.100.66", "user" + i, false, 1, at(i)));
+            }
+            assertThat(d.drain()).extracting(AlertEvent::getStatus).containsExactly(AlertStatus.FIRING);
+            d.advanceWallClock(Duration.ofMinutes(6));
+            assertThat(d.drain()).extracting(AlertEvent::getStatus).containsExactly(AlertStatus.RESOLVED);
+        }
+
+        @Test
+        void shouldRefuseGroupingSprayingByUser() {
+            assertThatThrownBy(() -> RuleSet.parse(Map.of("r.yml", SPRAYING.replace("severity: high",
+                    "severity: high\n    group_by: [service, source_ip, user_name]"))))
+                    .isInstanceOf(RuleException.class).hasMessageContaining("group_by").hasMessageContaining("user_name");
+        }
+    }
+
+    static final String DISTINCT_IPS = """
+            rules:
+              - alert: DistributedLoginFailures
+                signal: login_distinct_ips
+                window: 10m
+                op: ">="
+                threshold: 5
+                severity: high
+            """;
+
+    @Nested
+    class LoginDistinctIps {
+        @Test
+        void shouldFireOnTheFailureFromTheFifthSourceForOneUser() {
+            start(DISTINCT_IPS);
+            for (int i = 1; i <= 4; i++) {
+                d.send(RuleEvents.auth("bastion", "203.0.113." + i, "deploy", false, 2, at(i * 30)));
+                d.send(RuleEvents.auth("bastion", "203.0.113." + i, "root", false, 1, at(i * 30)));
+            }
+            assertThat(d.drain()).isEmpty();
+            d.send(RuleEvents.auth("bastion", "203.0.113.5", "deploy", false, 1, at(200)));
+            assertThat(d.drain()).singleElement().satisfies(a -> {
+                assertThat(a.getLabels()).containsEntry("user_name", "deploy").doesNotContainKey("source_ip");
+                assertThat(a.getValue()).isEqualTo(5);
+                assertThat(a.getKibanaUrl()).contains("user.name");
+            });
+        }
+
+        @Test
+        void shouldNotCountSuccessesOrEventsWithoutASource() {
+            start(DISTINCT_IPS);
+            for (int i = 1; i <= 4; i++) {
+                d.send(RuleEvents.auth("bastion", "203.0.113." + i, "deploy", false, 1, at(i)));
+            }
+            d.send(RuleEvents.auth("bastion", "203.0.113.9", "deploy", true, 1, at(10)));
+            d.send(RuleEvents.auth("bastion", null, "deploy", false, 1, at(11)));
+            assertThat(d.drain()).isEmpty();
+        }
+    }
+
+    static final String SUCCESS_AFTER = """
+            rules:
+              - alert: LoginSuccessAfterFailures
+                signal: login_success_after_failures
+                window: 5m
+                op: ">="
+                threshold: 10
+                severity: critical
+            """;
+
+    @Nested
+    class LoginSuccessAfterFailures {
+        @Test
+        void shouldFireOnTheSuccessThatFollowsABurstOfFailuresFromItsSource() {
+            start(SUCCESS_AFTER);
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "admin", false, 4, at(0)));
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "root", false, 6, at(20)));
+            assertThat(d.drain()).as("failures alone").isEmpty();
+            LogEvent success = RuleEvents.auth("bastion", "192.0.2.50", "root", true, 1, at(40));
+            d.send(success);
+            assertThat(d.drain()).singleElement().satisfies(a -> {
+                assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(a.getLabels()).containsEntry("source_ip", "192.0.2.50");
+                assertThat(a.getValue()).isEqualTo(10);
+                assertThat(a.getStartsAt()).isEqualTo(at(40));
+                assertThat(a.getExemplarEventIds()).contains(success.getId());
+            });
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "root", false, 1, at(400)));
+            assertThat(d.drain()).extracting(AlertEvent::getStatus).containsExactly(AlertStatus.RESOLVED);
+        }
+
+        @Test
+        void shouldNotFireForASuccessAfterFewFailuresOrFailuresFromAnotherSource() {
+            start(SUCCESS_AFTER);
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "root", false, 9, at(0)));
+            d.send(RuleEvents.auth("bastion", "192.0.2.51", "root", false, 20, at(1)));
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "root", true, 1, at(2)));
+            assertThat(d.drain()).isEmpty();
+        }
+
+        @Test
+        void shouldNotFireForASuccessAfterFailuresThatLeftTheWindow() {
+            start(SUCCESS_AFTER);
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "root", false, 30, at(0)));
+            d.send(RuleEvents.auth("bastion", "192.0.2.50", "root", true, 1, at(400)));
+            assertThat(d.drain()).isEmpty();
         }
     }
 

@@ -101,9 +101,9 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
                 w.setErrors4xx(w.getErrors4xx() + 1);
             }
         } else {
-            w.setLogs(w.getLogs() + 1);
+            w.setLogs(w.getLogs() + o.count());
             if (o.errorLog()) {
-                w.setErrorLogs(w.getErrorLogs() + 1);
+                w.setErrorLogs(w.getErrorLogs() + o.count());
             }
         }
         put(key(service, route), w, start);

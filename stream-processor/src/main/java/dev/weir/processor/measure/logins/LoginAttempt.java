@@ -24,8 +24,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param success     whether it succeeded
  * @param eventId     the event's id, for exemplars
  * @param timestampMs event time
+ * @param count       attempts the event stands for: 1, or N for a syslog line repeated N times
  */
-public record LoginAttempt(String service, String sourceIp, String userName, boolean success, String eventId, long timestampMs) {
+public record LoginAttempt(String service, String sourceIp, String userName, boolean success, String eventId, long timestampMs,
+                           long count) {
 
     /** @return the attempt a request event stands for: none unless it hit a login route with a decisive status */
     public static List<LoginAttempt> of(RequestEvent e) {
@@ -39,7 +41,7 @@ public record LoginAttempt(String service, String sourceIp, String userName, boo
             return List.of();
         }
         return List.of(new LoginAttempt(e.getService(), e.getClientIp(), e.getUserName(), success, e.getId(),
-                e.getTimestamp().toEpochMilli()));
+                e.getTimestamp().toEpochMilli(), 1));
     }
 
     /** @return the attempt an authentication log event stands for, if any */
@@ -54,10 +56,13 @@ public record LoginAttempt(String service, String sourceIp, String userName, boo
             return List.of();
         }
         return List.of(new LoginAttempt(e.getService(), e.getSourceIp(), e.getUserName(), outcome.equals("success"),
-                e.getId(), e.getTimestamp().toEpochMilli()));
+                e.getId(), e.getTimestamp().toEpochMilli(), e.getCount()));
     }
 
-    /** @return the serde of the repartition topics (a small binary format, version byte first) */
+    /**
+     * @return the serde of the repartition topics (a small binary format, version byte first: 2 adds the count;
+     *         version 1, without it, is still read, as one attempt)
+     */
     public static Serde<LoginAttempt> serde() {
         return Serdes.serdeFrom((topic, a) -> {
             if (a == null) {
@@ -66,13 +71,14 @@ public record LoginAttempt(String service, String sourceIp, String userName, boo
             try {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
                 DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(1);
+                out.writeByte(2);
                 Binary.writeString(out, a.service);
                 Binary.writeString(out, a.sourceIp);
                 Binary.writeString(out, a.userName);
                 out.writeBoolean(a.success);
                 Binary.writeString(out, a.eventId);
                 out.writeLong(a.timestampMs);
+                out.writeLong(a.count);
                 return bytes.toByteArray();
             } catch (IOException e) {
                 throw new SerializationException(e);
@@ -83,11 +89,12 @@ public record LoginAttempt(String service, String sourceIp, String userName, boo
             }
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                if (in.readByte() != 1) {
+                byte version = in.readByte();
+                if (version != 1 && version != 2) {
                     throw new SerializationException("Unknown login attempt format " + data[0]);
                 }
                 return new LoginAttempt(Binary.readString(in), Binary.readString(in), Binary.readString(in),
-                        in.readBoolean(), Binary.readString(in), in.readLong());
+                        in.readBoolean(), Binary.readString(in), in.readLong(), version == 1 ? 1 : in.readLong());
             } catch (IOException e) {
                 throw new SerializationException("Corrupt login attempt (" + data.length + " bytes)", e);
             }

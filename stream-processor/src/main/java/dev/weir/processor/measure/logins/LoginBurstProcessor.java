@@ -106,7 +106,7 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
         }
         s.seeService(a.service());
         if (a.success()) {
-            s.successes++;
+            s.successes += a.count();
             if (mode == Mode.BY_SOURCE && !s.successAlerted && recentFailures(key, start, s) >= settings.successAfterFailuresMin()) {
                 s.successAlerted = true;
                 LoginBurstWindow w = window(LoginBurstKind.SUCCESS_AFTER_FAILURES, key + "|" + a.userName(), start, s,
@@ -116,7 +116,7 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
                 context.forward(new Record<>(LoginBurstKind.SUCCESS_AFTER_FAILURES + "|" + w.getKey(), w, a.timestampMs()));
             }
         } else {
-            s.failures++;
+            s.failures += a.count();
             String other = mode == Mode.BY_SOURCE ? a.userName() : a.sourceIp();
             if (other != null && s.distinct.size() < settings.distinctCap()) {
                 s.distinct.add(other);
