@@ -34,17 +34,21 @@ final class Aggregate {
         this.kind = kind;
     }
 
-    /** Adds one event: {@code value} of a sum or distribution, {@code distinct} of a distinct count. */
-    void add(double value, String distinct) {
-        count++;
+    /**
+     * Adds one event: {@code value} of a sum or distribution, {@code distinct} of a distinct count.
+     *
+     * @param weight the occurrences the event stands for (a syslog line repeated N times counts N), at least 1
+     */
+    void add(double value, String distinct, long weight) {
+        count += weight;
         switch (kind) {
-            case SUM -> sum += value;
+            case SUM -> sum += value * weight;
             case DISTRIBUTION -> {
-                sum += value;
+                sum += value * weight;
                 if (sketch == null) {
                     sketch = newSketch();
                 }
-                sketch.accept(value);
+                sketch.accept(value, weight);
             }
             case DISTINCT -> {
                 if (hll == null) {

@@ -190,11 +190,11 @@ public final class LogMetricProcessor implements Processor<String, Object, Strin
             String x = log != null ? l.text(log) : l.text(request);
             values.add(x == null ? "" : x);
         }
-        add(m, time, id, traceId, value, distinct);
+        add(m, time, id, traceId, value, distinct, log != null ? Math.max(1, log.getCount()) : 1);
     }
 
     /** Adds one measured event to the series of {@link #values}. */
-    private void add(LogMetric m, long time, String id, String traceId, double value, String distinct) {
+    private void add(LogMetric m, long time, String id, String traceId, double value, String distinct, long weight) {
         long wall = context.currentSystemTimeMs();
         String series = MetricKeys.series(m.name(), values);
         Keys k = keys.get(series);
@@ -233,7 +233,7 @@ public final class LogMetricProcessor implements Processor<String, Object, Strin
                 k.minute = minute;
                 k.minuteKey = MetricKeys.minute(series, minute);
             }
-            addTo(k.minuteKey, m.kind(), value, distinct);
+            addTo(k.minuteKey, m.kind(), value, distinct, weight);
         }
         long hour = Math.floorDiv(time, MetricKeys.HOUR_MS);
         if (m.kind() != LogMetric.Kind.DISTRIBUTION && hour > Math.floorDiv(latest, MetricKeys.HOUR_MS) - MetricKeys.HOURS) {
@@ -241,11 +241,11 @@ public final class LogMetricProcessor implements Processor<String, Object, Strin
                 k.hour = hour;
                 k.hourKey = MetricKeys.hour(series, hour);
             }
-            addTo(k.hourKey, m.kind(), value, distinct);
+            addTo(k.hourKey, m.kind(), value, distinct, weight);
         }
-        info.count++;
+        info.count += weight;
         if (m.kind() == LogMetric.Kind.SUM || m.kind() == LogMetric.Kind.DISTRIBUTION) {
-            info.sum += value;
+            info.sum += value * weight;
         }
         info.lastEventTime = latest;
         info.lastEventWall = wall;
@@ -257,16 +257,16 @@ public final class LogMetricProcessor implements Processor<String, Object, Strin
                 labels.put(m.labelNames().get(i), v.get(i));
             }
             context.forward(new Record<>(labels.get("service"), RuleInput.sample(m.name(), id, traceId, time, labels,
-                    m.kind() == LogMetric.Kind.DISTINCT ? Double.NaN : value, distinct), time));
+                    m.kind() == LogMetric.Kind.DISTINCT ? Double.NaN : value, distinct, weight), time));
         }
     }
 
-    private void addTo(String key, LogMetric.Kind kind, double value, String distinct) {
+    private void addTo(String key, LogMetric.Kind kind, double value, String distinct, long weight) {
         Aggregate a = buckets.get(key);
         if (a == null) {
             a = new Aggregate(kind);
         }
-        a.add(value, distinct);
+        a.add(value, distinct, weight);
         buckets.put(key, a);
     }
 

@@ -44,6 +44,8 @@ public final class LogMetricFields {
     /** Prefixes of the series Weir and its libraries put on /metrics already. */
     private static final List<String> RESERVED_PREFIXES = List.of("weir_", "http_", "jvm_", "process_", "system_", "kafka_",
             "executor_", "logback_", "disk_", "jetty_", "failed_login_attempts");
+    /** Suffixes Prometheus's Java client strips from metric names (OpenMetrics reserves them). */
+    private static final List<String> RESERVED_SUFFIXES = List.of("_total", "_created", "_bucket", "_info");
     /** Labels the metrics' own rows or Prometheus use. */
     private static final Set<String> RESERVED_LABELS = Set.of("window", "percentile", "quantile", "le", "component", "instance",
             "job");
@@ -81,9 +83,14 @@ public final class LogMetricFields {
                 throw new RuleException(file, label, "name", "must not start with " + prefix + ": Weir's own series use that prefix");
             }
         }
-        if (label.endsWith("_total") || BUILT_IN.stream().anyMatch(b -> b.name().equals(label))) {
-            throw new RuleException(file, label, "name", label.endsWith("_total") ? "must not end with _total: counters get it on /metrics"
-                    : "is a built-in metric's name; choose another");
+        for (String suffix : RESERVED_SUFFIXES) {
+            if (label.endsWith(suffix)) {
+                throw new RuleException(file, label, "name", "must not end with " + suffix + ": the Prometheus client drops that suffix"
+                        + " (counters get _total on /metrics), so the series would have another name; e.g. created_tasks, not tasks_created");
+            }
+        }
+        if (BUILT_IN.stream().anyMatch(b -> b.name().equals(label))) {
+            throw new RuleException(file, label, "name", "is a built-in metric's name; choose another");
         }
         for (String k : map.keySet()) {
             if (!FIELDS.contains(k)) {

@@ -226,11 +226,11 @@ final class RuleEngine {
             case METRIC -> {
                 Ring r = s.rings.get(0);
                 switch (rule.metricKind()) {
-                    case COUNT -> r.add(t, new long[] {1}, null);
-                    case SUM -> r.add(t, new long[] {1, Math.round(in.value() * SUM_SCALE)}, null);
-                    case DISTINCT -> r.add(t, new long[] {1}, evicted);
-                    case DISTRIBUTION -> r.add(t, new long[] {1, in.value() <= rule.threshold() ? 1 : 0,
-                            in.value() < rule.threshold() ? 1 : 0}, evicted);
+                    case COUNT -> r.add(t, new long[] {in.count()}, null);
+                    case SUM -> r.add(t, new long[] {in.count(), Math.round(in.value() * in.count() * SUM_SCALE)}, null);
+                    case DISTINCT -> r.add(t, new long[] {in.count()}, evicted);
+                    case DISTRIBUTION -> r.add(t, new long[] {in.count(), in.value() <= rule.threshold() ? in.count() : 0,
+                            in.value() < rule.threshold() ? in.count() : 0}, evicted);
                 }
             }
         }

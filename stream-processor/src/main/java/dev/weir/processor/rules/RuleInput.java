@@ -77,12 +77,13 @@ public record RuleInput(boolean request, String id, String traceId, long timesta
      * @param labels    the series' labels, {@code service} first
      * @param value     the measured number (1 for a count, NaN for distinct)
      * @param distinct  the distinct value counted, or null
+     * @param count     the occurrences the event stands for (a log's {@code count}), at least 1
      * @return a sample of a log metric, as {@code metric} rules read it
      */
     public static RuleInput sample(String metric, String id, String traceId, long timestamp, Map<String, String> labels,
-                                   double value, String distinct) {
+                                   double value, String distinct, long count) {
         return new RuleInput(false, id, traceId, timestamp, labels.get("service"), null, null, 0, null, null, null, null, null, null,
-                false, false, 1, null, false, metric, value, distinct, labels);
+                false, false, count, null, false, metric, value, distinct, labels);
     }
 
     /**

@@ -108,6 +108,7 @@ class LogMetricFieldsTest {
         assertThat(invalid("metrics: [{name: http_logins}]").getMessage()).contains("must not start with http_");
         assertThat(invalid("metrics: [{name: weir_signups}]").getMessage()).contains("must not start with weir_");
         assertThat(invalid("metrics: [{name: signups_total}]").getMessage()).contains("must not end with _total");
+        assertThat(invalid("metrics: [{name: tasks_created}]").getMessage()).contains("must not end with _created");
         assertThat(invalid("metrics: [{name: web_vitals}]").getMessage()).contains("built-in");
         assertThat(invalid("metrics: [{name: 9lives}]").field()).isEqualTo("name");
     }

@@ -112,6 +112,20 @@ class LogMetricTopologyTest {
     }
 
     @Test
+    void shouldCountALineRepeatedNTimesNTimes() {
+        start(SIGNUPS);
+        LogEvent repeated = signup("pro", T0);
+        repeated.setCount(5L);
+        d.send(repeated);
+        d.send(signup("pro", T0.plusSeconds(1)));
+
+        LogMetricQueries.SeriesView pro = series(view("signups", T0.plusSeconds(1)), Map.of("service", "accounts", "plan", "pro"));
+
+        assertThat(pro.total()).isEqualTo(6);
+        assertThat(pro.windows().get("1m").count()).isEqualTo(6);
+    }
+
+    @Test
     void shouldSumAFieldAndLeaveOutEventsWithoutANumberThere() {
         start("""
                 metrics:
