@@ -10,9 +10,12 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -117,6 +120,20 @@ public final class Handoff {
         List<Failure> sorted = new ArrayList<>(failures);
         sorted.sort(Comparator.comparingInt(Failure::line));
         return new Outcome(Result.ACKNOWLEDGED, sorted);
+    }
+
+    /**
+     * @param prefix what the id starts with
+     * @param body   a request's body
+     * @return {@code prefix} and the first 16 hex digits of the body's SHA-256, then {@code -}: the start of the ids of
+     *         the body's events, so that a retried body gives its events the same ids
+     */
+    public static String bodyId(String prefix, byte[] body) {
+        try {
+            return prefix + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 8) + "-";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     /**

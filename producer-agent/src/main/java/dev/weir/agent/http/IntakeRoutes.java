@@ -1,6 +1,7 @@
 package dev.weir.agent.http;
 
 import dev.weir.agent.buffer.EventBuffer;
+import dev.weir.agent.otlp.OtlpRoutes;
 import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.JsonLineParser;
 import dev.weir.agent.parse.LineOrigin;
@@ -14,10 +15,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,8 @@ import java.util.zip.ZipException;
  *     same body, and the ids the agent gives are derived from the body, so duplicates carry the
  *     same {@code event.id});</li>
  * </ul>
- * Events without {@code event.id} get {@code h-<sha256(body)[0..16]>-<line>}.
+ * Events without {@code event.id} get {@code h-<sha256(body)[0..16]>-<line>}. An OTLP body sent to
+ * {@code /v1/logs} (protobuf, or JSON whose first key is {@code resourceLogs}) is answered by {@link OtlpRoutes}.
  */
 public final class IntakeRoutes {
     private static final JsonFactory JSON = new JsonFactory();
@@ -48,6 +47,7 @@ public final class IntakeRoutes {
     private final HttpSettings settings;
     private final Map<EventKind, JsonLineParser> parsers;
     private final Map<EventKind, InputMeters> meters;
+    private final OtlpRoutes otlp;
 
     /**
      * @param buffer where accepted events go
@@ -57,14 +57,16 @@ public final class IntakeRoutes {
      * @param requestsParser enriches {@code /v1/requests} events
      * @param logsMeters counters of input {@code http_logs}
      * @param requestsMeters counters of input {@code http_requests}
+     * @param otlp answers the OTLP bodies sent to {@code /v1/logs}, or null to treat every body as NDJSON
      */
     public IntakeRoutes(EventBuffer buffer, Destinations destinations, HttpSettings settings, JsonLineParser logsParser,
-                        JsonLineParser requestsParser, InputMeters logsMeters, InputMeters requestsMeters) {
+                        JsonLineParser requestsParser, InputMeters logsMeters, InputMeters requestsMeters, OtlpRoutes otlp) {
         this.destinations = Objects.requireNonNull(destinations, "destinations");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.handoff = new Handoff(buffer, destinations, settings.ackTimeout());
         this.parsers = Map.of(EventKind.LOG, logsParser, EventKind.REQUEST, requestsParser);
         this.meters = Map.of(EventKind.LOG, logsMeters, EventKind.REQUEST, requestsMeters);
+        this.otlp = otlp;
     }
 
     /** Adds the two routes to {@code app} (not started yet). */
@@ -88,7 +90,11 @@ public final class IntakeRoutes {
             tooLarge(ctx);
             return;
         }
-        String bodyId = "h-" + HexFormat.of().formatHex(sha256(body), 0, 8) + "-";
+        if (kind == EventKind.LOG && otlp != null && OtlpRoutes.isOtlpLogs(ctx.contentType(), body)) {
+            otlp.logs(ctx, body);
+            return;
+        }
+        String bodyId = Handoff.bodyId("h-", body);
         List<Handoff.Numbered> events = new ArrayList<>();
         List<Map<String, Object>> errors = new ArrayList<>();
         JsonLineParser parser = parsers.get(kind);
@@ -222,13 +228,5 @@ public final class IntakeRoutes {
             }
         }
         return -1;
-    }
-
-    private static byte[] sha256(byte[] body) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(body);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 }
