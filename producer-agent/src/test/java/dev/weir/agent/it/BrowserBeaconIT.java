@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.agent.AgentApp;
-import dev.weir.agent.AgentSettings;
 import dev.weir.agent.browser.BrowserSettings;
 import dev.weir.agent.http.HttpSettings;
-import dev.weir.agent.ship.Destinations;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.junit.LocalStackExtension;
@@ -19,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -84,14 +81,8 @@ class BrowserBeaconIT {
 
     /** Starts the agent on 127.0.0.1 with beacons from {@code origin} allowed, and the test site; @return the agent's base URL */
     private String start(KafkaBroker kafka, String topic, String origin) throws Exception {
-        kafka.createTopic(topic + ".logs", 1);
-        kafka.createTopic(topic + ".requests", 1);
-        AgentSettings s = AgentSettings.of("agent-default", kafka.bootstrapServers(), dir.resolve("data"), List.of());
-        HttpSettings http = HttpSettings.defaults().with(BrowserSettings.defaults().withOrigins(List.of(origin))).at("127.0.0.1", 0);
-        s = new AgentSettings(s.serviceName(), "prod", "edge-1", s.kafka(), s.clientId(), new Destinations(topic + ".logs", topic + ".requests"),
-                s.dataDir(), s.checkpointInterval(), AgentSettings.BufferSettings.defaults(), http, s.stdin(), s.files());
-        agent = new AgentApp(s, Clock.systemUTC());
-        agent.start();
+        agent = IntakeAgent.start(kafka, topic, dir, "agent-default", "prod", "edge-1",
+                HttpSettings.defaults().with(BrowserSettings.defaults().withOrigins(List.of(origin))));
         return "http://127.0.0.1:" + agent.httpPort();
     }
 

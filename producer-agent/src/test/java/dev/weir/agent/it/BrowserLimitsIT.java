@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.agent.AgentApp;
-import dev.weir.agent.AgentSettings;
 import dev.weir.agent.browser.BrowserSettings;
 import dev.weir.agent.http.HttpSettings;
-import dev.weir.agent.ship.Destinations;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.junit.LocalStackExtension;
@@ -17,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -50,15 +47,9 @@ class BrowserLimitsIT {
     }
 
     private void start(KafkaBroker kafka, String topic, BrowserSettings browser) throws Exception {
-        kafka.createTopic(topic + ".logs", 1);
-        kafka.createTopic(topic + ".requests", 1);
-        AgentSettings s = AgentSettings.of("shop", kafka.bootstrapServers(), dir.resolve("data"), List.of());
         // a token protects the intake: beacons must not need it
-        HttpSettings http = HttpSettings.defaults().with(10L << 20, "s3cret", Duration.ofSeconds(30)).with(browser).at("127.0.0.1", 0);
-        s = new AgentSettings(s.serviceName(), "prod", "edge-1", s.kafka(), s.clientId(), new Destinations(topic + ".logs", topic + ".requests"),
-                s.dataDir(), s.checkpointInterval(), AgentSettings.BufferSettings.defaults(), http, s.stdin(), s.files());
-        agent = new AgentApp(s, Clock.systemUTC());
-        agent.start();
+        agent = IntakeAgent.start(kafka, topic, dir, "shop", "prod", "edge-1",
+                HttpSettings.defaults().with(10L << 20, "s3cret", Duration.ofSeconds(30)).with(browser));
         url = "http://127.0.0.1:" + agent.httpPort() + "/v1/browser";
     }
 

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.agent.AgentApp;
-import dev.weir.agent.AgentSettings;
 import dev.weir.agent.http.HttpSettings;
-import dev.weir.agent.ship.Destinations;
 import dev.weir.stack.KafkaBroker;
 import dev.weir.stack.Poll;
 import dev.weir.stack.junit.LocalStackExtension;
@@ -46,7 +44,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,14 +80,7 @@ class OtlpIntakeIT {
     }
 
     private String start(KafkaBroker kafka, String topic, HttpSettings http) throws Exception {
-        kafka.createTopic(topic + ".logs", 1);
-        kafka.createTopic(topic + ".requests", 1);
-        AgentSettings s = AgentSettings.of("agent-default", kafka.bootstrapServers(), dir.resolve("data"), List.of());
-        s = new AgentSettings(s.serviceName(), "staging", "agent-host", s.kafka(), s.clientId(),
-                new Destinations(topic + ".logs", topic + ".requests"), s.dataDir(), s.checkpointInterval(),
-                AgentSettings.BufferSettings.defaults(), http.at("127.0.0.1", 0), s.stdin(), s.files());
-        agent = new AgentApp(s, Clock.systemUTC());
-        agent.start();
+        agent = IntakeAgent.start(kafka, topic, dir, "agent-default", "staging", "agent-host", http);
         return "http://127.0.0.1:" + agent.httpPort();
     }
 

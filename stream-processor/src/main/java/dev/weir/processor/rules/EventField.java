@@ -5,6 +5,7 @@ import dev.weir.schemas.EventInfo;
 import dev.weir.schemas.HttpInfo;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -37,8 +38,8 @@ public final class EventField {
             Map.entry("url.path", "the request path"),
             Map.entry("http.response.status_code", "the HTTP status"),
             Map.entry("http.response.body.bytes", "the response body size"),
-            Map.entry("http.request.body.bytes", "the request body size (requests: label http.request.body.bytes)"),
-            Map.entry("user_agent.original", "the user agent (requests)")));
+            Map.entry("http.request.body.bytes", "the request body size"),
+            Map.entry("user_agent.original", "the user agent")));
     private static final Pattern LABEL_NAME = Pattern.compile("[^A-Za-z0-9_]");
 
     private final String path;
@@ -116,9 +117,18 @@ public final class EventField {
             case "url.path" -> http == null ? null : http.getPath();
             case "http.response.status_code" -> http == null || http.getStatus() == null ? null : http.getStatus().toString();
             case "http.response.body.bytes" -> http == null || http.getBytes() == null ? null : http.getBytes().toString();
-            case "http.request.body.bytes" -> e.getLabels().get("http.request.body.bytes");
-            default -> null;
+            default -> ecs(e.getEcs(), path);
         };
+    }
+
+    /**
+     * @return an ECS field's value as text from an event's {@code ecs} map (where the processor keeps the ECS fields
+     *         without a place of their own, e.g. {@code http.request.body.bytes}, {@code user_agent.original} of logs),
+     *         or null
+     */
+    private static String ecs(Map<String, Object> ecs, String path) {
+        Object v = ecs == null ? null : ecs.get(path);
+        return v == null || v instanceof List<?> ? null : v.toString();
     }
 
     /**
@@ -141,10 +151,7 @@ public final class EventField {
             case "url.path" -> e.getPath();
             case "http.response.status_code" -> Integer.toString(e.getStatus());
             case "user_agent.original" -> e.getUserAgent();
-            default -> {
-                double d = number(e);
-                yield Double.isNaN(d) ? null : Double.toString(d);
-            }
+            default -> ecs(e.getEcs(), path);
         };
     }
 
@@ -179,8 +186,7 @@ public final class EventField {
             case "event.duration" -> e.getDurationMs() == null ? Double.NaN : e.getDurationMs() * 1e6;
             case "http.response.status_code" -> e.getStatus();
             case "http.response.body.bytes" -> e.getBytes() == null ? Double.NaN : e.getBytes();
-            case "http.request.body.bytes" -> parse(e.getLabels().get("http.request.body.bytes"));
-            default -> label != null ? parse(e.getLabels().get(label)) : Double.NaN;
+            default -> parse(text(e));
         };
     }
 
