@@ -464,7 +464,7 @@ public final class BenchSuite {
         Markdown m = section(2);
         m.line("## 2. Processor throughput").blank();
         m.linef("`ProcessorThroughputBenchmark.run(bootstrap, %d, %d, %d, …)` against the suite's broker (fresh topics): %,d realistic raw "
-                + "events (65%% requests, 5%% logins, 30%% ECS logs with stack traces and e-mail addresses to redact; 20 services) "
+                + "events (65%% requests, 5%% logins, 30%% ECS logs with stack traces and e-mail addresses to redact; 20 services; each line with the file-line id, file path and offset an agent tailing the service's access or app log gives it) "
                 + "pre-loaded on `weir.raw.*` (3 partitions). Baselines over the same topics: (a) a bare consumer that only reads the "
                 + "bytes, (b) a bare consume → Jackson parse → re-serialise → produce loop (the goal's baseline), (c) loop (b) made "
                 + "exactly-once by hand: a transactional producer, and the consumed offsets committed in the transaction every "

@@ -434,6 +434,16 @@ class ConsoleIT {
         }
         Poll.until(WAIT, () -> api(processorUrl + "/api/v1/security/detections?window=1h").path("detections").size() > 0,
                 () -> "a login detection");
+        // The detection fires on the failure that crosses the threshold; the page is compared with the API only
+        // once all eight failures are counted, so both read the same state.
+        Poll.until(WAIT, () -> {
+            for (JsonNode source : api(processorUrl + "/api/v1/security/logins?window=1h&limit=15").path("sources")) {
+                if (source.path("key").asText().equals("203.0.113.9")) {
+                    return source.path("failures").asLong() >= 8;
+                }
+            }
+            return false;
+        }, () -> "all eight failures from 203.0.113.9 counted");
         open("/security?window=1h");
         JsonNode logins = api(processorUrl + "/api/v1/security/logins?window=1h&limit=15");
         JsonNode top = logins.path("sources").get(0);

@@ -201,6 +201,10 @@ class ChainIT {
                 () -> "the " + expected + " events accepted up to seq " + last + " in Elasticsearch after " + fault.id() + " (have "
                         + indexed[0] + ")");
         soft.assertThat(indexed[0]).as("documents of the events accepted up to the end of phase %s", fault.id()).isEqualTo(expected);
+        if (fault == Fault.AGENT_KILL) {
+            detail += "; file lines the restarted agent sent again, known by the processor as copies: "
+                    + (long) chain.processor().metric("weir_records_duplicate_total", Map.of());
+        }
         PhaseResult r = new PhaseResult(fault, Duration.between(start, back), Duration.between(back, Instant.now()), detail);
         log.info("Phase {} done: {}", fault.id(), r);
         return r;

@@ -30,7 +30,7 @@ record Form(String name, Duration tick, List<String> steadyServices, List<Fault>
         Path report = Path.of(System.getProperty("weir.e2e.report", "target/chain-report.md"));
         return switch (name) {
             case "short" -> new Form(name, Duration.ofMillis(250), List.of("shop", "catalog"),
-                    List.of(Fault.SLACK_503, Fault.PROCESSOR_KILL, Fault.SINK_KILL, Fault.EMITTER_KILL, Fault.BROKER_RESTART,
+                    List.of(Fault.SLACK_503, Fault.AGENT_KILL, Fault.PROCESSOR_KILL, Fault.SINK_KILL, Fault.EMITTER_KILL, Fault.BROKER_RESTART,
                             Fault.ELASTICSEARCH_DOWN),
                     Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(6), 1_000, 200, report);
             case "full" -> new Form(name, Duration.ofMillis(100), List.of("shop", "catalog", "search", "cart", "auth"),

@@ -10,6 +10,7 @@ import dev.weir.processor.normalize.NormalizeSettings;
 import dev.weir.processor.normalize.NormalizeTopology;
 import dev.weir.processor.normalize.ServiceOwners;
 import dev.weir.schemas.ErrorRateWindow;
+import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +119,36 @@ class FusedTopologyTest {
         }
         assertThat(actual).isEqualTo(expected);
         assertThat(driver.producedTopicNames()).contains(APP + "-measure-requests-repartition", APP + "-measure-logs-repartition");
+    }
+
+    /** An agent killed before its checkpoint sends a file's lines again: the windows count each line once. */
+    @Test
+    void shouldCountTheLinesAnAgentSendsAgainOnce() {
+        TestOutputTopic<String, RequestEvent> requests = driver.createOutputTopic(Topics.REQUESTS, new StringDeserializer(),
+                WeirSerdes.requestEvent().deserializer());
+        String file = "00112233445566aa";
+        long[] offsets = {0, 90, 180, 270};
+        for (long offset : offsets) {
+            rawRequests.pipeInput(utf8("shop"), utf8(fileLine(request("shop", offset == 90 ? 503 : 200, WINDOW.plusSeconds(offset / 10)),
+                    file, offset)), NOW);
+        }
+        for (long offset : new long[] {90, 180, 270}) { // from the checkpoint at 90 on, again
+            rawRequests.pipeInput(utf8("shop"), utf8(fileLine(request("shop", offset == 90 ? 503 : 200, WINDOW.plusSeconds(offset / 10)),
+                    file, offset)), NOW);
+        }
+        rawRequests.pipeInput(utf8("shop"), utf8(request("shop", 200, WINDOW.plus(Duration.ofMinutes(1)))), NOW);
+
+        ErrorRateWindow w = errors.readValuesToList().stream().filter(e -> e.getRoute() == null && e.getWindowStart().equals(WINDOW))
+                .findFirst().orElseThrow();
+        assertThat(w.getRequests()).isEqualTo(4);
+        assertThat(w.getErrors5xx()).isEqualTo(1);
+        assertThat(requests.readValuesToList()).as("every copy still reaches weir.requests, where the id makes it one document")
+                .hasSize(8);
+    }
+
+    static String fileLine(String json, String file, long offset) {
+        return json.substring(0, json.length() - 1) + ",\"host.name\":\"web-1\",\"event.id\":\"" + file + "-" + offset
+                + "\",\"log.file.path\":\"/var/log/shop/access.log\",\"log.offset\":" + offset + "}";
     }
 
     /**

@@ -299,9 +299,14 @@ public final class ProcessorThroughputBenchmark {
         return measured(app);
     }
 
-    /** Realistic raw traffic of 20 services over the last 30 minutes: access logs (nginx-like and JSON), app logs, logins. */
+    /**
+     * Realistic raw traffic of 20 services over the last 30 minutes: access logs (nginx-like and JSON), app logs, logins,
+     * each line as an agent tailing the service's access log or app log sends it (its file-line {@code event.id},
+     * {@code log.file.path}, {@code log.offset}, {@code host.name}), so the normaliser checks every event for a copy.
+     */
     static void load(String bootstrap, int events) {
         Random rnd = new Random(42);
+        java.util.Map<String, long[]> fileOffsets = new java.util.HashMap<>();
         Instant start = Instant.now().minus(Duration.ofMinutes(30));
         long stepMicros = Duration.ofMinutes(30).toNanos() / 1000 / Math.max(1, events);
         String[] routes = {"/orders/%d", "/cart/%d/items", "/products/%d", "/api/v1/users/%d/profile", "/search", "/health", "/checkout"};
@@ -344,8 +349,13 @@ public final class ProcessorThroughputBenchmark {
                                 + "\tat dev.shop.OrderService.pay(OrderService.java:97)");
                     }
                 }
-                producer.send(new ProducerRecord<>(topic, null, t.toEpochMilli(), service.getBytes(StandardCharsets.UTF_8),
-                        bytes(n)));
+                String file = "/var/log/" + n.path("service").asText(service) + (topic.equals(Topics.RAW_LOGS) ? "/app.log" : "/access.log");
+                long[] offset = fileOffsets.computeIfAbsent(file, f -> new long[1]);
+                n.put("host.name", "web-1").put("event.id", String.format("%016x-%d", file.hashCode() & 0xffffffffL, offset[0]))
+                        .put("log.file.path", file).put("log.offset", offset[0]);
+                byte[] value = bytes(n);
+                offset[0] += value.length + 1;
+                producer.send(new ProducerRecord<>(topic, null, t.toEpochMilli(), service.getBytes(StandardCharsets.UTF_8), value));
             }
             producer.flush();
         }

@@ -30,6 +30,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.ValueMapper;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -56,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *       {@link DeadLetterHeaders} (stage {@code normalize}); record time = the raw record's time</li>
  * </ul>
  * The shape is detected per record, so a log event sent to the requests topic still becomes a
- * log event. Store: {@value RouteCardinality#STORE} (the routes seen per service, for the cap).
+ * log event. Stores: {@value RouteCardinality#STORE} (the routes seen per service, for the cap) and
+ * {@value ReplayGuard#STORE} (the highest offset of each file an agent follows: a line an agent sends
+ * again after a crash still goes to its clean topic, where Elasticsearch keeps one document per id, but
+ * not on to the measures and rules; counted in {@code weir_records_duplicate_total{topic}}).
  *
  * <p>With {@link #addTo(StreamsBuilder, int)} the events also go on, in the same task, to the
  * measures and rules ({@link CleanStreams}); that method says which repartition topics it adds.
@@ -64,10 +68,10 @@ import org.slf4j.LoggerFactory;
  * <p>Processor names: {@code normalize-source}, {@code normalize}, {@code normalize-split-…},
  * {@code normalize-logs-unwrap}/{@code -sink}, {@code normalize-requests-unwrap}/{@code -sink},
  * {@code normalize-deadletters-unwrap}/{@code -sink}; and for the measures
- * {@code normalize-logs-…}/{@code normalize-requests-…} ({@code owned}, {@code moved}, {@code to-owner}).
+ * {@code normalize-logs-…}/{@code normalize-requests-…} ({@code first-seen}, {@code owned}, {@code moved}, {@code to-owner}).
  *
  * <p>Metrics: {@code weir_records_in_total{topic}}, {@code weir_records_out_total{topic}},
- * {@code weir_deadletters_total{reason,stage}}, {@code weir_redactions_total{rule}},
+ * {@code weir_records_duplicate_total{topic}}, {@code weir_deadletters_total{reason,stage}}, {@code weir_redactions_total{rule}},
  * {@code weir_route_overflow_total}.
  */
 public final class NormalizeTopology {
@@ -129,6 +133,7 @@ public final class NormalizeTopology {
         this.deadLetters = new DeadLetterCounters(registry);
         for (String topic : this.inputs) {
             recordsIn(topic);
+            duplicates(topic);
         }
         for (String topic : List.of(logs.name(), requests.name(), deadLetterTopic)) {
             recordsOut(topic);
@@ -167,10 +172,12 @@ public final class NormalizeTopology {
                 Stores.persistentKeyValueStore(RouteCardinality.STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled(); // read for every request: served from the record cache, not RocksDB
         builder.addStateStore(store);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ReplayGuard.STORE), Serdes.String(),
+                Serdes.ByteArray()).withCachingEnabled()); // read and written for every file line: one entry per file
 
         KStream<String, Outcome> outcomes = builder
                 .stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("normalize-source"))
-                .process(() -> new NormalizeProcessor(owners), Named.as("normalize"), RouteCardinality.STORE);
+                .process(() -> new NormalizeProcessor(owners), Named.as("normalize"), RouteCardinality.STORE, ReplayGuard.STORE);
 
         Map<String, KStream<String, Outcome>> split = outcomes.split(Named.as("normalize-split-"))
                 .branch((k, v) -> v instanceof Outcome.Log, Branched.as("logs"))
@@ -199,7 +206,9 @@ public final class NormalizeTopology {
     private static <V> KStream<String, V> toOwner(KStream<String, Outcome> outcomes, String what, ValueMapper<Outcome, V> unwrap,
                                                   Topic<String, V> topic, int partitions) {
         String prefix = "normalize-" + what + "-";
-        Map<String, KStream<String, Outcome>> split = outcomes.split(Named.as(prefix))
+        Map<String, KStream<String, Outcome>> split = outcomes
+                .filterNot((k, v) -> v.copy(), Named.as(prefix + "first-seen"))
+                .split(Named.as(prefix))
                 .branch((k, v) -> v.owned(), Branched.as("owned"))
                 .defaultBranch(Branched.as("moved"));
         KStream<String, V> moved = split.get(prefix + "moved")
@@ -232,6 +241,12 @@ public final class NormalizeTopology {
                 .tag("topic", topic).register(registry);
     }
 
+    private Counter duplicates(String topic) {
+        return Counter.builder("weir.records.duplicate")
+                .description("File lines an agent sent again (after a crash, from its checkpoint), dropped so they count once, per raw topic")
+                .tag("topic", topic).register(registry);
+    }
+
     private Counter recordsOut(String topic) {
         return Counter.builder("weir.records.out").description("Records written by the processor, per topic")
                 .tag("topic", topic).register(registry);
@@ -242,7 +257,9 @@ public final class NormalizeTopology {
         private final ServiceOwners owners;
         private ProcessorContext<String, Outcome> context;
         private EventNormalizer normalizer;
+        private ReplayGuard replays;
         private final Map<String, Counter> in = new java.util.HashMap<>();
+        private final Map<String, Counter> duplicate = new java.util.HashMap<>();
         private Counter logsOut;
         private Counter requestsOut;
         private Counter deadOut;
@@ -257,6 +274,8 @@ public final class NormalizeTopology {
             KeyValueStore<String, Long> store = context.getStateStore(RouteCardinality.STORE);
             RouteCardinality routes = new RouteCardinality(store, settings.routes().maxPerService(), registry);
             this.normalizer = new EventNormalizer(settings, redactor, routes, clock, owners);
+            this.replays = new ReplayGuard(context.getStateStore(ReplayGuard.STORE));
+            context.schedule(ReplayGuard.PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, replays::purge);
             this.logsOut = recordsOut(logs.name());
             this.requestsOut = recordsOut(requests.name());
             this.deadOut = recordsOut(deadLetterTopic);
@@ -286,6 +305,11 @@ public final class NormalizeTopology {
             } else if (outcome instanceof Outcome.Request r) {
                 outcome = tooLargeOr(outcome, r.event().getService(), requests, r.event(), EventSize.upperBound(r.event()), record);
             }
+            if (isReplay(outcome, meta.topic())) {
+                duplicate.computeIfAbsent(meta.topic(), NormalizeTopology.this::duplicates).increment();
+                outcome = outcome instanceof Outcome.Log l ? new Outcome.Log(l.event(), l.owned(), true)
+                        : new Outcome.Request(((Outcome.Request) outcome).event(), outcome.owned(), true);
+            }
             if (outcome instanceof Outcome.Log l) {
                 logsOut.increment();
                 context.forward(new Record<>(l.event().getService(), outcome, l.event().getTimestamp().toEpochMilli(),
@@ -304,6 +328,20 @@ public final class NormalizeTopology {
                 context.forward(new Record<String, Outcome>(null, new Outcome.Dead(d.reason(), d.field(), d.detail(), letter.key(),
                         letter.value()), record.timestamp(), letter.headers()));
             }
+        }
+
+        /** @return whether the event is a file line an agent already sent */
+        private boolean isReplay(Outcome outcome, String rawTopic) {
+            if (outcome instanceof Outcome.Log l) {
+                LogEvent e = l.event();
+                Long offset = e.getSource() == null ? null : e.getSource().getOffset();
+                return replays.seenBefore(rawTopic, e.getHost(), e.getId(), offset, clock.millis());
+            }
+            if (outcome instanceof Outcome.Request r) {
+                RequestEvent e = r.event();
+                return replays.seenBefore(rawTopic, e.getHost(), e.getId(), null, clock.millis());
+            }
+            return false;
         }
 
         /**

@@ -14,17 +14,34 @@ public sealed interface Outcome {
     boolean owned();
 
     /**
+     * @return whether the event is a file line an agent sent again ({@link ReplayGuard}): it still goes to its clean
+     *         topic, where Elasticsearch keeps one document per id, but not to the measures and rules, which would
+     *         count it twice
+     */
+    boolean copy();
+
+    /**
      * @param event the normalised, redacted log event
      * @param owned whether this task owns the service
+     * @param copy  whether an agent sent the line before
      */
-    record Log(LogEvent event, boolean owned) implements Outcome {
+    record Log(LogEvent event, boolean owned, boolean copy) implements Outcome {
+        /** A log event seen for the first time. */
+        public Log(LogEvent event, boolean owned) {
+            this(event, owned, false);
+        }
     }
 
     /**
      * @param event the normalised, redacted request event
      * @param owned whether this task owns the service
+     * @param copy  whether an agent sent the line before
      */
-    record Request(RequestEvent event, boolean owned) implements Outcome {
+    record Request(RequestEvent event, boolean owned, boolean copy) implements Outcome {
+        /** A request event seen for the first time. */
+        public Request(RequestEvent event, boolean owned) {
+            this(event, owned, false);
+        }
     }
 
     /**
@@ -37,6 +54,11 @@ public sealed interface Outcome {
     record Dead(String reason, String field, String detail, byte[] key, byte[] value) implements Outcome {
         @Override
         public boolean owned() {
+            return false;
+        }
+
+        @Override
+        public boolean copy() {
             return false;
         }
 
