@@ -1,8 +1,12 @@
 package dev.weir.agent;
 
+import dev.weir.agent.browser.BrowserRoutes;
 import dev.weir.agent.buffer.DiskQueue;
 import dev.weir.agent.buffer.EventBuffer;
+import dev.weir.agent.http.Handoff;
 import dev.weir.agent.http.IntakeRoutes;
+import dev.weir.agent.otlp.OtlpMapping;
+import dev.weir.agent.otlp.OtlpRoutes;
 import dev.weir.agent.parse.Enrichment;
 import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.JsonLineParser;
@@ -183,16 +187,22 @@ public final class AgentApp implements AutoCloseable {
                     buffer, new ProbeCheck(probeClient, clock), registry, clock);
         }
         if (settings.http().enabled()) {
-            http = OpsServer.create(settings.http().server(), "agent.http", cfg -> cfg.http.maxRequestSize = settings.http().maxBodyBytes());
+            http = OpsServer.create(settings.http().server(), "agent.http", cfg -> cfg.http.maxRequestSize = settings.http().maxBodyBytes(),
+                    settings.http().intake() ? BrowserRoutes.publicPaths() : java.util.Set.of());
             Map<String, HealthCheck> checks = new LinkedHashMap<>();
             checks.put("kafka", this::kafkaHealth);
             checks.put("buffer", this::bufferHealth);
             OpsServer.install(http, registry, clock, checks);
             if (settings.http().intake()) {
-                new IntakeRoutes(buffer, settings.destinations(), settings.http(),
-                        new JsonLineParser(EventKind.LOG, enrichment(null), clock),
-                        new JsonLineParser(EventKind.REQUEST, enrichment(null), clock),
-                        InputMeters.of(registry, "http_logs"), InputMeters.of(registry, "http_requests")).install(http);
+                JsonLineParser logs = new JsonLineParser(EventKind.LOG, enrichment(null), clock);
+                JsonLineParser requests = new JsonLineParser(EventKind.REQUEST, enrichment(null), clock);
+                Handoff handoff = new Handoff(buffer, settings.destinations(), settings.http().ackTimeout());
+                OtlpRoutes otlp = new OtlpRoutes(new OtlpMapping(logs, requests, settings.destinations(), clock), handoff,
+                        settings.http(), registry);
+                otlp.install(http);
+                new BrowserRoutes(settings.http().browser(), logs, handoff, clock, settings.serviceName(), registry).install(http);
+                new IntakeRoutes(buffer, settings.destinations(), settings.http(), logs, requests,
+                        InputMeters.of(registry, "http_logs"), InputMeters.of(registry, "http_requests"), otlp).install(http);
             }
         }
 

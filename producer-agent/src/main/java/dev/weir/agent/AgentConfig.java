@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.agent.browser.BrowserSettings;
 import dev.weir.agent.http.HttpSettings;
 import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.ParserType;
@@ -79,7 +80,8 @@ public final class AgentConfig {
                 http.bool("intake", d.intake()),
                 http.bytes("max-body", d.maxBodyBytes(), 1024, 1L << 30),
                 http.duration("ack-timeout", d.ackTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                http.duration("retry-after", d.retryAfter(), Duration.ofSeconds(1), Duration.ofHours(1)));
+                http.duration("retry-after", d.retryAfter(), Duration.ofSeconds(1), Duration.ofHours(1)),
+                browser(http.child("browser")));
 
         ConfigNode stdin = root.child("stdin");
         ParserType stdinParser = stdin.enumValue("parser", ParserType.class, ParserType.JSON);
@@ -109,6 +111,22 @@ public final class AgentConfig {
         root.finish();
         return new AgentSettings(serviceName, environment, hostName, connection, clientId, destinations, dataDir, checkpointInterval,
                 buffer, httpSettings, stdinSettings, files, probeSettings);
+    }
+
+    private static BrowserSettings browser(ConfigNode node) {
+        BrowserSettings d = BrowserSettings.defaults();
+        List<String> origins = new ArrayList<>();
+        List<String> configured = node.stringList("origins", List.of());
+        for (int i = 0; i < configured.size(); i++) {
+            origins.add(BrowserSettings.origin(node.path() + ".origins[" + i + "]", configured.get(i)));
+        }
+        long maxBody = node.bytes("max-body", d.maxBodyBytes(), 1024, 1L << 20);
+        int perMinute = node.intInRange("per-minute", d.perMinute(), 1, 100_000);
+        String service = node.string("service", null);
+        if (service != null && !BrowserSettings.SERVICE.matcher(service).matches()) {
+            throw ConfigException.invalid(node.path() + ".service", service, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        return new BrowserSettings(origins, maxBody, perMinute, service);
     }
 
     private static FileInputSettings file(ConfigNode f, int index) {

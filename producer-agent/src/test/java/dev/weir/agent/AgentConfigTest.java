@@ -133,4 +133,32 @@ class AgentConfigTest {
                 files: [{paths: [/var/log/a.log], max_line: 1MiB}]
                 """)).hasMessage("Configuration key agent.files[0].max_line is now spelled agent.files[0].max-line; rename it");
     }
+
+    @Test
+    void shouldReadTheBrowserBlockWithOriginsAsBrowsersSendThem() {
+        AgentSettings s = read("""
+                service: {name: shop}
+                http:
+                  browser: {origins: ["https://Shop.Example.com:443", "http://localhost:3000/"], max-body: 32KiB, per-minute: 30,
+                            service: shop-web}
+                """);
+
+        assertThat(s.http().browser().origins()).containsExactly("https://shop.example.com", "http://localhost:3000");
+        assertThat(s.http().browser().maxBodyBytes()).isEqualTo(32 * 1024);
+        assertThat(s.http().browser().perMinute()).isEqualTo(30);
+        assertThat(s.http().browser().service()).isEqualTo("shop-web");
+    }
+
+    @Test
+    void shouldRefuseABrowserOriginWithAPathOrAnotherSchemeNamingIt() {
+        assertThatThrownBy(() -> read("service: {name: shop}\nhttp: {browser: {origins: [\"https://shop.example.com/app\"]}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("agent.http.browser.origins[0]")
+                .hasMessageContaining("https://shop.example.com/app").hasMessageContaining("no path");
+        assertThatThrownBy(() -> read("service: {name: shop}\nhttp: {browser: {origins: [\"ftp://x\"]}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("agent.http.browser.origins[0]");
+        assertThatThrownBy(() -> read("service: {name: shop}\nhttp: {browser: {per-minute: 0}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("agent.http.browser.per-minute");
+        assertThatThrownBy(() -> read("service: {name: shop}\nhttp: {browser: {orgins: [\"https://a.example\"]}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("orgins");
+    }
 }

@@ -1,13 +1,12 @@
 package dev.weir.agent.http;
 
 import dev.weir.agent.buffer.EventBuffer;
+import dev.weir.agent.otlp.OtlpRoutes;
 import dev.weir.agent.parse.EventKind;
 import dev.weir.agent.parse.JsonLineParser;
 import dev.weir.agent.parse.LineOrigin;
-import dev.weir.agent.ship.Delivery;
 import dev.weir.agent.ship.Destinations;
 import dev.weir.agent.ship.InputMeters;
-import dev.weir.agent.ship.OutboundEvent;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,21 +14,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -46,16 +36,18 @@ import java.util.zip.ZipException;
  *     same body, and the ids the agent gives are derived from the body, so duplicates carry the
  *     same {@code event.id});</li>
  * </ul>
- * Events without {@code event.id} get {@code h-<sha256(body)[0..16]>-<line>}.
+ * Events without {@code event.id} get {@code h-<sha256(body)[0..16]>-<line>}. An OTLP body sent to
+ * {@code /v1/logs} (protobuf, or JSON whose first key is {@code resourceLogs}) is answered by {@link OtlpRoutes}.
  */
 public final class IntakeRoutes {
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final EventBuffer buffer;
+    private final Handoff handoff;
     private final Destinations destinations;
     private final HttpSettings settings;
     private final Map<EventKind, JsonLineParser> parsers;
     private final Map<EventKind, InputMeters> meters;
+    private final OtlpRoutes otlp;
 
     /**
      * @param buffer where accepted events go
@@ -65,14 +57,16 @@ public final class IntakeRoutes {
      * @param requestsParser enriches {@code /v1/requests} events
      * @param logsMeters counters of input {@code http_logs}
      * @param requestsMeters counters of input {@code http_requests}
+     * @param otlp answers the OTLP bodies sent to {@code /v1/logs}, or null to treat every body as NDJSON
      */
     public IntakeRoutes(EventBuffer buffer, Destinations destinations, HttpSettings settings, JsonLineParser logsParser,
-                        JsonLineParser requestsParser, InputMeters logsMeters, InputMeters requestsMeters) {
-        this.buffer = Objects.requireNonNull(buffer, "buffer");
+                        JsonLineParser requestsParser, InputMeters logsMeters, InputMeters requestsMeters, OtlpRoutes otlp) {
         this.destinations = Objects.requireNonNull(destinations, "destinations");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.handoff = new Handoff(buffer, destinations, settings.ackTimeout());
         this.parsers = Map.of(EventKind.LOG, logsParser, EventKind.REQUEST, requestsParser);
         this.meters = Map.of(EventKind.LOG, logsMeters, EventKind.REQUEST, requestsMeters);
+        this.otlp = otlp;
     }
 
     /** Adds the two routes to {@code app} (not started yet). */
@@ -82,14 +76,9 @@ public final class IntakeRoutes {
     }
 
     private void handle(Context ctx, EventKind kind) throws InterruptedException {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > settings.maxBodyBytes()) {
-            tooLarge(ctx);
-            return;
-        }
         byte[] body;
         try {
-            body = readBody(ctx);
+            body = Handoff.readBody(ctx, settings.maxBodyBytes());
         } catch (ZipException e) {
             ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "body is not valid gzip: " + e.getMessage()));
             return;
@@ -101,39 +90,40 @@ public final class IntakeRoutes {
             tooLarge(ctx);
             return;
         }
-        String bodyId = "h-" + HexFormat.of().formatHex(sha256(body), 0, 8) + "-";
-        List<OutboundEvent> events = new ArrayList<>();
+        if (kind == EventKind.LOG && otlp != null && OtlpRoutes.isOtlpLogs(ctx.contentType(), body)) {
+            otlp.logs(ctx, body);
+            return;
+        }
+        String bodyId = Handoff.bodyId("h-", body);
+        List<Handoff.Numbered> events = new ArrayList<>();
         List<Map<String, Object>> errors = new ArrayList<>();
-        Waiter waiter = new Waiter(meters.get(kind));
         JsonLineParser parser = parsers.get(kind);
         int first = firstNonWhitespace(body);
         if (first >= 0 && body[first] == '[') {
-            String arrayError = readArray(body, parser, bodyId, waiter, events, errors, meters.get(kind));
+            String arrayError = readArray(body, parser, bodyId, events, errors, meters.get(kind));
             if (arrayError != null) {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("accepted", 0, "error", arrayError));
                 return;
             }
         } else {
-            readLines(body, parser, bodyId, waiter, events, errors, meters.get(kind));
+            readLines(body, parser, bodyId, events, errors, meters.get(kind));
         }
         meters.get(kind).read().increment(events.size());
         if (events.isEmpty()) {
             ctx.status(HttpStatus.BAD_REQUEST).json(result(0, errors.isEmpty() ? List.of(error(0, "body holds no events")) : errors));
             return;
         }
-        waiter.expect(events.size());
-        if (!buffer.offerAll(events, java.time.Duration.ZERO)) {
-            meters.get(kind).failed().increment(events.size());
+        Handoff.Outcome outcome = handoff.ship(events, meters.get(kind));
+        if (outcome.result() == Handoff.Result.BUFFER_FULL) {
             unavailable(ctx, "buffer full; the broker is slow or away");
             return;
         }
-        if (!waiter.await(settings.ackTimeout().toMillis())) {
+        if (outcome.result() == Handoff.Result.TIMED_OUT) {
             unavailable(ctx, "the broker did not acknowledge within " + settings.ackTimeout() + "; retry the same body");
             return;
         }
-        List<Waiter.Failure> failures = new ArrayList<>(waiter.failures);
-        failures.sort(java.util.Comparator.comparingInt(Waiter.Failure::line));
-        for (Waiter.Failure f : failures) {
+        List<Handoff.Failure> failures = outcome.failures();
+        for (Handoff.Failure f : failures) {
             errors.add(error(f.line(), "rejected by Kafka: " + f.cause()));
         }
         errors.sort(java.util.Comparator.comparingInt(e -> (Integer) e.get("line")));
@@ -166,34 +156,15 @@ public final class IntakeRoutes {
                 .status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", why));
     }
 
-    /** @return the decoded body, or null when it exceeds the limit */
-    private byte[] readBody(Context ctx) throws IOException {
-        InputStream in = ctx.bodyInputStream();
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && encoding.trim().equalsIgnoreCase("gzip")) {
-            in = new GZIPInputStream(in);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            if (out.size() + n > settings.maxBodyBytes()) {
-                return null;
-            }
-            out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    private void readLines(byte[] body, JsonLineParser parser, String bodyId, Waiter waiter,
-                           List<OutboundEvent> events, List<Map<String, Object>> errors, InputMeters meters) {
+    private void readLines(byte[] body, JsonLineParser parser, String bodyId,
+                           List<Handoff.Numbered> events, List<Map<String, Object>> errors, InputMeters meters) {
         int start = 0;
         int line = 1;
         for (int i = 0; i <= body.length; i++) {
             if (i == body.length || body[i] == '\n') {
                 int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
                 if (firstNonWhitespace(body, start, end) >= 0) {
-                    add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + line)), line, waiter, events, errors, meters);
+                    add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + line)), line, events, errors, meters);
                 }
                 start = i + 1;
                 line++;
@@ -201,8 +172,8 @@ public final class IntakeRoutes {
         }
     }
 
-    private String readArray(byte[] body, JsonLineParser parser, String bodyId, Waiter waiter,
-                             List<OutboundEvent> events, List<Map<String, Object>> errors, InputMeters meters) {
+    private String readArray(byte[] body, JsonLineParser parser, String bodyId,
+                             List<Handoff.Numbered> events, List<Map<String, Object>> errors, InputMeters meters) {
         try (JsonParser p = JSON.createParser(body)) {
             p.nextToken(); // START_ARRAY
             int element = 0;
@@ -220,7 +191,7 @@ public final class IntakeRoutes {
                     errors.add(error(element, "not a JSON object"));
                     continue;
                 }
-                add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + element)), element, waiter, events, errors, meters);
+                add(parser.attempt(body, start, end - start, LineOrigin.of(bodyId + element)), element, events, errors, meters);
             }
             if (p.nextToken() != null) {
                 return "unexpected content after the JSON array";
@@ -233,7 +204,7 @@ public final class IntakeRoutes {
         }
     }
 
-    private void add(JsonLineParser.Attempt a, int line, Waiter waiter, List<OutboundEvent> events, List<Map<String, Object>> errors,
+    private void add(JsonLineParser.Attempt a, int line, List<Handoff.Numbered> events, List<Map<String, Object>> errors,
                      InputMeters meters) {
         if (a.error() != null) {
             meters.rejectedMalformed().increment();
@@ -242,7 +213,7 @@ public final class IntakeRoutes {
             meters.rejectedTooLarge().increment();
             errors.add(error(line, destinations.tooLarge(a.event())));
         } else {
-            events.add(destinations.outbound(a.event(), waiter.line(line)));
+            events.add(new Handoff.Numbered(a.event(), line));
         }
     }
 
@@ -257,54 +228,5 @@ public final class IntakeRoutes {
             }
         }
         return -1;
-    }
-
-    private static byte[] sha256(byte[] body) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(body);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    /** Counts down the acknowledgements of one request, and keeps the line of each event Kafka refused. */
-    private static final class Waiter {
-        private final InputMeters meters;
-        private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
-        private volatile CountDownLatch latch;
-
-        /** An event Kafka refused: its line (element) number and why. */
-        record Failure(int line, String cause) {
-        }
-
-        Waiter(InputMeters meters) {
-            this.meters = meters;
-        }
-
-        void expect(int n) {
-            latch = new CountDownLatch(n);
-        }
-
-        boolean await(long millis) throws InterruptedException {
-            return latch.await(millis, TimeUnit.MILLISECONDS);
-        }
-
-        /** @return the delivery of the event of {@code line} */
-        Delivery line(int line) {
-            return new Delivery() {
-                @Override
-                public void delivered() {
-                    meters.sent().increment();
-                    latch.countDown();
-                }
-
-                @Override
-                public void failed(Exception cause) {
-                    meters.failed().increment();
-                    failures.add(new Failure(line, cause.toString()));
-                    latch.countDown();
-                }
-            };
-        }
     }
 }

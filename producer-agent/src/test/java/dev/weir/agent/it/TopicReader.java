@@ -21,8 +21,8 @@ final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Rec> values = new ArrayList<>();
 
-    /** What the tests look at in one record: the test line number, the event id and the key. */
-    record Rec(long seq, String eventId, String key) { }
+    /** What the tests look at in one record: the test line number, the event id, the key and the whole event. */
+    record Rec(long seq, String eventId, String key, JsonNode json) { }
 
     TopicReader(String bootstrap, String topic) {
         Map<String, Object> props = new HashMap<>();
@@ -42,7 +42,7 @@ final class TopicReader implements AutoCloseable {
             try {
                 JsonNode v = MAPPER.readTree(r.value());
                 values.add(new Rec(v.path("seq").asLong(-1), v.path("event.id").asText(null),
-                        new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)));
+                        new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), v));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -7,14 +7,15 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the stack traces of Python (tracebacks, chained exceptions included), JavaScript (V8: Node, browsers' Chrome
- * and Edge), Go (panics and zap's {@code stacktrace}) and .NET ({@code Exception.ToString()}, inner exceptions
+ * and Edge; {@code function@url:line:column} of Firefox and Safari), Go (panics and zap's {@code stacktrace}) and .NET ({@code Exception.ToString()}, inner exceptions
  * included) into their exceptions and frames, for {@link ErrorFingerprinter}. Java's traces are read by the
  * fingerprinter itself, as before, so that their fingerprints stay what they were.
  *
  * <p>A frame is its function and its file without line, column or offset, with generated names removed (Python's
  * memory addresses, Node's {@code Object.<anonymous>} and {@code async}, bundle hashes in file names, Go's
  * closure numbers ({@code func1}) and arguments, .NET's compiler-generated lambda, display-class and state-machine
- * names, generic arities). Only the last two segments of a path are kept: the same code deployed under {@code /app}
+ * names, generic arities); a browser script's URL counts by its path only (origin, query and fragment removed). Only
+ * the last two segments of a path are kept: the same code deployed under {@code /app}
  * and under {@code /srv/app} has the same frames. Stateless.
  */
 final class StackTraces {
@@ -51,6 +52,10 @@ final class StackTraces {
     private static final Pattern ADDRESS = Pattern.compile(" at 0x[0-9a-fA-F]+");
     private static final Pattern JS_FRAME = Pattern.compile("^\\s*at (?:async )?(?:(.+?) \\((.*)\\)|(.+))$");
     private static final Pattern JS_POSITION = Pattern.compile(":\\d+(?::\\d+)?$");
+    /** Firefox's and Safari's frames: {@code function@url:line:column} (the function may be empty). */
+    private static final Pattern GECKO_FRAME = Pattern.compile("^\\s*([^@\\s]*)@(\\S+:\\d+:\\d+)$");
+    /** The origin of a script's URL ({@code https://shop.example.com:8443}), which differs between deployments. */
+    private static final Pattern URL_ORIGIN = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*");
     private static final Pattern BUNDLE_HASH = Pattern.compile("[.-][0-9a-f]{6,}(?=\\.[a-z]+$)");
     private static final Pattern GO_FILE = Pattern.compile("^\\t(\\S+\\.go|\\S+\\.s|\\?):?\\d*(?: \\+0x[0-9a-f]+)?$");
     private static final Pattern GO_ARGS = Pattern.compile("\\((?:[^()]|\\([^()]*\\))*\\)$");
@@ -76,6 +81,9 @@ final class StackTraces {
             return Language.DOTNET;
         }
         for (String line : (Iterable<String>) stack.lines()::iterator) {
+            if (GECKO_FRAME.matcher(line).matches()) {
+                return Language.JAVASCRIPT;
+            }
             Matcher m = JS_FRAME.matcher(line);
             if (m.matches()) {
                 String location = m.group(2) != null ? m.group(2) : m.group(3);
@@ -152,14 +160,22 @@ final class StackTraces {
         String first = null;
         for (String line : (Iterable<String>) stack.lines()::iterator) {
             Matcher m = JS_FRAME.matcher(line);
-            if (m.matches()) {
-                String function = m.group(1) == null ? "<anonymous>" : m.group(1).strip();
-                String location = m.group(2) != null ? m.group(2) : m.group(3);
+            Matcher gecko = GECKO_FRAME.matcher(line);
+            if (gecko.matches() || m.matches()) {
+                String function;
+                String location;
+                if (gecko.matches()) {
+                    function = gecko.group(1).isEmpty() ? "<anonymous>" : gecko.group(1);
+                    location = gecko.group(2);
+                } else {
+                    function = m.group(1) == null ? "<anonymous>" : m.group(1).strip();
+                    location = m.group(2) != null ? m.group(2) : m.group(3);
+                }
                 if (function.startsWith("Object.")) {
                     function = function.substring("Object.".length());
                 }
                 function = function.replace("new ", "");
-                String file = JS_POSITION.matcher(location.strip()).replaceFirst("");
+                String file = browserPath(JS_POSITION.matcher(location.strip()).replaceFirst(""));
                 boolean inApp = file.contains("/") && !file.contains("node_modules") && !file.startsWith("node:")
                         && !file.startsWith("internal/");
                 frames.add(new Frame(function, BUNDLE_HASH.matcher(lastSegments(file)).replaceAll(""), inApp));
@@ -168,6 +184,28 @@ final class StackTraces {
             }
         }
         return exceptionLine(first, frames);
+    }
+
+    /**
+     * @return a browser script's URL as its path alone (without origin, query or fragment), so that the same script
+     *         served from another host, port or with another cache-busting query has the same frames; other locations
+     *         as they are
+     */
+    static String browserPath(String location) {
+        Matcher origin = URL_ORIGIN.matcher(location);
+        if (!origin.find()) {
+            return location;
+        }
+        String path = location.substring(origin.end());
+        int cut = path.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = path.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        path = path.substring(0, cut);
+        return path.isEmpty() ? "/" : path;
     }
 
     private static Thrown go(String stack) {

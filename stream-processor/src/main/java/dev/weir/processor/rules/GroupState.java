@@ -51,6 +51,13 @@ final class GroupState {
     /** The sketch key of the latest latency bucket and that bucket, kept in memory only (never stored). */
     String sketchKey;
     long sketchKeyBucket;
+    /**
+     * Distinct-metric rules, in memory only: the union of the window's HLL buckets as of the ring bucket
+     * {@code unionBucket} (rebuilt when the window moves on), and the estimate it last gave.
+     */
+    org.apache.datasketches.hll.Union union;
+    long unionBucket;
+    double unionEstimate;
 
     /**
      * Remembers that {@code value} was seen at {@code t}; values last seen a window before {@code t} make room when the

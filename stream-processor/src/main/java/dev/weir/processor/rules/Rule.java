@@ -35,13 +35,16 @@ import java.util.Objects;
  * @param version        a hash of the definition; state built under another version is reset
  * @param probeSli       burn_rate: the SLI is probe success (bad = a failed probe run)
  * @param publicAlert    whether its alerts are shown as incidents on the public status page
+ * @param metric         metric: the log metric's name, else null
+ * @param metricKind     metric: what the log metric measures (decides the value: count, sum, quantile or distinct
+ *                       values in the window), else null
  */
 public record Rule(String name, String file, Signal signal, List<String> groupBy, Map<String, String> match,
                    Duration window, Comparison op, double threshold, Duration forDuration, Duration keepFiringFor,
                    long minEvents, String severity, Map<String, String> labels, Map<String, String> annotations,
                    double quantile, LogLevel level, double objective, boolean latencySli, double sliLatencyMs,
                    List<BurnWindow> burnWindows, Duration lookback, Duration baseline, int maxGroups, long version,
-                   boolean probeSli, boolean publicAlert) {
+                   boolean probeSli, boolean publicAlert, String metric, LogMetric.Kind metricKind) {
 
     public Rule {
         Objects.requireNonNull(name, "name");
@@ -67,7 +70,7 @@ public record Rule(String name, String file, Signal signal, List<String> groupBy
         for (BurnWindow w : burnWindows) {
             longest = max(longest, w.longWindow());
         }
-        if (signal == Signal.NEW_FINGERPRINT || signal == Signal.PROBE_DOWN) {
+        if (signal == Signal.NEW_FINGERPRINT || signal == Signal.PROBE_DOWN || holdsWhenEmpty()) {
             longest = max(longest, lookback);
         }
         if (signal == Signal.ESCALATING_FINGERPRINT) {
@@ -80,7 +83,23 @@ public record Rule(String name, String file, Signal signal, List<String> groupBy
     Rule withVersion(long v) {
         return new Rule(name, file, signal, groupBy, match, window, op, threshold, forDuration, keepFiringFor, minEvents, severity,
                 labels, annotations, quantile, level, objective, latencySli, sliLatencyMs, burnWindows, lookback, baseline, maxGroups,
-                v, probeSli, publicAlert);
+                v, probeSli, publicAlert, metric, metricKind);
+    }
+
+    /** @return a copy reading a log metric of this kind (resolved once every file is read) */
+    Rule withMetricKind(LogMetric.Kind kind) {
+        return new Rule(name, file, signal, groupBy, match, window, op, threshold, forDuration, keepFiringFor, minEvents, severity,
+                labels, annotations, quantile, level, objective, latencySli, sliLatencyMs, burnWindows, lookback, baseline, maxGroups,
+                version, probeSli, publicAlert, metric, kind);
+    }
+
+    /**
+     * @return whether the condition holds on an empty window (a metric rule such as {@code < 1}: "signups stopped"); the
+     *         group is then kept for {@code lookback} of silence, as an absence rule's, rather than dropped (and its alert
+     *         resolved) once its window has emptied
+     */
+    public boolean holdsWhenEmpty() {
+        return signal == Signal.METRIC && metricKind != LogMetric.Kind.DISTRIBUTION && minEvents == 0 && op.test(0, threshold);
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -16,6 +16,8 @@ final class RuleEngine {
     private static final int BAD = 1;
     private static final int LE = 1;
     private static final int LT = 2;
+    /** Sums of sum metrics are kept in millionths, so that a ring of whole numbers holds them exactly enough. */
+    static final double SUM_SCALE = 1e6;
 
     /** A change of alert state to publish. */
     enum Transition { NONE, FIRING, RESOLVED }
@@ -49,6 +51,7 @@ final class RuleEngine {
             case LOGIN_SUCCESS_AFTER_FAILURES -> in.failedLogin() || in.successLogin();
             case ABSENCE -> true;
             case NEW_FINGERPRINT, ESCALATING_FINGERPRINT -> !in.request() && in.fingerprint() != null;
+            case METRIC -> rule.metric().equals(in.metric());
         };
         if (!kind) {
             return false;
@@ -85,6 +88,11 @@ final class RuleEngine {
             case REQUEST_RATE, LOG_RATE, FAILED_LOGINS, LOGIN_SPRAYING, LOGIN_DISTINCT_IPS, LOGIN_SUCCESS_AFTER_FAILURES ->
                     rings.add(Ring.forWindow(w, 1));
             case LATENCY_QUANTILE -> rings.add(Ring.forWindow(w, 3));
+            case METRIC -> rings.add(Ring.forWindow(w, switch (rule.metricKind()) {
+                case COUNT, DISTINCT -> 1;
+                case SUM -> 2;
+                case DISTRIBUTION -> 3;
+            }));
             case BURN_RATE -> {
                 for (long window : burnWindowsMs(rule)) {
                     rings.add(Ring.forWindow(window, 2));
@@ -149,6 +157,7 @@ final class RuleEngine {
             case ERROR_RATIO -> in.status() >= 500;
             case BURN_RATE -> bad(rule, in);
             case LATENCY_QUANTILE -> in.durationMs() / 1000 > rule.threshold();
+            case METRIC -> rule.metricKind() != LogMetric.Kind.DISTRIBUTION || rule.op().test(in.value(), rule.threshold());
             case ABSENCE -> false;
             case PROBE_DOWN -> !in.probeUp();
             default -> true;
@@ -214,6 +223,16 @@ final class RuleEngine {
             }
             case PROBE_DOWN -> s.occurrences = in.probeUp() ? 0 : s.occurrences + 1;
             case ABSENCE -> { }
+            case METRIC -> {
+                Ring r = s.rings.get(0);
+                switch (rule.metricKind()) {
+                    case COUNT -> r.add(t, new long[] {in.count()}, null);
+                    case SUM -> r.add(t, new long[] {in.count(), Math.round(in.value() * in.count() * SUM_SCALE)}, null);
+                    case DISTINCT -> r.add(t, new long[] {in.count()}, evicted);
+                    case DISTRIBUTION -> r.add(t, new long[] {in.count(), in.value() <= rule.threshold() ? in.count() : 0,
+                            in.value() < rule.threshold() ? in.count() : 0}, evicted);
+                }
+            }
         }
         if (offending(rule, in)) {
             s.exemplar(in.id(), in.traceId());
@@ -254,23 +273,21 @@ final class RuleEngine {
                 return new Evaluation(holds, s.occurrences);
             }
             case LATENCY_QUANTILE -> {
+                return quantileCrossing(rule, s.rings.get(0), now);
+            }
+            case METRIC -> {
                 Ring r = s.rings.get(0);
-                long total = r.sum(now, TOTAL);
-                if (total == 0 || total < rule.minEvents()) {
-                    return new Evaluation(false, Double.NaN);
-                }
-                // Nearest rank: the quantile is the k-th smallest sample. Exact against the threshold,
-                // so the alert fires on the very sample that moves the quantile across it.
-                long k = (long) Math.ceil(rule.quantile() * total);
-                long le = r.sum(now, LE);
-                long lt = r.sum(now, LT);
-                boolean holds = switch (rule.op()) {
-                    case GT -> le < k;
-                    case GE -> lt < k;
-                    case LT -> lt >= k;
-                    case LE -> le >= k;
+                long count = r.sum(now, TOTAL);
+                double v = switch (rule.metricKind()) {
+                    case COUNT -> count;
+                    case SUM -> r.sum(now, 1) / SUM_SCALE;
+                    case DISTINCT -> count == 0 ? 0 : s.unionEstimate;
+                    case DISTRIBUTION -> Double.NaN;
                 };
-                return new Evaluation(holds, Double.NaN);
+                if (rule.metricKind() == LogMetric.Kind.DISTRIBUTION) {
+                    return quantileCrossing(rule, r, now);
+                }
+                return new Evaluation(count >= rule.minEvents() && rule.op().test(v, thr), v);
             }
             case ABSENCE -> {
                 double silent = Math.max(0, wall - s.lastEventWall) / 1000.0;
@@ -318,6 +335,28 @@ final class RuleEngine {
             }
         }
         throw new IllegalStateException("unreachable");
+    }
+
+    /**
+     * Whether the quantile of the samples in a ring of [total, at most threshold, below threshold] crosses the threshold.
+     * Nearest rank: the quantile is the k-th smallest sample. Exact against the threshold, so the alert fires on the
+     * very sample that moves the quantile across it. The value is left to the caller, which computes it from sketches.
+     */
+    private static Evaluation quantileCrossing(Rule rule, Ring r, long now) {
+        long total = r.sum(now, TOTAL);
+        if (total == 0 || total < rule.minEvents()) {
+            return new Evaluation(false, Double.NaN);
+        }
+        long k = (long) Math.ceil(rule.quantile() * total);
+        long le = r.sum(now, LE);
+        long lt = r.sum(now, LT);
+        boolean holds = switch (rule.op()) {
+            case GT -> le < k;
+            case GE -> lt < k;
+            case LT -> lt >= k;
+            case LE -> le >= k;
+        };
+        return new Evaluation(holds, Double.NaN);
     }
 
     /**

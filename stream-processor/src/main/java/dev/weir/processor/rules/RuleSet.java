@@ -41,24 +41,30 @@ public final class RuleSet {
     /** The classpath resource holding the default rule pack. */
     public static final String DEFAULT_PACK = "rules/default.yml";
 
-    private static final Set<String> TOP_LEVEL = Set.of("rules", "slos");
+    private static final Set<String> TOP_LEVEL = Set.of("rules", "slos", "metrics");
     private static final Set<String> FIELDS = Set.of("alert", "signal", "group_by", "match", "window", "op", "threshold",
             "for", "keep_firing_for", "min_events", "severity", "labels", "annotations", "quantile", "level", "objective",
-            "sli", "sli_latency", "burn_windows", "lookback", "baseline", "max_groups", "public");
+            "sli", "sli_latency", "burn_windows", "lookback", "baseline", "max_groups", "public", "metric");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_:.-]*");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)");
 
-    private static final RuleSet EMPTY = new RuleSet(List.of(), List.of(), Map.of());
+    private static final RuleSet EMPTY = new RuleSet(List.of(), List.of(), List.of(), Map.of());
 
     private final List<Rule> rules;
     private final List<Slo> slos;
+    private final List<LogMetric> metrics;
+    private final List<LogMetric> allMetrics;
     private final Map<String, Rule> byName;
     private final Map<String, String> files;
 
-    private RuleSet(List<Rule> rules, List<Slo> slos, Map<String, String> files) {
+    private RuleSet(List<Rule> rules, List<Slo> slos, List<LogMetric> metrics, Map<String, String> files) {
         this.rules = List.copyOf(rules);
         this.slos = List.copyOf(slos);
+        this.metrics = List.copyOf(metrics);
+        List<LogMetric> all = new ArrayList<>(LogMetricFields.BUILT_IN);
+        all.addAll(metrics);
+        this.allMetrics = List.copyOf(all);
         Map<String, Rule> m = new LinkedHashMap<>();
         for (Rule r : rules) {
             m.put(r.name(), r);
@@ -80,6 +86,29 @@ public final class RuleSet {
     /** @return the service-level objectives, in file-name order and then file order */
     public List<Slo> slos() {
         return slos;
+    }
+
+    /** @return the log metrics declared in the files, in file-name order and then file order */
+    public List<LogMetric> metrics() {
+        return metrics;
+    }
+
+    /** @return the built-in metrics ({@link LogMetricFields#BUILT_IN}) and then the declared ones */
+    public List<LogMetric> allMetrics() {
+        return allMetrics;
+    }
+
+    /**
+     * @param name a metric name
+     * @return the built-in or declared metric, or {@code null}
+     */
+    public LogMetric metric(String name) {
+        for (LogMetric m : allMetrics) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /**
@@ -151,10 +180,20 @@ public final class RuleSet {
     public static RuleSet parse(Map<String, String> files) {
         List<Rule> all = new ArrayList<>();
         List<Slo> slos = new ArrayList<>();
+        List<LogMetric> metrics = new ArrayList<>();
         Map<String, String> origin = new LinkedHashMap<>();
         Map<String, String> sloOrigin = new LinkedHashMap<>();
+        Map<String, String> metricOrigin = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
             Parsed parsed = parseFile(f.getKey(), f.getValue());
+            for (LogMetric m : parsed.metrics()) {
+                String other = metricOrigin.putIfAbsent(m.name(), f.getKey());
+                if (other != null) {
+                    throw new RuleException(f.getKey(), m.name(), "name", "the metric name is already used in " + other
+                            + "; metric names must be unique across all files");
+                }
+                metrics.add(m);
+            }
             for (Slo slo : parsed.slos()) {
                 String other = sloOrigin.putIfAbsent(slo.name(), f.getKey());
                 if (other != null) {
@@ -172,11 +211,56 @@ public final class RuleSet {
                 all.add(r);
             }
         }
-        return new RuleSet(all, slos, files);
+        List<Rule> resolved = new ArrayList<>();
+        for (Rule r : all) {
+            resolved.add(resolve(r, metrics));
+        }
+        return new RuleSet(resolved, slos, metrics, files);
     }
 
-    /** The rules (derived burn-rate rules included) and SLOs of one file. */
-    record Parsed(List<Rule> rules, List<Slo> slos) {
+    /** The rules (derived burn-rate rules included), SLOs and log metrics of one file. */
+    record Parsed(List<Rule> rules, List<Slo> slos, List<LogMetric> metrics) {
+    }
+
+    /**
+     * Checks a {@code metric} rule against the metric it reads (declared in any file, or built in) and gives it the
+     * metric's kind; other rules are returned as they are.
+     *
+     * @throws RuleException when the metric is unknown or the rule asks it for labels it does not keep
+     */
+    private static Rule resolve(Rule r, List<LogMetric> declared) {
+        if (r.signal() != Signal.METRIC) {
+            return r;
+        }
+        LogMetric m = null;
+        for (LogMetric x : LogMetricFields.BUILT_IN) {
+            m = x.name().equals(r.metric()) ? x : m;
+        }
+        for (LogMetric x : declared) {
+            m = x.name().equals(r.metric()) ? x : m;
+        }
+        if (m == null) {
+            throw new RuleException(r.file(), r.name(), "metric", "no metric " + r.metric() + " is declared (metrics: in any rule"
+                    + " file) or built in");
+        }
+        for (String l : r.groupBy()) {
+            if (!m.labelNames().contains(l)) {
+                throw new RuleException(r.file(), r.name(), "group_by", "metric " + m.name() + " keeps no label " + l + "; it keeps "
+                        + m.labelNames());
+            }
+        }
+        for (String l : r.match().keySet()) {
+            if (!m.labelNames().contains(l)) {
+                throw new RuleException(r.file(), r.name(), "match." + l, "metric " + m.name() + " keeps no label " + l + "; it keeps "
+                        + m.labelNames());
+            }
+        }
+        if ((m.kind() == LogMetric.Kind.DISTRIBUTION) != (r.quantile() > 0)) {
+            throw new RuleException(r.file(), r.name(), "quantile", m.kind() == LogMetric.Kind.DISTRIBUTION
+                    ? "is required for a distribution metric, e.g. quantile: 0.95" : "is only for distribution metrics; remove it");
+        }
+        Rule k = r.withMetricKind(m.kind());
+        return k.withVersion(versionOf(k));
     }
 
     /**
@@ -190,9 +274,11 @@ public final class RuleSet {
     public static RuleSet lenient(Map<String, String> files, Consumer<RuleException> onError) {
         List<Rule> all = new ArrayList<>();
         List<Slo> slos = new ArrayList<>();
+        List<LogMetric> metrics = new ArrayList<>();
         Map<String, String> kept = new TreeMap<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> sloNames = new LinkedHashSet<>();
+        Set<String> metricNames = new LinkedHashSet<>();
         for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
             try {
                 Parsed parsed = parseFile(f.getKey(), f.getValue());
@@ -207,16 +293,31 @@ public final class RuleSet {
                         throw new RuleException(f.getKey(), slo.name(), "name", "the SLO name is already used by another file");
                     }
                 }
+                for (LogMetric m : parsed.metrics()) {
+                    if (metricNames.contains(m.name())) {
+                        throw new RuleException(f.getKey(), m.name(), "name", "the metric name is already used by another file");
+                    }
+                }
                 rs.forEach(r -> names.add(r.name()));
                 parsed.slos().forEach(slo -> sloNames.add(slo.name()));
+                parsed.metrics().forEach(m -> metricNames.add(m.name()));
                 all.addAll(rs);
                 slos.addAll(parsed.slos());
+                metrics.addAll(parsed.metrics());
                 kept.put(f.getKey(), f.getValue());
             } catch (RuleException e) {
                 onError.accept(e);
             }
         }
-        return new RuleSet(all, slos, kept);
+        List<Rule> resolved = new ArrayList<>();
+        for (Rule r : all) {
+            try {
+                resolved.add(resolve(r, metrics));
+            } catch (RuleException e) {
+                onError.accept(e);
+            }
+        }
+        return new RuleSet(resolved, slos, metrics, kept);
     }
 
     /**
@@ -233,17 +334,19 @@ public final class RuleSet {
             throw new RuleException(file, null, null, "not valid YAML: " + e.getMessage().replace('\n', ' '));
         }
         if (doc == null) {
-            return new Parsed(List.of(), List.of());
+            return new Parsed(List.of(), List.of(), List.of());
         }
         if (!(doc instanceof Map<?, ?> top)) {
             throw new RuleException(file, null, null, "the top level must be a mapping with a rules: list");
         }
         for (Object k : top.keySet()) {
             if (!TOP_LEVEL.contains(String.valueOf(k))) {
-                throw new RuleException(file, null, String.valueOf(k), "unknown key; a rule file holds a rules: list and a slos: list");
+                throw new RuleException(file, null, String.valueOf(k), "unknown key; a rule file holds a rules: list, a slos: list"
+                        + " and a metrics: list");
             }
         }
         List<Slo> slos = SloFields.parseAll(file, top.get("slos"));
+        List<LogMetric> metrics = LogMetricFields.parseAll(file, top.get("metrics"));
         Object list = top.get("rules");
         if (list == null) {
             list = List.of();
@@ -274,7 +377,7 @@ public final class RuleSet {
                 result.add(r);
             }
         }
-        return new Parsed(result, slos);
+        return new Parsed(result, slos, metrics);
     }
 
     /** Reads one rule mapping, naming the rule and field in every problem. */
@@ -324,7 +427,7 @@ public final class RuleSet {
                 case PROBE_DOWN -> List.of("service", "probe");
                 default -> List.of("service");
             };
-            List<String> groupBy = labelList("group_by", defaultGroup);
+            List<String> groupBy = labelList("group_by", defaultGroup, signal == Signal.METRIC);
             if (!groupBy.contains("service")) {
                 throw bad("group_by", "must contain service: events are partitioned by service, so every group"
                         + " must lie within one service (see README, Alert rules)");
@@ -340,7 +443,7 @@ public final class RuleSet {
             if (signal == Signal.PROBE_DOWN && !groupBy.contains("probe")) {
                 throw bad("group_by", "must contain probe for signal probe_down");
             }
-            Map<String, String> match = stringMap("match", true);
+            Map<String, String> match = stringMap("match", true, signal == Signal.METRIC);
 
             Duration window = duration("window", signal == Signal.NEW_FINGERPRINT ? Duration.ofHours(1) : Duration.ofMinutes(5));
             if (window.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -353,10 +456,10 @@ public final class RuleSet {
             }
             Duration forDuration = duration("for", Duration.ZERO);
             Duration keep = duration("keep_firing_for", Duration.ZERO);
-            long minEvents = longValue("min_events", 1, 0, Long.MAX_VALUE);
+            long minEvents = longValue("min_events", signal == Signal.METRIC ? 0 : 1, 0, Long.MAX_VALUE);
             int maxGroups = (int) longValue("max_groups", 10_000, 1, 1_000_000);
 
-            Map<String, String> labels = stringMap("labels", true);
+            Map<String, String> labels = stringMap("labels", true, false);
             String severity = string("severity", labels.get("severity"));
             if (severity == null || severity.isBlank()) {
                 throw bad("severity", "is required (severity: critical, or labels: {severity: critical})");
@@ -366,7 +469,7 @@ public final class RuleSet {
             if (plainLabels.containsKey("alertname")) {
                 throw bad("labels.alertname", "is set from the rule name; remove it");
             }
-            Map<String, String> annotations = stringMap("annotations", false);
+            Map<String, String> annotations = stringMap("annotations", false, false);
             for (Map.Entry<String, String> a : annotations.entrySet()) {
                 String problem = Templates.check(a.getValue());
                 if (problem != null) {
@@ -384,6 +487,15 @@ public final class RuleSet {
             List<BurnWindow> burnWindows = List.of();
             Duration lookback = duration("lookback", Duration.ofDays(7));
             Duration baseline = duration("baseline", Duration.ofDays(1));
+            String metric = null;
+            if (signal == Signal.METRIC) {
+                metric = string("metric", null);
+                if (metric == null || metric.isEmpty()) {
+                    throw bad("metric", "is required for signal metric: the name of a metric declared under metrics: or built in");
+                }
+            } else if (map.containsKey("metric")) {
+                throw bad("metric", "is only for signal metric");
+            }
             double threshold;
             switch (signal) {
                 case LATENCY_QUANTILE -> {
@@ -424,6 +536,10 @@ public final class RuleSet {
                     }
                 }
                 case PROBE_DOWN -> threshold = map.containsKey("threshold") ? threshold(false) : 1;
+                case METRIC -> {
+                    quantile = map.containsKey("quantile") ? quantile() : 0; // checked against the metric's kind once all files are read
+                    threshold = threshold(false);
+                }
                 case NEW_FINGERPRINT -> {
                     threshold = 0;
                     if (map.containsKey("threshold")) {
@@ -437,7 +553,7 @@ public final class RuleSet {
             }
             Rule r = new Rule(rule, file, signal, groupBy, match, window, op, threshold, forDuration, keep, minEvents,
                     severity, plainLabels, annotations, quantile, level, objective, latencySli, sliLatencyMs, burnWindows,
-                    lookback, baseline, maxGroups, 0, probeSli, publicAlert);
+                    lookback, baseline, maxGroups, 0, probeSli, publicAlert, metric, null);
             return r.withVersion(versionOf(r));
         }
 
@@ -598,7 +714,7 @@ public final class RuleSet {
             return result;
         }
 
-        List<String> labelList(String field, List<String> defaultValue) {
+        List<String> labelList(String field, List<String> defaultValue, boolean metricLabels) {
             Object v = map.get(field);
             if (v == null) {
                 return defaultValue;
@@ -609,7 +725,7 @@ public final class RuleSet {
             List<String> result = new ArrayList<>();
             for (Object o : list) {
                 String l = String.valueOf(o);
-                if (!LABELS.contains(l)) {
+                if (metricLabels ? !LABEL.matcher(l).matches() : !LABELS.contains(l)) {
                     throw bad(field, "unknown label " + l + "; one of " + new TreeMap<>(toMap(LABELS)).keySet());
                 }
                 if (!result.contains(l)) {
@@ -619,7 +735,7 @@ public final class RuleSet {
             return result;
         }
 
-        Map<String, String> stringMap(String field, boolean labelKeys) {
+        Map<String, String> stringMap(String field, boolean labelKeys, boolean metricLabels) {
             Object v = map.get(field);
             if (v == null) {
                 return Map.of();
@@ -633,7 +749,7 @@ public final class RuleSet {
                 if (labelKeys && !LABEL.matcher(k).matches()) {
                     throw bad(field + "." + k, "is not a valid label name (letters, digits and _)");
                 }
-                if (field.equals("match") && !LABELS.contains(k)) {
+                if (field.equals("match") && !metricLabels && !LABELS.contains(k)) {
                     throw bad(field + "." + k, "unknown label; one of " + new TreeMap<>(toMap(LABELS)).keySet());
                 }
                 if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
@@ -676,9 +792,15 @@ public final class RuleSet {
 
     static long versionOf(Rule r) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(List.of(r.signal(), r.groupBy(), r.match(),
+            List<Object> parts = new ArrayList<>(List.of(r.signal(), r.groupBy(), r.match(),
                     r.window(), r.op(), r.threshold(), r.quantile(), r.level(), r.objective(), r.latencySli(), r.sliLatencyMs(),
-                    r.burnWindows(), r.lookback(), r.baseline(), r.probeSli()).toString().getBytes(StandardCharsets.UTF_8));
+                    r.burnWindows(), r.lookback(), r.baseline(), r.probeSli()));
+            if (r.metric() != null) {
+                // only then: the other rules keep the versions they had, so their state survives an upgrade
+                parts.add(r.metric());
+                parts.add(String.valueOf(r.metricKind()));
+            }
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(parts.toString().getBytes(StandardCharsets.UTF_8));
             long v = 0;
             for (int i = 0; i < 8; i++) {
                 v = (v << 8) | (d[i] & 0xff);

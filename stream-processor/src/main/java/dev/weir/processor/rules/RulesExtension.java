@@ -3,6 +3,8 @@ package dev.weir.processor.rules;
 import dev.weir.processor.ProcessorExtension;
 import dev.weir.processor.ProcessorServices;
 import dev.weir.processor.TopologyPart;
+import dev.weir.processor.logmetric.LogMetricHttp;
+import dev.weir.processor.logmetric.LogMetricMeters;
 import dev.weir.processor.slo.SloHttp;
 import dev.weir.processor.slo.SloMetrics;
 import io.javalin.Javalin;
@@ -13,12 +15,14 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * The rules as a {@link ProcessorExtension}: the {@link RulesTopology} part (SLO counts included) and the
  * {@code /api/v1/alerts}, {@code /api/v1/rules}, {@code /api/v1/slos}, {@code /api/v1/probes} and
- * {@code /api/v1/status} routes, and the SLO and probe gauges ({@link SloMetrics}).
+ * {@code /api/v1/status} routes, the SLO and probe gauges ({@link SloMetrics}), and the log metrics' routes and rows
+ * ({@code /api/v1/metrics}, {@link LogMetricMeters}).
  */
 public final class RulesExtension implements ProcessorExtension {
     private final RulesSettings settings;
     private final HostInfo self;
     private SloMetrics metrics; // set by topologyParts, read by addRoutes (same thread, App start)
+    private LogMetricMeters logMetrics; // likewise
 
     /** @param settings rules settings; its clock should be the processor's ({@link ProcessorServices#clock()}) */
     public RulesExtension(RulesSettings settings) {
@@ -38,12 +42,14 @@ public final class RulesExtension implements ProcessorExtension {
     @Override
     public List<TopologyPart> topologyParts(ProcessorServices services) {
         metrics = new SloMetrics(services.meters());
-        return List.of(RulesTopology.withWeirSerdes(settings.withClock(services.clock())));
+        logMetrics = new LogMetricMeters(services.meters());
+        return List.of(RulesTopology.withWeirSerdes(settings.withClock(services.clock())).withMetricListener(logMetrics));
     }
 
     @Override
     public void addRoutes(Javalin app, ProcessorServices services) {
         RulesHttp.register(app, services.streams(), settings);
         SloHttp.register(app, services.streams(), settings, metrics, services.clock(), self, services.config().http());
+        LogMetricHttp.register(app, services.streams(), settings, logMetrics, services.clock(), self, services.config().http());
     }
 }

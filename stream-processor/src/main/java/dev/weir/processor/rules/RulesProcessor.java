@@ -1,6 +1,8 @@
 package dev.weir.processor.rules;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
 import dev.weir.processor.state.CommitHook;
 import dev.weir.processor.state.WriteBehindMap;
 import dev.weir.schemas.AlertEvent;
@@ -56,6 +58,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     private Map<String, String> loadedFiles = Map.of();
     private List<Rule> requestRules = List.of();
     private List<Rule> logRules = List.of();
+    private List<Rule> metricRules = List.of();
     private final Map<String, Integer> groups = new HashMap<>();
     private final Set<String> capWarned = new HashSet<>();
     private final StateKeys stateKeys = new StateKeys();
@@ -70,6 +73,9 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             new WriteBehindMap<>(STATE_CACHE_ENTRIES, GroupState::fromBytes, this::encode);
     private final WriteBehindMap<DDSketch> sketchCache =
             new WriteBehindMap<>(SKETCH_CACHE_ENTRIES, LatencySketches::fromBytes, LatencySketches::toBytes);
+    /** The HLL buckets of distinct-metric rules, in the sketch store beside the DDSketches (a group has one kind or the other). */
+    private final WriteBehindMap<HllSketch> hllCache =
+            new WriteBehindMap<>(SKETCH_CACHE_ENTRIES, DistinctSketches::fromBytes, DistinctSketches::toBytes);
     /** Reused to encode group states; grows to the largest state's worst-case size. */
     private ByteBuffer scratch = ByteBuffer.allocate(16 * 1024);
 
@@ -87,8 +93,10 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         // also re-run after a dirty close, with the stores restored from their changelogs
         stateCache.attach(states);
         sketchCache.attach(sketches);
+        hllCache.attach(sketches);
         CommitHook.register(context, RulesTopology.COMMIT_HOOK, stateCache);
         CommitHook.register(context, RulesTopology.COMMIT_HOOK, sketchCache);
+        CommitHook.register(context, RulesTopology.COMMIT_HOOK, hllCache);
         Map<String, String> current = RuleSetSource.readFiles(files);
         loadedFiles = current;
         use(current.isEmpty() ? settings.rules()
@@ -106,6 +114,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         stateKeys.clear();
         requestRules = set.rules().stream().filter(r -> r.signal().readsRequests()).toList();
         logRules = set.rules().stream().filter(r -> r.signal().readsLogs()).toList();
+        metricRules = set.rules().stream().filter(r -> r.signal() == Signal.METRIC).toList();
     }
 
     private void reloadIfChanged() {
@@ -141,7 +150,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void evaluate(RuleInput in) {
         long wall = context.currentSystemTimeMs();
-        for (Rule rule : in.request() ? requestRules : logRules) {
+        for (Rule rule : in.metric() != null ? metricRules : in.request() ? requestRules : logRules) {
             if (!RuleEngine.accepts(rule, in)) {
                 continue;
             }
@@ -165,10 +174,15 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             RuleEngine.record(rule, s, in, bucket -> deleteSketch(sketchKey(key, bucket)));
             if (rule.signal() == Signal.LATENCY_QUANTILE) {
                 addToSketch(latestSketchKey(key, s, s.rings.get(0).bucket(in.timestamp())), in.durationMs());
+            } else if (rule.signal() == Signal.METRIC && rule.metricKind() == LogMetric.Kind.DISTRIBUTION) {
+                addToSketch(latestSketchKey(key, s, s.rings.get(0).bucket(in.timestamp())), in.value());
+            } else if (rule.signal() == Signal.METRIC && rule.metricKind() == LogMetric.Kind.DISTINCT) {
+                addDistinct(key, s, in);
             }
             s.lastEventTime = Math.max(s.lastEventTime, in.timestamp());
             s.lastEventWall = wall;
             long now = rule.signal() == Signal.ABSENCE ? wall : s.lastEventTime;
+            refreshDistinct(rule, s, key, now);
             RuleEngine.Transition t = RuleEngine.step(rule, s, now, RuleEngine.evaluate(rule, s, now, wall));
             if (t != RuleEngine.Transition.NONE) {
                 emit(rule, key, s, t, now, wall);
@@ -211,6 +225,44 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         sketchCache.put(k, sketch);
     }
 
+    /** Adds a distinct metric's value to its bucket's HLL sketch and, when it is current, to the window's union. */
+    private void addDistinct(String key, GroupState s, RuleInput in) {
+        String k = sketchKey(key, s.rings.get(0).bucket(in.timestamp()));
+        HllSketch h = hllCache.get(k);
+        if (h == null) {
+            h = DistinctSketches.newSketch();
+        }
+        h.update(in.distinct());
+        hllCache.put(k, h);
+        if (s.union != null) {
+            s.union.update(in.distinct());
+        }
+    }
+
+    /**
+     * Sets a distinct-metric group's estimate at {@code now}: the union of the window's buckets, rebuilt only when
+     * the window moved to another bucket since (events of the current window update the union as they come).
+     */
+    private void refreshDistinct(Rule rule, GroupState s, String key, long now) {
+        if (rule.signal() != Signal.METRIC || rule.metricKind() != LogMetric.Kind.DISTINCT) {
+            return;
+        }
+        Ring ring = s.rings.get(0);
+        long bucket = ring.bucket(now);
+        if (s.union == null || s.unionBucket != bucket) {
+            Union u = DistinctSketches.newUnion();
+            for (long b : ring.occupied(now)) {
+                HllSketch h = hllCache.get(sketchKey(key, b));
+                if (h != null) {
+                    u.update(h);
+                }
+            }
+            s.union = u;
+            s.unionBucket = bucket;
+        }
+        s.unionEstimate = s.union.getEstimate();
+    }
+
     /** @return the sketch under {@code k} (the live instance: copy it before changing it other than through {@link #addToSketch}), or null */
     private DDSketch sketch(String k) {
         return sketchCache.get(k);
@@ -218,9 +270,11 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
 
     private void deleteSketch(String k) {
         sketchCache.delete(k);
+        hllCache.delete(k);
     }
 
-    private double latencyValue(Rule rule, GroupState s, String key, long now) {
+    /** @return the rule's quantile over the window's sketches: seconds for latency rules, the metric's unit for metric rules */
+    private double quantileValue(Rule rule, GroupState s, String key, long now) {
         DDSketch merged = null;
         for (long bucket : s.rings.get(0).occupied(now)) {
             DDSketch sk = sketch(sketchKey(key, bucket));
@@ -232,12 +286,17 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
                 }
             }
         }
-        return merged == null || merged.isEmpty() ? Double.NaN : merged.getValueAtQuantile(rule.quantile()) / 1000;
+        if (merged == null || merged.isEmpty()) {
+            return Double.NaN;
+        }
+        double q = merged.getValueAtQuantile(rule.quantile());
+        return rule.signal() == Signal.LATENCY_QUANTILE ? q / 1000 : q;
     }
 
     private void deleteSketches(String key) {
         List<String> keys = new ArrayList<>();
         sketchCache.flushDirty(); // the store must hold every sketch of the group before it is scanned
+        hllCache.flushDirty();
         try (KeyValueIterator<String, byte[]> it = sketches.prefixScan(key + '\u0000', new StringSerializer())) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
@@ -271,6 +330,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
             long now = rule.signal() == Signal.ABSENCE ? wall : s.lastEventTime + Math.max(0, wall - s.lastEventWall);
             GroupState.Status before = s.status;
             long activeBefore = s.activeAt;
+            refreshDistinct(rule, s, key, now);
             RuleEngine.Transition t = RuleEngine.step(rule, s, now, RuleEngine.evaluate(rule, s, now, wall));
             if (t != RuleEngine.Transition.NONE) {
                 emit(rule, key, s, t, now, wall);
@@ -282,7 +342,8 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
                 }
             }
             long idle = wall - s.lastEventWall;
-            long keepFor = rule.signal() == Signal.ABSENCE ? rule.lookback().toMillis() : rule.retention().toMillis();
+            long keepFor = rule.signal() == Signal.ABSENCE || rule.holdsWhenEmpty() ? rule.lookback().toMillis()
+                    : rule.retention().toMillis();
             if (idle > keepFor) {
                 if (s.status == GroupState.Status.FIRING) {
                     emit(rule, key, s, RuleEngine.Transition.RESOLVED, now, wall);
@@ -299,7 +360,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         return new Rule(name, "(removed)", Signal.REQUEST_RATE, new ArrayList<>(s.labels.keySet()), Map.of(),
                 java.time.Duration.ofMinutes(1), Comparison.GT, 0, java.time.Duration.ZERO, java.time.Duration.ZERO, 0,
                 "none", Map.of(), Map.of(), 0, null, 0, false, 0, List.of(), java.time.Duration.ZERO,
-                java.time.Duration.ZERO, 1, 0, false, false);
+                java.time.Duration.ZERO, 1, 0, false, false, null, null);
     }
 
     private void forget(String key, String rule) {
@@ -309,8 +370,8 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     }
 
     private void emit(Rule rule, String key, GroupState s, RuleEngine.Transition t, long now, long wall) {
-        if (rule.signal() == Signal.LATENCY_QUANTILE) {
-            double v = latencyValue(rule, s, key, now);
+        if (rule.signal() == Signal.LATENCY_QUANTILE || rule.signal() == Signal.METRIC && rule.metricKind() == LogMetric.Kind.DISTRIBUTION) {
+            double v = quantileValue(rule, s, key, now);
             if (!Double.isNaN(v)) {
                 s.lastValue = v;
             }

@@ -2,6 +2,7 @@ package dev.weir.processor.rules;
 
 import dev.weir.processor.CleanStreams;
 import dev.weir.processor.TopologyPart;
+import dev.weir.processor.logmetric.LogMetricProcessor;
 import dev.weir.processor.slo.SloProcessor;
 import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.AlertEvent;
@@ -43,8 +44,10 @@ import org.apache.kafka.streams.state.Stores;
  * {@value #STATE_STORE} (rule + group → alert status and window counters), {@value #SKETCH_STORE}
  * (latency sketch per rule, group and bucket), {@value #ALERTS_STORE} (fingerprint → firing
  * AlertEvent, for {@code GET /api/v1/alerts}), {@value #SLO_STORE} (SLO and probe counts per minute, hour and
- * day, see {@link SloProcessor}); all logged to changelogs. The first two are written
- * through {@value #COMMIT_HOOK}, the SLO counts through {@value #SLO_COMMIT_HOOK} (write-behind, see
+ * day, see {@link SloProcessor}), {@value #METRICS_STORE} (log metric series, see {@link LogMetricProcessor}); all logged to
+ * changelogs. The first two are written
+ * through {@value #COMMIT_HOOK}, the SLO counts through {@value #SLO_COMMIT_HOOK}, the log metrics through
+ * {@value #METRICS_COMMIT_HOOK} (write-behind, see
  * {@link CommitHook}); the alerts store is cached.
  */
 public final class RulesTopology implements TopologyPart {
@@ -62,11 +65,16 @@ public final class RulesTopology implements TopologyPart {
     public static final String SLO_COMMIT_HOOK = "slo-commit-hook";
     /** Global in-memory store of the rules topic: file name → YAML text. */
     public static final String RULES_FILES_STORE = "rules-files-store";
+    /** Key-value store: log metric series, their minute and hour buckets and totals (see {@code MetricKeys}). */
+    public static final String METRICS_STORE = "log-metrics-store";
+    /** Holds nothing: writes the log metrics' buckets and totals to their store before each commit. */
+    public static final String METRICS_COMMIT_HOOK = "log-metrics-commit-hook";
 
     private final RulesSettings settings;
     private final Serde<RequestEvent> requestSerde;
     private final Serde<LogEvent> logSerde;
     private final Serde<AlertEvent> alertSerde;
+    private final LogMetricProcessor.Listener metricListener;
 
     /**
      * @param settings     rules, topics, Kibana URL, evaluation interval, clock
@@ -76,10 +84,24 @@ public final class RulesTopology implements TopologyPart {
      */
     public RulesTopology(RulesSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
                          Serde<AlertEvent> alertSerde) {
+        this(settings, requestSerde, logSerde, alertSerde, LogMetricProcessor.Listener.NONE);
+    }
+
+    private RulesTopology(RulesSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
+                          Serde<AlertEvent> alertSerde, LogMetricProcessor.Listener metricListener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.requestSerde = Objects.requireNonNull(requestSerde, "requestSerde");
         this.logSerde = Objects.requireNonNull(logSerde, "logSerde");
         this.alertSerde = Objects.requireNonNull(alertSerde, "alertSerde");
+        this.metricListener = Objects.requireNonNull(metricListener, "metricListener");
+    }
+
+    /**
+     * @param listener told about events the log metrics could not measure
+     * @return a copy whose log metrics tell {@code listener}
+     */
+    public RulesTopology withMetricListener(LogMetricProcessor.Listener listener) {
+        return new RulesTopology(settings, requestSerde, logSerde, alertSerde, listener);
     }
 
     /**
@@ -135,7 +157,19 @@ public final class RulesTopology implements TopologyPart {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SLO_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
         inputs.process(() -> new SloProcessor(settings), Named.as("slo-count"), SLO_STORE, SLO_COMMIT_HOOK);
-        inputs.process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE,
+
+        // Log metrics read the events themselves (their selectors need more than a RuleInput holds) and hand the
+        // samples of metrics that rules read on to the rules, in the same task.
+        builder.addStateStore(CommitHook.builder(METRICS_COMMIT_HOOK));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(METRICS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
+        @SuppressWarnings({"unchecked", "rawtypes"}) // both are Avro records; the processor tells them apart
+        KStream<String, Object> measured = ((KStream) requests).merge((KStream) logs, Named.as("log-metrics-events"));
+        KStream<String, RuleInput> samples = measured.process(() -> new LogMetricProcessor(settings, metricListener),
+                Named.as("log-metrics-measure"), METRICS_STORE, METRICS_COMMIT_HOOK);
+
+        inputs.merge(samples, Named.as("rules-inputs-and-samples"))
+                .process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE,
                         COMMIT_HOOK)
                 .to(settings.topics().alerts(), Produced.with(Serdes.String(), alertSerde).withName("rules-alerts-sink"));
     }

@@ -31,7 +31,9 @@ public enum Signal {
     /** An error fingerprint occurring at k times its usual rate. */
     ESCALATING_FINGERPRINT,
     /** Consecutive failed runs of a health probe (0 while it is up). */
-    PROBE_DOWN;
+    PROBE_DOWN,
+    /** A log metric over the window: its count, sum, quantile or distinct values (see {@link LogMetric.Kind}). */
+    METRIC;
 
     /** @return the name used in rule files */
     public String yamlName() {
@@ -53,7 +55,7 @@ public enum Signal {
 
     /** @return whether request events feed this signal */
     boolean readsRequests() {
-        return this != LOG_RATE && this != NEW_FINGERPRINT && this != ESCALATING_FINGERPRINT && this != PROBE_DOWN;
+        return this != LOG_RATE && this != NEW_FINGERPRINT && this != ESCALATING_FINGERPRINT && this != PROBE_DOWN && this != METRIC;
     }
 
     /** @return whether log events feed this signal */

@@ -30,27 +30,49 @@ final class SloFields {
     }
 
     static List<Slo> parseAll(String file, Object list) {
+        return parseList(file, list, "slos", "SLO", SloFields::parse, Slo::name);
+    }
+
+    /** Reads one item of a list in a rule file. */
+    interface ItemParser<T> {
+        /**
+         * @param file  the file, for messages
+         * @param index the item's 1-based position
+         * @param map   its fields
+         * @return the item
+         */
+        T parse(String file, int index, Map<String, Object> map);
+    }
+
+    /**
+     * Reads a top-level list of a rule file whose items are mappings with unique names.
+     *
+     * @param key  the list's key, e.g. {@code slos}
+     * @param what what an item is, e.g. {@code SLO}, for messages
+     */
+    static <T> List<T> parseList(String file, Object list, String key, String what, ItemParser<T> parser,
+                                 java.util.function.Function<T, String> name) {
         if (list == null) {
             return List.of();
         }
         if (!(list instanceof List<?> items)) {
-            throw new RuleException(file, null, "slos", "must be a list of SLOs");
+            throw new RuleException(file, null, key, "must be a list of " + what + "s");
         }
-        List<Slo> result = new ArrayList<>();
+        List<T> result = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         int index = 0;
         for (Object item : items) {
             index++;
             if (!(item instanceof Map<?, ?> raw)) {
-                throw new RuleException(file, "SLO #" + index, null, "each SLO must be a mapping");
+                throw new RuleException(file, what + " #" + index, null, "each " + what + " must be a mapping");
             }
             Map<String, Object> map = new LinkedHashMap<>();
             raw.forEach((k, v) -> map.put(String.valueOf(k), v));
-            Slo slo = parse(file, index, map);
-            if (!seen.add(slo.name())) {
-                throw new RuleException(file, slo.name(), "name", "the SLO name is used twice in this file");
+            T parsed = parser.parse(file, index, map);
+            if (!seen.add(name.apply(parsed))) {
+                throw new RuleException(file, name.apply(parsed), "name", "the " + what + " name is used twice in this file");
             }
-            result.add(slo);
+            result.add(parsed);
         }
         return result;
     }
@@ -140,7 +162,8 @@ final class SloFields {
         return java.math.BigDecimal.valueOf(f).round(new java.math.MathContext(12)).doubleValue();
     }
 
-    private static String text(String file, String label, Map<String, Object> map, String field, String defaultValue) {
+    /** @return the single value of {@code field}, or {@code defaultValue} when absent */
+    static String text(String file, String label, Map<String, Object> map, String field, String defaultValue) {
         Object v = map.get(field);
         if (v == null) {
             return defaultValue;
@@ -190,11 +213,12 @@ final class SloFields {
                 Comparison.GT, windows.stream().mapToDouble(BurnWindow::factor).min().orElseThrow(), Duration.ZERO, Duration.ZERO,
                 slo.minEvents(), severity, Map.of("slo", slo.name()), annotations, 0, dev.weir.schemas.LogLevel.ERROR, slo.objective(),
                 slo.sli() == Slo.Sli.LATENCY, slo.thresholdMs(), windows, Duration.ofDays(7), Duration.ofDays(1), 10_000, 0,
-                slo.sli() == Slo.Sli.PROBE, slo.publicSlo());
+                slo.sli() == Slo.Sli.PROBE, slo.publicSlo(), null, null);
         return r.withVersion(RuleSet.versionOf(r));
     }
 
-    private static long version(List<Object> parts) {
+    /** @return a hash of {@code parts}' text, for definitions' versions */
+    static long version(List<Object> parts) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(parts.toString().getBytes(StandardCharsets.UTF_8));
             long v = 0;

@@ -125,6 +125,32 @@ class ErrorFingerprinterTest {
                 .isNotEqualTo(base);
     }
 
+    private static final String CHROME = """
+            TypeError: Cannot read properties of undefined (reading 'total')
+                at renderCart (%s/static/cart.js?v=%d:14:9)
+                at HTMLButtonElement.<anonymous> (%s/static/cart.js?v=%d:3:5)
+            """;
+    private static final String FIREFOX = """
+            renderCart@%s/static/cart.js?v=%d:14:9
+            @%s/static/cart.js?v=%d:3:5
+            """;
+
+    @Test
+    void shouldGroupBrowserStacksWhateverTheOriginAndCacheBustingQuery() {
+        String base = fp.fingerprint(null, null, CHROME.formatted("https://shop.example.com", 1, "https://shop.example.com", 1));
+        assertThat(fp.fingerprint(null, null, CHROME.formatted("http://127.0.0.1:41234", 7, "http://127.0.0.1:41234", 7)))
+                .isEqualTo(base);
+        assertThat(fp.fingerprint(null, null, CHROME.formatted("https://shop.example.com", 1, "https://shop.example.com", 1)
+                .replace("renderCart", "renderTotals"))).isNotEqualTo(base);
+        String gecko = fp.fingerprint("TypeError", "cart is undefined", FIREFOX.formatted("https://a.example", 1, "https://a.example", 1));
+        assertThat(fp.fingerprint("TypeError", "cart is undefined", FIREFOX.formatted("http://localhost:8080", 2, "http://localhost:8080", 2)))
+                .isEqualTo(gecko);
+        assertThat(StackTraces.language(FIREFOX.formatted("https://a.example", 1, "https://a.example", 1)))
+                .isEqualTo(StackTraces.Language.JAVASCRIPT);
+        assertThat(StackTraces.browserPath("https://a.example:8443/js/app.js?v=3#x")).isEqualTo("/js/app.js");
+        assertThat(StackTraces.browserPath("/app/src/order.js")).isEqualTo("/app/src/order.js");
+    }
+
     private static final String GO = """
             panic: runtime error: index out of range [%d] with length 3
 

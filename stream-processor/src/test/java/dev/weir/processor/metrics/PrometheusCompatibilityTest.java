@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.OpsServer;
 import dev.weir.processor.measure.Events;
@@ -21,14 +20,9 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,10 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -55,18 +45,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Prometheus (Debian {@code prometheus}, from {@code bin/install-test-deps}) scrapes the
  * processor's /metrics while the measuring topology processes events; the seeds' PromQL and every
- * dashboard panel's query are evaluated through Prometheus's HTTP API.
+ * query of the dashboards the measures feed ({@link #MEASURE_DASHBOARDS}) are evaluated through
+ * Prometheus's HTTP API ({@link PrometheusProcess}; the business and SLO dashboards are checked by
+ * {@code BusinessMetricsIT}, against a whole processor).
  *
- * <p>Nothing here may wait without a bound: every HTTP exchange is bounded as a whole (the JDK
- * client's request timeout stops at the response headers, so a stalled body would wait forever),
- * promtool reads and writes files instead of pipes, and each test and the setup carry a
- * {@link Timeout} that abandons a stuck thread.
+ * <p>Nothing here may wait without a bound: see {@link PrometheusProcess}, and each test and the
+ * setup carry a {@link Timeout} that abandons a stuck thread.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PrometheusCompatibilityTest {
-    static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(20);
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The dashboards whose every query the measures alone answer. */
+    static final List<String> MEASURE_DASHBOARDS = List.of("weir-api-performance.json", "weir-overview.json", "weir-security.json");
     static final int OK_PER_BATCH = 90;
     static final int ERRORS_PER_BATCH = 10;
 
@@ -74,21 +64,17 @@ class PrometheusCompatibilityTest {
     static Path dir;
 
     final Object lock = new Object();
-    // HTTP/1.1: the default (HTTP/2) sends an h2c upgrade request on plain http, which neither Jetty nor Prometheus take up
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     TopologyTestDriver driver;
     TestInputTopic<String, RequestEvent> requests;
     TestInputTopic<String, LogEvent> logs;
     PrometheusMeterRegistry registry;
     Javalin app;
-    Process prometheus;
-    int prometheusPort;
+    PrometheusProcess prometheus;
 
     @BeforeAll
     @Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void start() throws Exception {
-        requireOnPath("prometheus");
-        requireOnPath("promtool");
         MeasureSettings settings = MeasureSettings.defaults();
         // Only the measuring stage's meters: the JVM binders of dev.weir.common.ops.Metrics are not this test's subject.
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -114,17 +100,7 @@ class PrometheusCompatibilityTest {
         MeasureHttp.registerSingle(app, queries, null);
         app.start("127.0.0.1", 0);
 
-        prometheusPort = freePort();
-        Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, String.join("\n",
-                "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s",
-                "scrape_configs:", "  - job_name: weir-processor", "    static_configs:",
-                "      - targets: ['127.0.0.1:" + app.port() + "']", ""));
-        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
-                "--web.listen-address=127.0.0.1:" + prometheusPort, "--log.level=warn")
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        Poll.until(Duration.ofSeconds(60), () -> get("/-/ready").statusCode() == 200, () -> "Prometheus to be ready");
+        prometheus = new PrometheusProcess(dir, app.port());
 
         pipeBatch(1);
         awaitScraped(1);
@@ -132,21 +108,11 @@ class PrometheusCompatibilityTest {
         awaitScraped(2);
     }
 
-    static void requireOnPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        boolean found = java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
-        assertThat(found).as("%s is not on the PATH (%s); run bin/install-test-deps", tool, path).isTrue();
-    }
-
     @AfterAll
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void stop() throws InterruptedException {
         if (prometheus != null) {
-            prometheus.destroy();
-            if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
-                prometheus.destroyForcibly();
-            }
+            prometheus.close();
         }
         if (app != null) {
             app.stop();
@@ -239,84 +205,26 @@ class PrometheusCompatibilityTest {
 
     @Test
     void promtoolCheckMetricsReportsNothing() throws Exception {
-        HttpResponse<String> scraped = send(URI.create("http://127.0.0.1:" + app.port() + "/metrics"));
+        HttpResponse<String> scraped = PrometheusProcess.send(http, URI.create("http://127.0.0.1:" + app.port() + "/metrics"));
         assertThat(scraped.statusCode()).as(scraped.body()).isEqualTo(200);
-        Path input = Files.writeString(dir.resolve("scrape.txt"), scraped.body());
-        Path report = dir.resolve("promtool.txt");
-        // files, not pipes: promtool can neither wait for an input we never close nor block on an output we do not drain
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(input.toFile())
-                .redirectErrorStream(true).redirectOutput(report.toFile()).start();
-        boolean exited = promtool.waitFor(30, TimeUnit.SECONDS);
-        if (!exited) {
-            promtool.destroyForcibly();
-        }
 
-        assertThat(exited).as("promtool exited within 30 s").isTrue();
-        assertThat(Files.readString(report)).isEmpty();
-        assertThat(promtool.exitValue()).isZero();
+        assertThat(prometheus.promtoolCheck(scraped.body())).isEmpty();
     }
 
     @Test
-    void everyDashboardPanelQueryReturnsData() throws Exception {
+    void everyMeasureDashboardPanelQueryReturnsData() throws Exception {
         List<String> empty = new ArrayList<>();
         int checked = 0;
-        try (var files = Files.list(dashboards())) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                for (JsonNode panel : JSON.readTree(file.toFile()).get("panels")) {
-                    for (JsonNode target : panel.get("targets")) {
-                        String expr = target.get("expr").asText()
-                                .replace("$__rate_interval", "1m").replace("$service", ".*");
-                        checked++;
-                        if (query(expr).isEmpty()) {
-                            empty.add(file.getFileName() + " / " + panel.get("title").asText() + ": " + expr);
-                        }
-                    }
-                }
-            }
+        for (String name : MEASURE_DASHBOARDS) {
+            Path file = PrometheusProcess.dashboards().resolve(name);
+            checked += PrometheusProcess.queries(file);
+            empty.addAll(prometheus.emptyPanels(file, ".*"));
         }
         assertThat(checked).isGreaterThan(10);
         assertThat(empty).isEmpty();
     }
 
-    static Path dashboards() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("deploy/grafana/dashboards"))) {
-            p = p.getParent();
-        }
-        assertThat(p).as("deploy/grafana/dashboards above the working directory").isNotNull();
-        return p.resolve("deploy/grafana/dashboards");
-    }
-
     JsonNode query(String promql) throws IOException, InterruptedException {
-        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        JsonNode body = JSON.readTree(r.body());
-        if (!"success".equals(body.path("status").asText())) {
-            throw new IllegalStateException("Prometheus refused " + promql + ": " + r.body());
-        }
-        return body.get("data").get("result");
-    }
-
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(URI.create("http://127.0.0.1:" + prometheusPort + path));
-    }
-
-    /** One exchange, headers and body, within {@link #EXCHANGE_TIMEOUT}. */
-    HttpResponse<String> send(URI uri) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(uri).timeout(EXCHANGE_TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
-        try {
-            return response.get(EXCHANGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            throw new IOException("No complete answer from " + uri + " within " + EXCHANGE_TIMEOUT, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return prometheus.query(promql);
     }
 }

@@ -58,6 +58,31 @@ class NormalizeTopologyTest {
         assertThat(e.getSource().getFormat()).isEqualTo("logstash");
     }
 
+    /** What the agent's browser beacon writes for a JavaScript error thrown on a page served from {@code origin}. */
+    private static String browserError(String origin, int version, int line) {
+        return ("{\"@timestamp\":\"" + TS + "\",\"event.id\":\"b-1-" + version + "\",\"service.name\":\"shop-web\","
+                + "\"event.category\":\"web\",\"event.action\":\"javascript-error\",\"url.path\":\"/cart\","
+                + "\"user_agent.original\":\"Mozilla/5.0 HeadlessChrome/120.0\",\"log.level\":\"ERROR\","
+                + "\"message\":\"Uncaught TypeError: Cannot read properties of undefined (reading 'items')\",\"error.type\":\"TypeError\","
+                + "\"error.message\":\"Cannot read properties of undefined (reading 'items')\",\"error.stack_trace\":\"TypeError: Cannot read"
+                + " properties of undefined (reading 'items')\\n    at renderTotals (ORIGIN/static/cart.js?v=VERSION:LINE:20)\\n"
+                + "    at ORIGIN/static/cart.js?v=VERSION:5:37\",\"host.name\":\"edge-1\"}\n")
+                .replace("ORIGIN", origin).replace("VERSION", Integer.toString(version)).replace("LINE", Integer.toString(line));
+    }
+
+    @Test
+    void shouldFingerprintABrowserErrorTheSameWhateverOriginAndVersionServedTheScript() {
+        d.log(browserError("http://127.0.0.1:41234", 7, 2));
+        LogEvent local = d.onlyLog();
+        d.log(browserError("https://shop.example.com", 8, 3));
+        LogEvent prod = d.onlyLog();
+
+        assertThat(local.getError().getType()).isEqualTo("TypeError");
+        assertThat(local.getEvent().getAction()).isEqualTo("javascript-error");
+        assertThat(local.getHttp().getRoute()).isEqualTo("/cart");
+        assertThat(local.getError().getFingerprint()).hasSize(32).isEqualTo(prod.getError().getFingerprint());
+    }
+
     @Test
     void shouldNormaliseEcsDottedLog() {
         d.log("""

@@ -32,7 +32,7 @@ class StateKeysTest {
             """));
 
     private static RuleInput request(String service, String route, int status) {
-        return new RuleInput(true, "id", null, 0, service, route, "GET", status, 12.0, null, null, null, null, null, false, false, 1, null, false);
+        return new RuleInput(true, "id", null, 0, service, route, "GET", status, 12.0, null, null, null, null, null, false, false, 1, null, false, null, 0, null, null);
     }
 
     @Test
