@@ -1,4 +1,4 @@
-package dev.weir.processor.metrics;
+package dev.weir.processor.measure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -11,8 +11,8 @@ import dev.weir.processor.measure.Events;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.MeasureTopology;
 import dev.weir.processor.measure.MeasureTopologyTestSupport;
-import dev.weir.processor.query.MeasureHttp;
-import dev.weir.processor.query.MeasureQueries;
+import dev.weir.processor.measure.query.MeasureHttp;
+import dev.weir.processor.measure.query.MeasureQueries;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
