@@ -26,7 +26,7 @@ import java.util.UUID;
  *
  * <p>{@code java dev.weir.processor.bench.StageCostBenchmark HOST:PORT [EVENTS=300000] [ROUNDS=3]},
  * or on a fresh local broker
- * {@code mvn -B -pl stream-processor verify -Dtest=none -Dit.test=StageCostBench -Dweir.bench.events=300000}.
+ * {@code mvn -B -pl bench -am verify -Dtest=StageCostBench -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dweir.bench.events=300000}.
  */
 public final class StageCostBenchmark {
     /** The configurations, in the order they run in each round. */
