@@ -508,7 +508,7 @@ public final class BenchSuite {
                         + "redact, measures, rules, their state) could add at most %.0f%% to the framework's cost per event.",
                         0.5 / floor, 100 * (floor / 0.5 - 1))).blank();
         m.line("What exactly-once costs: compare the two processor rows (same events, same commit interval); where the processor "
-                + "spends its time, and why it is far from 0.5×, is in [stream-processor/BENCHMARKS.md](stream-processor/BENCHMARKS.md).")
+                + "spends its time, and why it is far from 0.5×, is in [docs/performance-history.md](docs/performance-history.md).")
                 .blank();
         headline.put(2, List.of("stream-processor events/s, all analytics, exactly_once_v2", perSecond(r.exactlyOnceMedian()),
                 "bare consume → Jackson parse → produce loop: " + perSecond(r.bareMedian()),
@@ -710,7 +710,7 @@ public final class BenchSuite {
         Markdown m = section(6);
         m.line("## 6. Scale").blank();
         m.line("How throughput changes with processor instances and partitions on this machine, and how the processor's state grows "
-                + "with distinct services, routes, users and IPs. See stream-processor/BENCHMARKS.md, \"Login detector state size\", "
+                + "with distinct services, routes, users and IPs. See docs/performance-history.md, \"Login detector state size\", "
                 + "for what the figures mean for the login detector.").blank();
         String mode = quick ? " in --quick" : "";
         if (only == null || !only.equals("scale-state")) {

@@ -7,7 +7,6 @@ import dev.weir.common.ops.HttpServerSettings;
 import dev.weir.common.deadletter.DeadLetters;
 import dev.weir.common.kafka.RecordLimits;
 import dev.weir.common.kafka.TopicSetup;
-import dev.weir.common.kafka.Topics;
 import dev.weir.common.ops.Metrics;
 import dev.weir.common.redact.Redactor;
 import dev.weir.processor.config.ProcessorConfig;
@@ -16,17 +15,15 @@ import dev.weir.processor.deadletter.DeadLetterExceptionHandler;
 import dev.weir.processor.deadletter.DeadLetterPublisher;
 import dev.weir.processor.deadletter.OutputLimits;
 import dev.weir.processor.http.ProcessorHttp;
-import dev.weir.processor.measure.MeasureExtension;
-import dev.weir.processor.normalize.NormalizeTopology;
+import dev.weir.processor.logmetric.LogMetricHttp;
+import dev.weir.processor.measure.query.MeasureHttp;
+import dev.weir.processor.rules.RulesHttp;
+import dev.weir.processor.slo.SloHttp;
+import dev.weir.processor.slo.SloMetrics;
 import dev.weir.processor.progress.GroupProgress;
 import dev.weir.processor.rules.RuleException;
 import dev.weir.processor.rules.RuleSet;
-import dev.weir.processor.rules.RulesExtension;
 import dev.weir.processor.rules.RulesSettings;
-import dev.weir.processor.rules.RulesTopics;
-import dev.weir.schemas.LogEvent;
-import dev.weir.schemas.RequestEvent;
-import dev.weir.schemas.serde.WeirSerdes;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,6 +34,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,9 +53,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
@@ -65,11 +61,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream-processor: one Kafka Streams application (exactly_once_v2) made of the normalise
- * stage and the parts of every {@link ProcessorExtension} (by default the measures and the alert
- * rules, see {@link #defaultExtensions}), and the HTTP server with health, metrics and the
- * extensions' routes. The only place that constructs Kafka clients, the meter
- * registry and Javalin for this component.
+ * The stream-processor: runs the {@link ProcessorTopology} as one Kafka Streams application
+ * (exactly_once_v2), and the HTTP server with health, metrics and the query, rules and SLO routes.
+ * The only place that constructs Kafka clients, the meter registry and Javalin for this component.
  *
  * <pre>{@code
  * ProcessorApp app = new ProcessorApp(ProcessorConfig.defaults("127.0.0.1:9092").withHttpPort(0), Clock.systemUTC());
@@ -84,10 +78,11 @@ public final class ProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
     /** How long the start waits for Kafka's first answer before it leaves the rest to the clients' retries. */
     private static final Duration START_CHECK_WAIT = Duration.ofSeconds(10);
+    private static final ProcessorTopics TOPICS = ProcessorTopics.weir();
 
     private final ProcessorConfig config;
     private final Clock clock;
-    private final List<ProcessorExtension> givenExtensions; // null: the defaults, built per run in start()
+    private final List<ProcessorExtension> givenExtensions; // null: the product's stages
     private final PrometheusMeterRegistry registry;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -102,8 +97,7 @@ public final class ProcessorApp implements AutoCloseable {
     private boolean closed; // guarded by this
 
     /**
-     * A processor that does everything: normalise, measure ({@link MeasureExtension}) and alert
-     * ({@link RulesExtension}), as {@link #defaultExtensions} builds them from the configuration.
+     * The processor as it runs in production: normalise, measure and alert ({@link ProcessorTopology}).
      *
      * @param config configuration
      * @param clock  clock for every part
@@ -117,7 +111,7 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     /**
-     * A processor with other features than the defaults (e.g. normalisation alone with an empty list).
+     * The normaliser followed by other stages than the product's measures and rules (none with an empty list).
      *
      * @param config     configuration
      * @param clock      clock for every part
@@ -129,25 +123,6 @@ public final class ProcessorApp implements AutoCloseable {
         this.givenExtensions = List.copyOf(extensions);
         this.registry = Metrics.newRegistry("processor");
         this.failures = new StreamFailures(registry, clock);
-    }
-
-    /**
-     * The features every processor runs, built for one run: the measures (answering queries as
-     * {@code self}) and the alert rules ({@code rules.path} or the default pack).
-     *
-     * @param config configuration
-     * @param self   this instance's HTTP address as other instances reach it (the Streams {@code application.server})
-     * @param clock  clock for every part
-     * @return the measure and rules extensions, in this order
-     * @throws RuleException        when the configured rules are invalid
-     * @throws UncheckedIOException when the rule files cannot be read
-     */
-    public static List<ProcessorExtension> defaultExtensions(ProcessorConfig config, HostInfo self, Clock clock) {
-        ProcessorConfig.Rules r = config.rules();
-        RulesSettings rules = new RulesSettings(loadRules(config), RulesTopics.DEFAULT,
-                r.kibanaUrl() == null ? null : r.kibanaUrl().toString(), r.evaluationInterval(), clock);
-        // both take the normaliser's events in the same tasks; the measures come first in each event's chain
-        return List.of(new MeasureExtension(config.measure(), self), new RulesExtension(rules, self));
     }
 
     /**
@@ -186,15 +161,29 @@ public final class ProcessorApp implements AutoCloseable {
             int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
             HttpServerSettings httpSettings = config.http().withPort(port);
             HostInfo self = new HostInfo(config.advertisedHost(), port);
-            List<ProcessorExtension> extensions = givenExtensions != null ? givenExtensions : defaultExtensions(config, self, clock);
             ProcessorServices services = new ProcessorServices(config, clock, registry, this::streams);
-            Topology topology = topology(services, extensions, rawPartitions, outputLimits);
+            ProcessorConfig.Rules rulesConfig = config.rules();
+            String kibana = rulesConfig.kibanaUrl() == null ? null : rulesConfig.kibanaUrl().toString();
+            RulesSettings rules = new RulesSettings(loadRules(config), kibana, rulesConfig.evaluationInterval(), clock);
+            ProcessorTopology.Settings settings = new ProcessorTopology.Settings(config.normalize(), config.measure(), rules,
+                    rawPartitions, outputLimits);
+            ProcessorTopology processor;
+            if (givenExtensions == null) {
+                processor = new ProcessorTopology(settings, TOPICS, registry, clock);
+            } else {
+                List<TopologyPart> stages = new ArrayList<>();
+                for (ProcessorExtension e : givenExtensions) {
+                    stages.addAll(e.topologyParts(services));
+                }
+                processor = new ProcessorTopology(settings, TOPICS, registry, clock, stages);
+            }
+            Topology topology = processor.build();
             log.info("Processor topology:\n{}", topology.describe());
 
             Map<String, Object> producerProps = KafkaClients.producer(config.kafka(), config.applicationId() + "-deadletter");
             producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT_MAX_REQUEST_SIZE);
             deadLetterProducer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-            DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, Topics.DEADLETTER,
+            DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetterProducer, TOPICS.deadLetters().name(),
                     new DeadLetterCounters(registry), clock, outputLimits, new DeadLetters(new Redactor(
                             config.normalize().redaction().rules(), registry), config.normalize().redaction().keepDeadLetterOriginals()));
 
@@ -213,7 +202,7 @@ public final class ProcessorApp implements AutoCloseable {
 
             progressAdmin = Admin.create(KafkaClients.admin(config.kafka(), config.applicationId() + "-progress"));
             GroupProgress progress = new GroupProgress(progressAdmin, config.applicationId(),
-                    List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS), config.sessionTimeout(), failures::lastDeath, registry, clock);
+                    TOPICS.raw(), config.sessionTimeout(), failures::lastDeath, registry, clock);
             long every = Math.max(500, Math.min(5_000, config.sessionTimeout().toMillis() / 4));
             progressPoller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "weir-processor-progress");
@@ -224,8 +213,15 @@ public final class ProcessorApp implements AutoCloseable {
 
             KafkaStreams s = streams;
             http = ProcessorHttp.create(httpSettings, registry, clock, s::state, progress::check, app -> {
-                for (ProcessorExtension e : extensions) {
-                    e.addRoutes(app, services);
+                if (givenExtensions == null) {
+                    MeasureHttp.register(app, s, config.measure(), processor.measureMetrics(), self, clock, config.http());
+                    RulesHttp.register(app, s, rules);
+                    SloHttp.register(app, services.streams(), rules, new SloMetrics(registry), clock, self, config.http());
+                    LogMetricHttp.register(app, services.streams(), rules, processor.logMetricMeters(), clock, self, config.http());
+                } else {
+                    for (ProcessorExtension e : givenExtensions) {
+                        e.addRoutes(app, services);
+                    }
                 }
             });
             ProcessorHttp.start(http, httpSettings);
@@ -268,11 +264,11 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     /**
-     * The measures and rules run in the raw topics' tasks ({@link NormalizeTopology#addTo(StreamsBuilder, int)}), so
+     * The measures and rules run in the raw topics' tasks ({@link ProcessorTopology}), so
      * the repartition topics for events read outside their service's task get the raw topics' partition count.
      */
     private int rawPartitions(Admin admin) {
-        List<String> raw = List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS);
+        List<String> raw = TOPICS.raw();
         try {
             int max = 0;
             for (TopicDescription d : admin.describeTopics(raw).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
@@ -301,11 +297,12 @@ public final class ProcessorApp implements AutoCloseable {
      * and the producers' {@code max.request.size}.
      */
     private OutputLimits outputLimits(Admin admin) {
-        Map<String, Integer> limits = RecordLimits.of(admin, List.of(Topics.LOGS, Topics.REQUESTS, Topics.DEADLETTER),
+        String deadLetterTopic = TOPICS.deadLetters().name();
+        Map<String, Integer> limits = RecordLimits.of(admin, List.of(TOPICS.logs().name(), TOPICS.requests().name(), deadLetterTopic),
                 RecordLimits.DEFAULT_MAX_REQUEST_SIZE);
-        int deadLetters = limits.get(Topics.DEADLETTER);
+        int deadLetters = limits.get(deadLetterTopic);
         if (deadLetters < DeadLetters.MIN_RECORD_BYTES) {
-            throw new IllegalStateException("The dead-letter topic " + Topics.DEADLETTER + " takes records of at most "
+            throw new IllegalStateException("The dead-letter topic " + deadLetterTopic + " takes records of at most "
                     + deadLetters + " bytes, too few for a dead letter's headers; set its max.message.bytes to at least "
                     + DeadLetters.MIN_RECORD_BYTES + ".");
         }
@@ -314,41 +311,8 @@ public final class ProcessorApp implements AutoCloseable {
                 RecordLimits.DEFAULT_MAX_MESSAGE_BYTES));
     }
 
-    private Topology topology(ProcessorServices services, List<ProcessorExtension> extensions, int rawPartitions,
-                              OutputLimits outputLimits) {
-        StreamsBuilder builder = new StreamsBuilder();
-        CleanStreams events = new NormalizeTopology(config.normalize(), List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
-                new Topic<String, LogEvent>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
-                new Topic<String, RequestEvent>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
-                Topics.DEADLETTER, registry, clock, outputLimits).addTo(builder, rawPartitions);
-        for (ProcessorExtension e : extensions) {
-            for (TopologyPart part : e.topologyParts(services)) {
-                part.addTo(builder, events);
-            }
-        }
-        return builder.build();
-    }
-
-    /**
-     * @param config the processor's settings
-     * @return the Kafka Streams settings that decide how the processor runs its record loop: application id, bootstrap
-     *         servers, processing guarantee, state directory, stream threads and commit interval (the benchmarks run other
-     *         topologies with the same)
-     */
-    public static Properties coreStreamsProperties(ProcessorConfig config) {
-        Properties p = new Properties();
-        // connection, security and the user's client properties first; the processor's own choices below
-        p.putAll(config.kafka().clientProperties());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        return p;
-    }
-
     private Properties streamsProperties(DeadLetterPublisher publisher, HostInfo self) {
-        Properties p = coreStreamsProperties(config);
+        Properties p = config.streamsProperties();
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplication());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());

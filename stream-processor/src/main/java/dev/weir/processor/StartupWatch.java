@@ -12,15 +12,14 @@ import org.apache.kafka.streams.KafkaStreams;
  * stream thread the client goes RUNNING and can be back in REBALANCING a moment later (a thread that
  * joins later rebalances the group), which is a started application, not a stopped one.
  *
- * <p>Thread-safe: {@link #onChange} is called from Streams' threads, {@link #await} from the starting one. Public for the
- * benchmarks, which start other Kafka Streams applications the same way.
+ * <p>Thread-safe: {@link #onChange} is called from Streams' threads, {@link #await} from the starting one.
  */
-public final class StartupWatch {
+final class StartupWatch {
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile KafkaStreams.State outcome;
 
     /** @param now the state Kafka Streams has just entered */
-    public void onChange(KafkaStreams.State now) {
+    void onChange(KafkaStreams.State now) {
         if (outcome == null && (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
                 || now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.PENDING_SHUTDOWN
                 || now == KafkaStreams.State.NOT_RUNNING)) {
@@ -39,7 +38,7 @@ public final class StartupWatch {
      *         {@code null} when it entered none within {@code timeout}
      * @throws InterruptedException when interrupted
      */
-    public KafkaStreams.State await(Duration timeout) throws InterruptedException {
+    KafkaStreams.State await(Duration timeout) throws InterruptedException {
         return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? outcome : null;
     }
 }

@@ -1,11 +1,10 @@
 package dev.weir.processor;
 
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
 
 /**
  * A piece of the processor's one Kafka Streams application that works on the clean events
- * (measures, rules). {@code ProcessorApp} builds a single {@link StreamsBuilder}, adds the
+ * (measures, rules). {@link ProcessorTopology} builds a single {@link StreamsBuilder}, adds the
  * normaliser, and lets every part add its processors, stores and sinks after it, fed by the
  * normaliser's {@link CleanStreams}; so all parts share one application id, one transaction per
  * commit, one set of stream threads, and the raw topics' tasks.
@@ -23,18 +22,4 @@ public interface TopologyPart {
      */
     void addTo(StreamsBuilder builder, CleanStreams events);
 
-    /**
-     * Adds this part on its own, reading the clean events from their topics
-     * ({@code weir.requests}, {@code weir.logs}).
-     *
-     * @param builder the builder
-     */
-    void addTo(StreamsBuilder builder);
-
-    /** @return this part alone as a topology, e.g. for {@code TopologyTestDriver} */
-    default Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder);
-        return builder.build();
-    }
 }

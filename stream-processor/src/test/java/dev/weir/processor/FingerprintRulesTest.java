@@ -2,34 +2,17 @@ package dev.weir.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.common.kafka.Topics;
-import dev.weir.processor.normalize.NormalizeSettings;
-import dev.weir.processor.normalize.NormalizeTopology;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.RulesSettings;
-import dev.weir.processor.rules.RulesTopology;
 import dev.weir.processor.samples.LoggerSamples;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
 import dev.weir.schemas.LogEvent;
-import dev.weir.schemas.serde.WeirSerdes;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,36 +46,25 @@ class FingerprintRulesTest {
 
     @TempDir
     Path stateDir;
-    TopologyTestDriver driver;
-    TestInputTopic<byte[], byte[]> rawLogs;
+    ProcessorDriver processor;
     TestOutputTopic<String, LogEvent> logs;
     TestOutputTopic<String, AlertEvent> alerts;
 
     @BeforeEach
     void start() {
-        StreamsBuilder builder = new StreamsBuilder();
-        CleanStreams events = new NormalizeTopology(NormalizeSettings.DEFAULTS, List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
-                new Topic<>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
-                new Topic<>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
-                Topics.DEADLETTER, new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder, 1);
-        RulesTopology.withWeirSerdes(RulesSettings.of(RuleSet.parse(Map.of("errors.yml", RULES)))).addTo(builder, events);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fingerprint-rules-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props, NOW);
-        rawLogs = driver.createInputTopic(Topics.RAW_LOGS, new ByteArraySerializer(), new ByteArraySerializer());
-        logs = driver.createOutputTopic(Topics.LOGS, new StringDeserializer(), WeirSerdes.logEvent().deserializer());
-        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(), WeirSerdes.alertEvent().deserializer());
+        processor = ProcessorDriver.start(ProcessorDriver.with(ProcessorDriver.settings(),
+                RulesSettings.of(RuleSet.parse(Map.of("errors.yml", RULES)))), NOW, stateDir);
+        logs = processor.logs;
+        alerts = processor.alerts;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        processor.close();
     }
 
     private String send(String service, String json) {
-        rawLogs.pipeInput(service.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8), NOW);
+        processor.log(service, json);
         List<LogEvent> out = logs.readValuesToList();
         assertThat(out).as("normalised %s", json).hasSize(1);
         return out.get(0).getError().getFingerprint();

@@ -2,85 +2,58 @@ package dev.weir.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.common.kafka.Topics;
-import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
-import dev.weir.processor.measure.MeasureTopology;
-import dev.weir.processor.normalize.NormalizeSettings;
-import dev.weir.processor.normalize.NormalizeTopology;
 import dev.weir.processor.normalize.ServiceOwners;
 import dev.weir.schemas.ErrorRateWindow;
-import dev.weir.schemas.RequestEvent;
-import dev.weir.schemas.serde.WeirSerdes;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The normaliser and the measures wired as {@code ProcessorApp} wires them: the measures take the
- * normalised events in the raw topics' tasks. The driver reads every input in partition 0, so with
+ * The processor's topology with the raw topics in three partitions: the measures take the normalised events
+ * in the raw topics' tasks. The driver reads every input in partition 0, so with
  * three owner partitions the services owned by task 0 are measured at once and the others go
  * through the repartition topics: both paths, in one run.
  */
 class FusedTopologyTest {
-    static final String APP = "fused-test";
+    static final String APP = ProcessorDriver.APPLICATION_ID;
     static final Instant NOW = Instant.parse("2025-03-14T10:00:00Z");
     static final Instant WINDOW = NOW.minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
     static final int PARTITIONS = 3;
 
     @TempDir
     Path stateDir;
-    TopologyTestDriver driver;
+    ProcessorDriver processor;
     TestInputTopic<byte[], byte[]> rawRequests;
     TestInputTopic<byte[], byte[]> rawLogs;
     TestOutputTopic<String, ErrorRateWindow> errors;
 
     @BeforeEach
     void start() {
-        StreamsBuilder builder = new StreamsBuilder();
-        CleanStreams events = new NormalizeTopology(NormalizeSettings.DEFAULTS, List.of(Topics.RAW_LOGS, Topics.RAW_REQUESTS),
-                new Topic<>(Topics.LOGS, Serdes.String(), WeirSerdes.logEvent()),
-                new Topic<>(Topics.REQUESTS, Serdes.String(), WeirSerdes.requestEvent()),
-                Topics.DEADLETTER, new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder, PARTITIONS);
-        MeasureTopology.withWeirSerdes(MeasureSettings.defaults().withGrace(Duration.ZERO), MeasureListener.NONE)
-                .addTo(builder, events);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props, NOW);
-        rawRequests = driver.createInputTopic(Topics.RAW_REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
-        rawLogs = driver.createInputTopic(Topics.RAW_LOGS, new ByteArraySerializer(), new ByteArraySerializer());
-        errors = driver.createOutputTopic(Topics.STATS_ERRORS, new StringDeserializer(), WeirSerdes.errorRateWindow().deserializer());
+        ProcessorTopology.Settings settings = ProcessorDriver.with(ProcessorDriver.settings(),
+                MeasureSettings.defaults().withGrace(Duration.ZERO));
+        processor = ProcessorDriver.start(ProcessorDriver.withPartitions(settings, PARTITIONS), NOW, stateDir);
+        rawRequests = processor.rawRequests;
+        rawLogs = processor.rawLogs;
+        errors = processor.errors;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        processor.close();
     }
 
     /** What one service gets in the window: requests, 5xx, logs. */
@@ -118,14 +91,13 @@ class FusedTopologyTest {
             }
         }
         assertThat(actual).isEqualTo(expected);
-        assertThat(driver.producedTopicNames()).contains(APP + "-measure-requests-repartition", APP + "-measure-logs-repartition");
+        assertThat(processor.driver.producedTopicNames()).contains(APP + "-measure-requests-repartition", APP + "-measure-logs-repartition");
     }
 
     /** An agent killed before its checkpoint sends a file's lines again: the windows count each line once. */
     @Test
     void shouldCountTheLinesAnAgentSendsAgainOnce() {
-        TestOutputTopic<String, RequestEvent> requests = driver.createOutputTopic(Topics.REQUESTS, new StringDeserializer(),
-                WeirSerdes.requestEvent().deserializer());
+        processor.requests.readValuesToList();
         String file = "00112233445566aa";
         long[] offsets = {0, 90, 180, 270};
         for (long offset : offsets) {
@@ -142,7 +114,7 @@ class FusedTopologyTest {
                 .findFirst().orElseThrow();
         assertThat(w.getRequests()).isEqualTo(4);
         assertThat(w.getErrors5xx()).isEqualTo(1);
-        assertThat(requests.readValuesToList()).as("every copy still reaches weir.requests, where the id makes it one document")
+        assertThat(processor.requests.readValuesToList()).as("every copy still reaches weir.requests, where the id makes it one document")
                 .hasSize(8);
     }
 

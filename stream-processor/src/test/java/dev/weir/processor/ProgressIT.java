@@ -37,7 +37,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.kstream.Named;
 import org.junit.jupiter.api.AfterEach;
@@ -148,17 +147,7 @@ class ProgressIT {
     private static final class Gate implements ProcessorExtension {
         @Override
         public List<TopologyPart> topologyParts(ProcessorServices services) {
-            return List.of(new TopologyPart() {
-                @Override
-                public void addTo(StreamsBuilder builder, CleanStreams events) {
-                    events.requests().foreach((service, request) -> pass(request), Named.as("test-gate"));
-                }
-
-                @Override
-                public void addTo(StreamsBuilder builder) {
-                    throw new UnsupportedOperationException("the gate runs in the processor only");
-                }
-            });
+            return List.of((builder, events) -> events.requests().foreach((service, request) -> pass(request), Named.as("test-gate")));
         }
 
         private static void pass(RequestEvent request) {

@@ -1,6 +1,8 @@
 package dev.weir.processor.bench;
 
 import dev.weir.common.kafka.Topics;
+import dev.weir.processor.CleanStreams;
+import dev.weir.processor.ProcessorTopics;
 import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.MeasureTopology;
@@ -26,9 +28,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -113,7 +117,13 @@ public final class LoginStateSizeBenchmark {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "login-state-bench");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        TopologyTestDriver driver = new TopologyTestDriver(MeasureTopology.withWeirSerdes(settings, MeasureListener.NONE).build(), props);
+        // the measures alone, fed from the clean topics: the login state does not depend on how the events arrive
+        ProcessorTopics topics = ProcessorTopics.weir();
+        StreamsBuilder builder = new StreamsBuilder();
+        new MeasureTopology(settings, topics, MeasureListener.NONE).addTo(builder, new CleanStreams(
+                builder.stream(topics.requests().name(), Consumed.with(topics.requests().key(), topics.requests().value())),
+                builder.stream(topics.logs().name(), Consumed.with(topics.logs().key(), topics.logs().value()))));
+        TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props);
         try {
             for (String name : new String[] {MeasureTopology.LOGINS_BY_SOURCE_STORE, MeasureTopology.LOGINS_BY_USER_STORE}) {
                 out.printf("store %s: %s%n", name, describe(driver.getAllStateStores().get(name)));

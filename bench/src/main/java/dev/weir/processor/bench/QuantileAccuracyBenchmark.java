@@ -2,7 +2,7 @@ package dev.weir.processor.bench;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import dev.weir.processor.measure.latency.Sketches;
-import dev.weir.processor.metrics.MeasureMetrics;
+import dev.weir.processor.measure.metrics.MeasureMetrics;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Random;

@@ -3,11 +3,8 @@ package dev.weir.processor.bench;
 import dev.weir.processor.ProcessorApp;
 import dev.weir.processor.ProcessorExtension;
 import dev.weir.processor.config.ProcessorConfig;
-import dev.weir.processor.measure.MeasureExtension;
 import dev.weir.processor.rules.RuleSet;
-import dev.weir.processor.rules.RulesExtension;
 import dev.weir.processor.rules.RulesSettings;
-import dev.weir.processor.rules.RulesTopics;
 import io.micrometer.core.instrument.Counter;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -108,7 +105,7 @@ public final class StageCostBenchmark {
         ProcessorConfig config = ProcessorConfig.defaults(bootstrap).withHttpPort(0).withStateDir(dir.resolve(id))
                 .withApplicationId(id).withProcessingGuarantee("exactly_once_v2").withStreamThreads(1);
         Clock clock = Clock.systemUTC();
-        RulesSettings rules = new RulesSettings(RuleSet.defaults(), RulesTopics.DEFAULT, null,
+        RulesSettings rules = new RulesSettings(RuleSet.defaults(), null,
                 config.rules().evaluationInterval(), clock);
         List<ProcessorExtension> extensions = switch (part) {
             case "normalise" -> List.of();

@@ -2,14 +2,14 @@ package dev.weir.processor.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.common.kafka.Topics;
-import dev.weir.processor.ProcessorApp;
-import dev.weir.processor.StartupWatch;
 import dev.weir.processor.config.ProcessorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -55,7 +55,7 @@ final class StreamsFloor {
                 }, Named.as("floor-parse"))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("floor-sink"));
         Topology topology = builder.build();
-        try (KafkaStreams streams = new KafkaStreams(topology, ProcessorApp.coreStreamsProperties(config))) {
+        try (KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties())) {
             return ProcessorThroughputBenchmark.eventsPerSecond(() -> start(streams), parsed::get, total,
                     "Kafka Streams floor (" + config.processingGuarantee() + ") parsed");
         }
@@ -71,15 +71,21 @@ final class StreamsFloor {
 
     /** Starts {@code streams} and returns once it is RUNNING. */
     private static void start(KafkaStreams streams) throws InterruptedException {
-        StartupWatch startup = new StartupWatch();
-        streams.setStateListener((now, before) -> startup.onChange(now));
+        CountDownLatch settled = new CountDownLatch(1);
+        AtomicReference<KafkaStreams.State> outcome = new AtomicReference<>();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.NOT_RUNNING) {
+                outcome.compareAndSet(null, now); // the state that ended the wait counts, not one entered after it
+                settled.countDown();
+            }
+        });
         streams.start();
-        KafkaStreams.State outcome = startup.await(Duration.ofMinutes(2));
-        if (outcome == null) {
+        if (!settled.await(2, TimeUnit.MINUTES)) {
             throw new IllegalStateException("Kafka Streams floor was not RUNNING within 2 minutes (state " + streams.state() + ")");
         }
-        if (outcome != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("Kafka Streams floor stopped while starting (state " + outcome + ")");
+        if (outcome.get() != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException("Kafka Streams floor stopped while starting (state " + outcome.get() + ")");
         }
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@link ProcessorThroughputBenchmark} on a fresh local broker. Not part of {@code verify}
  * (the name does not end in IT); run it with
- * {@code mvn -B -pl bench -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=ProcessorThroughputBench -Dweir.bench.events=200000}.
+ * {@code mvn -B -pl bench -am verify -Dtest=ProcessorThroughputBench -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dweir.bench.events=200000}.
  */
 @ExtendWith(LocalStackExtension.class)
 @Timeout(1800)

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@link StageCostBenchmark} on a fresh local broker. Not part of {@code verify} (the name
  * does not end in IT); run it with
- * {@code mvn -B -pl bench -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=StageCostBench -Dweir.bench.events=300000}.
+ * {@code mvn -B -pl bench -am verify -Dtest=StageCostBench -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dweir.bench.events=300000}.
  */
 @ExtendWith(LocalStackExtension.class)
 @Timeout(3600)

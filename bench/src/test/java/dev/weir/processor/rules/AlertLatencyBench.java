@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link AlertLatencyBenchmark} on the local broker and prints the figures. Not part of
  * {@code verify} (the name matches no test pattern; timings are never asserted): run it with
- * {@code mvn -B -pl bench -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=AlertLatencyBench}.
+ * {@code mvn -B -pl bench -am verify -Dtest=AlertLatencyBench -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 @ExtendWith(LocalStackExtension.class)
 class AlertLatencyBench {

@@ -41,7 +41,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigNode {
     private static final Pattern ENV = Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     private final String path;
@@ -291,7 +291,7 @@ public final class ConfigNode {
         return value;
     }
 
-    /** Durations in Prometheus' form: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 7d}. */
+    /** Durations in Prometheus' form ({@link #durationOrNull}): {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 7d}. */
     public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
         Object v = raw(key);
         Duration value = v == null ? defaultValue : parseDuration(key(key), v.toString());
@@ -307,28 +307,48 @@ public final class ConfigNode {
      * @throws ConfigException naming {@code key} when the text is not a duration
      */
     public static Duration parseDuration(String key, String text) {
+        Duration d = durationOrNull(text);
+        if (d == null) {
+            throw ConfigException.invalid(key, text, "must be a duration such as 500ms, 30s, 5m, 1h or 7d");
+        }
+        return d;
+    }
+
+    /**
+     * Weir's one duration grammar, Prometheus' own: whole numbers with a unit, largest first or not, run together
+     * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 7d}, {@code 2w}), or {@code 0}. Every
+     * configuration, rule and probe file reads durations with it.
+     *
+     * @param text the text, surrounding blanks ignored
+     * @return the duration, or {@code null} when the text is not one
+     */
+    public static Duration durationOrNull(String text) {
         String s = text.trim();
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher m = DURATION.matcher(s);
         Duration total = Duration.ZERO;
         int at = 0;
-        while (m.find() && m.start() == at) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            at = m.end();
+        try {
+            while (m.find() && m.start() == at) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofDays(Math.multiplyExact(n, 7));
+                });
+                at = m.end();
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null; // more than a Duration holds
         }
-        if (at == 0 || at != s.length()) {
-            throw ConfigException.invalid(key, text, "must be a duration such as 500ms, 30s, 5m, 1h or 7d");
-        }
-        return total;
+        return at == 0 || at != s.length() ? null : total;
     }
 
-    /** Sizes such as {@code 1048576}, {@code 512KiB}, {@code 64MB}; returns bytes. */
     public long bytes(String key, long defaultValue, long min, long max) {
         Object v = raw(key);
         long value = defaultValue;

@@ -1,5 +1,6 @@
 package dev.weir.agent.probe;
 
+import dev.weir.common.config.ConfigNode;
 import dev.weir.common.config.YamlFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -39,7 +39,6 @@ public final class ProbeSet {
     private static final Set<String> EXPECT_FIELDS = new TreeSet<>(List.of("status", "body_contains", "json"));
     private static final Set<String> TLS_FIELDS = Set.of("expiry_warning");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -350,20 +349,6 @@ public final class ProbeSet {
     }
 
     static Duration parseDuration(String text) {
-        Matcher m = DURATION_PART.matcher(text);
-        int end = 0;
-        long millis = 0;
-        while (m.find() && m.start() == end) {
-            end = m.end();
-            long n = Long.parseLong(m.group(1));
-            millis += n * switch (m.group(2)) {
-                case "ms" -> 1L;
-                case "s" -> 1000L;
-                case "m" -> 60_000L;
-                case "h" -> 3_600_000L;
-                default -> 86_400_000L;
-            };
-        }
-        return end == text.length() && end > 0 ? Duration.ofMillis(millis) : null;
+        return ConfigNode.durationOrNull(text);
     }
 }

@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code toByteBuffer()}), but through a buffered {@link BinaryEncoder}: {@code BinaryMessageEncoder}
  * writes every field straight into a {@code ByteArrayOutputStream}, whose writes are synchronized,
  * and a clean event makes dozens of them. Buffered, a {@code RequestEvent} takes about 350 ns instead
- * of 620 ns (an in-process loop, stream-processor/BENCHMARKS.md round 6), which the processor pays
+ * of 620 ns (an in-process loop), which the processor pays
  * for every event. The record itself is written by a {@link CompiledWriter}, which makes the same
  * encoder calls as Avro's {@code SpecificDatumWriter} without interpreting the schema per record.
  *

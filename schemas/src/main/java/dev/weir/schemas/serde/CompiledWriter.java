@@ -29,7 +29,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * event has some twenty such fields, and the processor writes one per event. Here the branch of a
  * {@code ["null", X]} union is a null check, and conversions and field positions are found once. On the clean
  * events of the processor benchmark's workload, serializing went from about 820 to 600 ns per event with this and
- * the encoder kept bound to its stream (stream-processor/BENCHMARKS.md, round 8).
+ * the encoder kept bound to its stream.
  *
  * <p>Schemas this does not cover (fixed, unions of more than null and one type) are written by Avro's own
  * writer for that part of the record. The tree only casts: a value it cannot write (a null in a non-null field, a

@@ -20,8 +20,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The stream-processor's configuration, read from YAML (every key is in the README's
@@ -93,6 +95,23 @@ public record ProcessorConfig(KafkaSettings kafka, String applicationId, Path st
         Objects.requireNonNull(normalize, "normalize");
         Objects.requireNonNull(measure, "measure");
         Objects.requireNonNull(rules, "rules");
+    }
+
+    /**
+     * @return the Kafka Streams settings that decide how the processor runs its record loop: the connection, security and
+     *         the user's client properties, then application id, processing guarantee, state directory, stream threads
+     *         and commit interval
+     */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        // connection, security and the user's client properties first; the processor's own choices below
+        p.putAll(kafka.clientProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        return p;
     }
 
     /** @return the Kafka bootstrap servers */

@@ -1,7 +1,7 @@
 package dev.weir.processor.logmetric;
 
-import dev.weir.processor.metrics.CounterRows;
-import dev.weir.processor.metrics.GaugeRows;
+import dev.weir.processor.measure.metrics.CounterRows;
+import dev.weir.processor.measure.metrics.GaugeRows;
 import dev.weir.processor.rules.LogMetric;
 import dev.weir.processor.rules.RuleSet;
 import io.micrometer.core.instrument.Counter;

@@ -1,7 +1,7 @@
 package dev.weir.processor.measure;
 
-import dev.weir.common.kafka.Topics;
 import dev.weir.processor.CleanStreams;
+import dev.weir.processor.ProcessorTopics;
 import dev.weir.processor.TopologyPart;
 import dev.weir.processor.measure.errors.ErrorRateProcessor;
 import dev.weir.processor.measure.latency.LatencyAggregate;
@@ -15,12 +15,9 @@ import dev.weir.schemas.LatencyWindow;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.LoginBurstWindow;
 import dev.weir.schemas.RequestEvent;
-import dev.weir.schemas.serde.WeirSerdes;
 import java.util.Objects;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -28,20 +25,18 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The measuring stage: error rates, latency sketches and login bursts over the clean events.
+ * The measuring stage of {@link dev.weir.processor.ProcessorTopology}: error rates, latency sketches and login bursts
+ * over the clean events.
  *
- * <p>Inputs: {@link CleanStreams}, request and log events keyed by service, every event of a service in
- * one task. In the processor they come straight from the normaliser, in the raw topics' tasks; on its
- * own ({@link #addTo(StreamsBuilder)}) this part reads {@value Topics#REQUESTS} and {@value Topics#LOGS}
- * (same partition count, partitioned by service with the default partitioner), with the events'
- * {@code timestamp} as record time ({@link EventTimeExtractor}). Windows close on each processor's own
- * event-time clock, the highest event time it has seen ({@link WindowCloser#advance}).
+ * <p>Inputs: {@link CleanStreams}, request and log events keyed by service, every event of a service in one task,
+ * straight from the normaliser in the raw topics' tasks, with the event's time as record time. Windows close on each
+ * processor's own event-time clock, the highest event time it has seen ({@link WindowCloser#advance}).
  *
  * <p>Outputs (each window's final result once, when the event-time clock passes its end + grace):
  * <ul>
- *   <li>{@value Topics#STATS_ERRORS}: key {@code service} or {@code service|route}, value {@link ErrorRateWindow}</li>
- *   <li>{@value Topics#STATS_LATENCY}: key {@code service} or {@code service|route}, value {@link LatencyWindow}</li>
- *   <li>{@value Topics#STATS_LOGINS}: key {@code KIND|key}, value {@link LoginBurstWindow}
+ *   <li>{@code weir.stats.errors}: key {@code service} or {@code service|route}, value {@link ErrorRateWindow}</li>
+ *   <li>{@code weir.stats.latency}: key {@code service} or {@code service|route}, value {@link LatencyWindow}</li>
+ *   <li>{@code weir.stats.logins}: key {@code KIND|key}, value {@link LoginBurstWindow}
  *       ({@code SUCCESS_AFTER_FAILURES} at once, the others on window close)</li>
  * </ul>
  * Repartition topics: {@code <application.id>-logins-by-source-repartition} and
@@ -77,61 +72,19 @@ public final class MeasureTopology implements TopologyPart {
     private static final String LOGINS_BY_USER_MARKS = "logins-by-user-emitted-store";
 
     private final MeasureSettings settings;
-    private final Serde<RequestEvent> requestSerde;
-    private final Serde<LogEvent> logSerde;
-    private final Serde<ErrorRateWindow> errorSerde;
-    private final Serde<LatencyWindow> latencySerde;
-    private final Serde<LoginBurstWindow> loginSerde;
+    private final ProcessorTopics topics;
     private final MeasureListener listener;
 
     /**
-     * @param settings     windows, grace, caps, thresholds
-     * @param requestSerde serde of {@value Topics#REQUESTS} values
-     * @param logSerde     serde of {@value Topics#LOGS} values
-     * @param errorSerde   serde of {@value Topics#STATS_ERRORS} values
-     * @param latencySerde serde of {@value Topics#STATS_LATENCY} values
-     * @param loginSerde   serde of {@value Topics#STATS_LOGINS} values
-     * @param listener     fed with every measured event (e.g. {@code MeasureMetrics}); {@link MeasureListener#NONE} for none
-     */
-    public MeasureTopology(MeasureSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
-                           Serde<ErrorRateWindow> errorSerde, Serde<LatencyWindow> latencySerde,
-                           Serde<LoginBurstWindow> loginSerde, MeasureListener listener) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.requestSerde = Objects.requireNonNull(requestSerde, "requestSerde");
-        this.logSerde = Objects.requireNonNull(logSerde, "logSerde");
-        this.errorSerde = Objects.requireNonNull(errorSerde, "errorSerde");
-        this.latencySerde = Objects.requireNonNull(latencySerde, "latencySerde");
-        this.loginSerde = Objects.requireNonNull(loginSerde, "loginSerde");
-        this.listener = Objects.requireNonNull(listener, "listener");
-    }
-
-    /**
      * @param settings windows, grace, caps, thresholds
-     * @param listener fed with every measured event
-     * @return a topology with new {@link WeirSerdes} serdes
+     * @param topics   writes {@link ProcessorTopics#errors()}, {@link ProcessorTopics#latency()} and
+     *                 {@link ProcessorTopics#logins()}
+     * @param listener fed with every measured event (e.g. {@code MeasureMetrics}); {@link MeasureListener#NONE} for none
      */
-    public static MeasureTopology withWeirSerdes(MeasureSettings settings, MeasureListener listener) {
-        return new MeasureTopology(settings, WeirSerdes.requestEvent(), WeirSerdes.logEvent(), WeirSerdes.errorRateWindow(),
-                WeirSerdes.latencyWindow(), WeirSerdes.loginBurstWindow(), listener);
-    }
-
-    /** @return the settings this topology was built with */
-    public MeasureSettings settings() {
-        return settings;
-    }
-
-    /** Reads the events from {@value Topics#REQUESTS} and {@value Topics#LOGS}, with event time as record time. */
-    @Override
-    public void addTo(StreamsBuilder builder) {
-        KStream<String, RequestEvent> requests = builder.stream(Topics.REQUESTS,
-                        Consumed.with(Serdes.String(), requestSerde).withTimestampExtractor(new EventTimeExtractor())
-                                .withName("measure-requests-source"))
-                .filter((k, v) -> v != null, Named.as("measure-requests-present"));
-        KStream<String, LogEvent> logs = builder.stream(Topics.LOGS,
-                        Consumed.with(Serdes.String(), logSerde).withTimestampExtractor(new EventTimeExtractor())
-                                .withName("measure-logs-source"))
-                .filter((k, v) -> v != null, Named.as("measure-logs-present"));
-        addTo(builder, new CleanStreams(requests, logs));
+    public MeasureTopology(MeasureSettings settings, ProcessorTopics topics, MeasureListener listener) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -150,7 +103,7 @@ public final class MeasureTopology implements TopologyPart {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDINALITY_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ERRORS_STORE,
-                settings.retention(), settings.window(), false), Serdes.String(), errorSerde).withCachingDisabled());
+                settings.retention(), settings.window(), false), topics.errors().key(), topics.errors().value()).withCachingDisabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LATENCY_STORE,
                 settings.retention(), settings.window(), false), Serdes.String(), LatencyAggregate.serde()).withCachingDisabled());
         builder.addStateStore(CommitHook.builder(LOGINS_BY_SOURCE_COMMIT_HOOK));
@@ -174,11 +127,11 @@ public final class MeasureTopology implements TopologyPart {
 
         observed.process(() -> new ErrorRateProcessor(settings, listener, ERRORS_STORE, ERRORS_MARKS, COMMIT_HOOK),
                         Named.as("errors-window"), ERRORS_STORE, ERRORS_MARKS, COMMIT_HOOK)
-                .to(Topics.STATS_ERRORS, Produced.with(Serdes.String(), errorSerde).withName("errors-sink"));
+                .to(topics.errors().name(), Produced.with(topics.errors().key(), topics.errors().value()).withName("errors-sink"));
         // every observation, not only requests with a duration: they all advance the processor's event-time clock
         observed.process(() -> new LatencyProcessor(settings, listener, LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK),
                         Named.as("latency-window"), LATENCY_STORE, LATENCY_MARKS, COMMIT_HOOK)
-                .to(Topics.STATS_LATENCY, Produced.with(Serdes.String(), latencySerde).withName("latency-sink"));
+                .to(topics.latency().name(), Produced.with(topics.latency().key(), topics.latency().value()).withName("latency-sink"));
 
         KStream<String, LoginAttempt> attempts = requests
                 .flatMapValues(LoginAttempt::of, Named.as("logins-from-requests"))
@@ -190,13 +143,13 @@ public final class MeasureTopology implements TopologyPart {
                 .process(() -> new LoginBurstProcessor(LoginBurstProcessor.Mode.BY_SOURCE, settings, listener,
                                 LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS, LOGINS_BY_SOURCE_COMMIT_HOOK),
                         Named.as("logins-by-source-window"), LOGINS_BY_SOURCE_STORE, LOGINS_BY_SOURCE_MARKS, LOGINS_BY_SOURCE_COMMIT_HOOK)
-                .to(Topics.STATS_LOGINS, Produced.with(Serdes.String(), loginSerde).withName("logins-by-source-sink"));
+                .to(topics.logins().name(), Produced.with(topics.logins().key(), topics.logins().value()).withName("logins-by-source-sink"));
         attempts.filter((k, a) -> a.userName() != null, Named.as("logins-with-user"))
                 .selectKey((k, a) -> a.userName(), Named.as("logins-key-by-user"))
                 .repartition(Repartitioned.with(Serdes.String(), LoginAttempt.serde()).withName("logins-by-user"))
                 .process(() -> new LoginBurstProcessor(LoginBurstProcessor.Mode.BY_USER, settings, listener,
                                 LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS, LOGINS_BY_USER_COMMIT_HOOK),
                         Named.as("logins-by-user-window"), LOGINS_BY_USER_STORE, LOGINS_BY_USER_MARKS, LOGINS_BY_USER_COMMIT_HOOK)
-                .to(Topics.STATS_LOGINS, Produced.with(Serdes.String(), loginSerde).withName("logins-by-user-sink"));
+                .to(topics.logins().name(), Produced.with(topics.logins().key(), topics.logins().value()).withName("logins-by-user-sink"));
     }
 }

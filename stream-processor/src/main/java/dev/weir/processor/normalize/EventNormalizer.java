@@ -86,6 +86,7 @@ public final class EventNormalizer {
     private final ErrorFingerprinter fingerprinter;
     private final Clock clock;
     private final ServiceOwners owners;
+    private final String rawRequests;
 
     /**
      * @param settings   normalise settings
@@ -93,9 +94,10 @@ public final class EventNormalizer {
      * @param routes     the task's route cap
      * @param clock      processing time, for the timestamp window
      * @param owners     which task owns which service, for {@link Outcome#owned()}
+     * @param rawRequests the raw requests topic: an event without a shape of its own read there is a request
      */
     public EventNormalizer(NormalizeSettings settings, Redactor redactor, RouteCardinality routes, Clock clock,
-                           ServiceOwners owners) {
+                           ServiceOwners owners, String rawRequests) {
         this.limits = settings.limits();
         this.parser = new RawEventParser(settings.limits());
         this.timestamps = new Timestamps(settings.limits());
@@ -105,6 +107,7 @@ public final class EventNormalizer {
         this.fingerprinter = new ErrorFingerprinter(settings.fingerprint());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.owners = Objects.requireNonNull(owners, "owners");
+        this.rawRequests = Objects.requireNonNull(rawRequests, "rawRequests");
     }
 
     /** Where a raw record came from. */
@@ -137,7 +140,7 @@ public final class EventNormalizer {
         return new Outcome.Log(l, owners.owns(l.getService(), source.partition()));
     }
 
-    private static boolean isRequest(RawEvent e, String format, String topic) {
+    private boolean isRequest(RawEvent e, String format, String topic) {
         if (format != null && REQUEST_FORMATS.contains(format)) {
             return true;
         }
@@ -147,7 +150,7 @@ public final class EventNormalizer {
         if (e.has("method", "path", "status", "http.request.method", "http.response.status_code")) {
             return true;
         }
-        return dev.weir.common.kafka.Topics.RAW_REQUESTS.equals(topic);
+        return rawRequests.equals(topic);
     }
 
     private String service(RawEvent e, byte[] key) {

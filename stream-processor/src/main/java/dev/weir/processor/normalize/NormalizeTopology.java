@@ -4,6 +4,7 @@ import dev.weir.common.deadletter.DeadLetter;
 import dev.weir.common.deadletter.DeadLetters;
 import dev.weir.common.redact.Redactor;
 import dev.weir.processor.CleanStreams;
+import dev.weir.processor.ProcessorTopics;
 import dev.weir.processor.Topic;
 import dev.weir.processor.deadletter.DeadLetterCounters;
 import dev.weir.processor.deadletter.OutputLimits;
@@ -22,7 +23,6 @@ import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -82,6 +82,7 @@ public final class NormalizeTopology {
 
     private final NormalizeSettings settings;
     private final List<String> inputs;
+    private final String rawRequests;
     private final Topic<String, LogEvent> logs;
     private final Topic<String, RequestEvent> requests;
     private final String deadLetterTopic;
@@ -93,39 +94,23 @@ public final class NormalizeTopology {
     private final DeadLetters deadLetterRecords;
 
     /**
-     * @param settings        limits, routes, redaction and fingerprint settings
-     * @param inputs          raw topics to read (normally {@code weir.raw.logs}, {@code weir.raw.requests})
-     * @param logs            the log event topic and its serdes
-     * @param requests        the request event topic and its serdes
-     * @param deadLetterTopic the dead-letter topic
-     * @param registry        where the counters live
-     * @param clock           processing time for the timestamp window and dead-letter times
+     * @param settings     limits, routes, redaction and fingerprint settings
+     * @param topics       reads {@link ProcessorTopics#raw()}, writes {@link ProcessorTopics#logs()},
+     *                     {@link ProcessorTopics#requests()} and {@link ProcessorTopics#deadLetters()}
+     * @param registry     where the counters live
+     * @param clock        processing time for the timestamp window and dead-letter times
+     * @param outputLimits the largest record each output topic takes: larger events become {@code too_large} dead
+     *                     letters, dead letters are cut to fit
      */
-    public NormalizeTopology(NormalizeSettings settings, List<String> inputs, Topic<String, LogEvent> logs,
-                             Topic<String, RequestEvent> requests, String deadLetterTopic, MeterRegistry registry, Clock clock) {
-        this(settings, inputs, logs, requests, deadLetterTopic, registry, clock, OutputLimits.defaults());
-    }
-
-    /**
-     * @param settings        limits, routes, redaction and fingerprint settings
-     * @param inputs          raw topics to read (normally {@code weir.raw.logs}, {@code weir.raw.requests})
-     * @param logs            the log event topic and its serdes
-     * @param requests        the request event topic and its serdes
-     * @param deadLetterTopic the dead-letter topic
-     * @param registry        where the counters live
-     * @param clock           processing time for the timestamp window and dead-letter times
-     * @param outputLimits    the largest record each output topic takes: larger events become {@code too_large} dead
-     *                        letters, dead letters are cut to fit
-     */
-    public NormalizeTopology(NormalizeSettings settings, List<String> inputs, Topic<String, LogEvent> logs,
-                             Topic<String, RequestEvent> requests, String deadLetterTopic, MeterRegistry registry, Clock clock,
+    public NormalizeTopology(NormalizeSettings settings, ProcessorTopics topics, MeterRegistry registry, Clock clock,
                              OutputLimits outputLimits) {
         this.outputLimits = Objects.requireNonNull(outputLimits, "outputLimits");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.inputs = List.copyOf(inputs);
-        this.logs = Objects.requireNonNull(logs, "logs");
-        this.requests = Objects.requireNonNull(requests, "requests");
-        this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        this.inputs = topics.raw();
+        this.rawRequests = topics.rawRequests().name();
+        this.logs = topics.logs();
+        this.requests = topics.requests();
+        this.deadLetterTopic = topics.deadLetters().name();
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.redactor = new Redactor(settings.redaction().rules(), registry);
@@ -138,15 +123,6 @@ public final class NormalizeTopology {
         for (String topic : List.of(logs.name(), requests.name(), deadLetterTopic)) {
             recordsOut(topic);
         }
-    }
-
-    /**
-     * Adds the normaliser alone: raw topics in, clean topics and dead letters out.
-     *
-     * @param builder the builder
-     */
-    public void addTo(StreamsBuilder builder) {
-        add(builder, ServiceOwners.NONE);
     }
 
     /**
@@ -164,10 +140,7 @@ public final class NormalizeTopology {
      * @return the clean events, each in the task that owns its service; record time = event time
      */
     public CleanStreams addTo(StreamsBuilder builder, int partitions) {
-        return add(builder, new ServiceOwners(partitions));
-    }
-
-    private CleanStreams add(StreamsBuilder builder, ServiceOwners owners) {
+        ServiceOwners owners = new ServiceOwners(partitions);
         StoreBuilder<KeyValueStore<String, Long>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RouteCardinality.STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled(); // read for every request: served from the record cache, not RocksDB
@@ -195,9 +168,6 @@ public final class NormalizeTopology {
                 .to(logs.name(), Produced.with(logs.key(), logs.value()).withName("normalize-logs-sink"));
         requestOutcomes.mapValues(requestOf, Named.as("normalize-requests-unwrap"))
                 .to(requests.name(), Produced.with(requests.key(), requests.value()).withName("normalize-requests-sink"));
-        if (owners.partitions() == 0) {
-            return null;
-        }
         return new CleanStreams(toOwner(requestOutcomes, "requests", requestOf, requests, owners.partitions()),
                 toOwner(logOutcomes, "logs", logOf, logs, owners.partitions()));
     }
@@ -220,13 +190,6 @@ public final class NormalizeTopology {
                 .merge(moved, Named.as(prefix + "to-owner"));
     }
 
-    /** @return the normaliser alone as a topology, e.g. for {@code TopologyTestDriver} */
-    public Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder);
-        return builder.build();
-    }
-
     private static long labelChars(Object event) {
         Map<String, String> labels = event instanceof LogEvent l ? l.getLabels() : ((RequestEvent) event).getLabels();
         long n = 0;
@@ -243,7 +206,7 @@ public final class NormalizeTopology {
 
     private Counter duplicates(String topic) {
         return Counter.builder("weir.records.duplicate")
-                .description("File lines an agent sent again (after a crash, from its checkpoint), dropped so they count once, per raw topic")
+                .description("File lines an agent sent again (after a crash, from its checkpoint), indexed but kept from the measures and rules, per raw topic")
                 .tag("topic", topic).register(registry);
     }
 
@@ -273,7 +236,7 @@ public final class NormalizeTopology {
             this.context = context;
             KeyValueStore<String, Long> store = context.getStateStore(RouteCardinality.STORE);
             RouteCardinality routes = new RouteCardinality(store, settings.routes().maxPerService(), registry);
-            this.normalizer = new EventNormalizer(settings, redactor, routes, clock, owners);
+            this.normalizer = new EventNormalizer(settings, redactor, routes, clock, owners, rawRequests);
             this.replays = new ReplayGuard(context.getStateStore(ReplayGuard.STORE));
             context.schedule(ReplayGuard.PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, replays::purge);
             this.logsOut = recordsOut(logs.name());

@@ -12,14 +12,7 @@ import org.apache.kafka.common.utils.Utils;
  * partition counts and however the producer keyed the event.
  */
 public final class ServiceOwners {
-    /** Nobody owns anything: a normaliser without measures. */
-    public static final ServiceOwners NONE = new ServiceOwners();
-
     private final int partitions;
-
-    private ServiceOwners() {
-        this.partitions = 0;
-    }
 
     /**
      * @param partitions partitions of the measures' repartition topics, normally the raw topics' count
@@ -32,7 +25,7 @@ public final class ServiceOwners {
         this.partitions = partitions;
     }
 
-    /** @return the repartition topics' partition count ({@code 0} for {@link #NONE}) */
+    /** @return the repartition topics' partition count */
     public int partitions() {
         return partitions;
     }
@@ -43,7 +36,7 @@ public final class ServiceOwners {
      * @return whether that task owns the service
      */
     public boolean owns(String service, int partition) {
-        return partitions > 0 && partition == partition(service, partitions);
+        return partition == partition(service, partitions);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.weir.processor.rules;
 
+import dev.weir.common.config.ConfigNode;
 import dev.weir.common.config.YamlFiles;
 import dev.weir.schemas.LogLevel;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -47,7 +47,6 @@ public final class RuleSet {
             "sli", "sli_latency", "burn_windows", "lookback", "baseline", "max_groups", "public", "metric");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_:.-]*");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w)");
 
     private static final RuleSet EMPTY = new RuleSet(List.of(), List.of(), List.of(), Map.of());
 
@@ -762,32 +761,12 @@ public final class RuleSet {
     }
 
     /**
-     * @param text e.g. {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 500ms}, {@code 7d}
+     * @param text e.g. {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 500ms}, {@code 7d}, in the grammar of every Weir
+     *             file ({@link ConfigNode#durationOrNull})
      * @return the duration, or {@code null} when the text is not one
      */
     static Duration parseDuration(String text) {
-        if (text.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION_PART.matcher(text);
-        int end = 0;
-        double nanos = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                return null;
-            }
-            end = m.end();
-            double n = Double.parseDouble(m.group(1));
-            nanos += n * switch (m.group(2)) {
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                case "h" -> 3600e9;
-                case "d" -> 86_400e9;
-                default -> 7 * 86_400e9;
-            };
-        }
-        return end == text.length() && end > 0 ? Duration.ofNanos((long) nanos) : null;
+        return ConfigNode.durationOrNull(text);
     }
 
     static long versionOf(Rule r) {

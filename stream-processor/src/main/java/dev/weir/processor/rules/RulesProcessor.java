@@ -47,6 +47,7 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     private static final int SKETCH_CACHE_ENTRIES = 2048;
 
     private final RulesSettings settings;
+    private final String rulesTopic;
 
     private ProcessorContext<String, AlertEvent> context;
     private KeyValueStore<String, byte[]> states;
@@ -79,7 +80,8 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
     /** Reused to encode group states; grows to the largest state's worst-case size. */
     private ByteBuffer scratch = ByteBuffer.allocate(16 * 1024);
 
-    RulesProcessor(RulesSettings settings) {
+    RulesProcessor(RulesSettings settings, String rulesTopic) {
+        this.rulesTopic = rulesTopic;
         this.settings = settings;
     }
 
@@ -125,14 +127,14 @@ final class RulesProcessor implements Processor<String, RuleInput, String, Alert
         loadedFiles = current;
         if (current.isEmpty()) {
             use(settings.rules());
-            log.info("Rules topic {} is empty: using the {} configured rules", settings.topics().rules(), rules.rules().size());
+            log.info("Rules topic {} is empty: using the {} configured rules", rulesTopic, rules.rules().size());
             return;
         }
         try {
             use(RuleSet.parse(current));
-            log.info("Loaded {} rules from {} files of topic {}", rules.rules().size(), current.size(), settings.topics().rules());
+            log.info("Loaded {} rules from {} files of topic {}", rules.rules().size(), current.size(), rulesTopic);
         } catch (RuleException e) {
-            log.error("Rejected the rule set in topic {}, keeping the {} running rules: {}", settings.topics().rules(),
+            log.error("Rejected the rule set in topic {}, keeping the {} running rules: {}", rulesTopic,
                     rules.rules().size(), e.getMessage());
         }
     }

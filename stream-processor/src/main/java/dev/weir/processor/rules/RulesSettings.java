@@ -9,16 +9,14 @@ import java.util.Objects;
  *
  * @param rules              the rule set used while {@code weir.rules} is empty (e.g. {@link RuleSet#defaults()});
  *                           once the topic holds files, they are the rule set
- * @param topics             topic names
  * @param kibanaBaseUrl      e.g. {@code http://kibana:5601}; {@code null} for alerts without a Kibana link
  * @param evaluationInterval how often (wall clock) rules are re-evaluated without events: absence, alerts
  *                           whose window emptied, rule reloads from the topic
  * @param clock              clock for {@code updated_at}; wall-clock evaluation uses the Streams wall clock
  */
-public record RulesSettings(RuleSet rules, RulesTopics topics, String kibanaBaseUrl, Duration evaluationInterval, Clock clock) {
+public record RulesSettings(RuleSet rules, String kibanaBaseUrl, Duration evaluationInterval, Clock clock) {
     public RulesSettings {
         Objects.requireNonNull(rules, "rules");
-        Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
         Objects.requireNonNull(clock, "clock");
         if (evaluationInterval.compareTo(Duration.ofMillis(10)) < 0) {
@@ -32,29 +30,24 @@ public record RulesSettings(RuleSet rules, RulesTopics topics, String kibanaBase
 
     /**
      * @param rules the rules
-     * @return settings with Weir's topics, no Kibana link, 1 s evaluation interval and the UTC system clock
+     * @return settings with no Kibana link, 1 s evaluation interval and the UTC system clock
      */
     public static RulesSettings of(RuleSet rules) {
-        return new RulesSettings(rules, RulesTopics.DEFAULT, null, Duration.ofSeconds(1), Clock.systemUTC());
-    }
-
-    /** @return a copy with other topics */
-    public RulesSettings withTopics(RulesTopics t) {
-        return new RulesSettings(rules, t, kibanaBaseUrl, evaluationInterval, clock);
+        return new RulesSettings(rules, null, Duration.ofSeconds(1), Clock.systemUTC());
     }
 
     /** @return a copy with a Kibana base URL */
     public RulesSettings withKibana(String url) {
-        return new RulesSettings(rules, topics, url, evaluationInterval, clock);
+        return new RulesSettings(rules, url, evaluationInterval, clock);
     }
 
     /** @return a copy with another evaluation interval */
     public RulesSettings withEvaluationInterval(Duration interval) {
-        return new RulesSettings(rules, topics, kibanaBaseUrl, interval, clock);
+        return new RulesSettings(rules, kibanaBaseUrl, interval, clock);
     }
 
     /** @return a copy with another clock */
     public RulesSettings withClock(Clock c) {
-        return new RulesSettings(rules, topics, kibanaBaseUrl, evaluationInterval, c);
+        return new RulesSettings(rules, kibanaBaseUrl, evaluationInterval, c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.weir.processor.rules;
 
 import dev.weir.processor.CleanStreams;
+import dev.weir.processor.ProcessorTopics;
 import dev.weir.processor.TopologyPart;
 import dev.weir.processor.logmetric.LogMetricProcessor;
 import dev.weir.processor.slo.SloProcessor;
@@ -8,9 +9,7 @@ import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
-import dev.weir.schemas.serde.WeirSerdes;
 import java.util.Objects;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -27,8 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Inputs:
  * <ul>
- *   <li>{@code weir.requests}: key service, value {@link RequestEvent} (Avro)</li>
- *   <li>{@code weir.logs}: key service, value {@link LogEvent} (Avro)</li>
+ *   <li>{@link CleanStreams}: request and log events keyed by service, straight from the normaliser</li>
  *   <li>{@code weir.rules} (compacted, read as a global table into {@value #RULES_FILES_STORE}): key rule file
  *       name, value the file's YAML text; when it holds files they are the rule set, otherwise
  *       {@link RulesSettings#rules()} is</li>
@@ -36,9 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  * Output: {@code weir.alerts}: key alert fingerprint, value {@link AlertEvent} (Avro), one FIRING
  * per episode and one RESOLVED when it ends.
  *
- * <p>Every event of a service reaches the same task ({@link CleanStreams}: in the processor straight from
- * the normaliser; on its own from the two topics, co-partitioned by service as the normaliser writes
- * them), so every group (which always includes {@code service}) lives in one task: no repartition topic.
+ * <p>Every event of a service reaches the same task (the one that owns the service), so every group (which always includes {@code service}) lives in one task: no repartition topic.
  *
  * <p>State stores (names are deployed state: renaming one orphans it, a breaking change):
  * {@value #STATE_STORE} (rule + group → alert status and window counters), {@value #SKETCH_STORE}
@@ -71,63 +67,26 @@ public final class RulesTopology implements TopologyPart {
     public static final String METRICS_COMMIT_HOOK = "log-metrics-commit-hook";
 
     private final RulesSettings settings;
-    private final Serde<RequestEvent> requestSerde;
-    private final Serde<LogEvent> logSerde;
-    private final Serde<AlertEvent> alertSerde;
+    private final ProcessorTopics topics;
     private final LogMetricProcessor.Listener metricListener;
 
     /**
-     * @param settings     rules, topics, Kibana URL, evaluation interval, clock
-     * @param requestSerde serde of request values
-     * @param logSerde     serde of log values
-     * @param alertSerde   serde of alert values
+     * @param settings rules, Kibana URL, evaluation interval, clock
+     * @param topics   reads {@link ProcessorTopics#rules()}, writes {@link ProcessorTopics#alerts()}
      */
-    public RulesTopology(RulesSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
-                         Serde<AlertEvent> alertSerde) {
-        this(settings, requestSerde, logSerde, alertSerde, LogMetricProcessor.Listener.NONE);
+    public RulesTopology(RulesSettings settings, ProcessorTopics topics) {
+        this(settings, topics, LogMetricProcessor.Listener.NONE);
     }
 
-    private RulesTopology(RulesSettings settings, Serde<RequestEvent> requestSerde, Serde<LogEvent> logSerde,
-                          Serde<AlertEvent> alertSerde, LogMetricProcessor.Listener metricListener) {
+    /**
+     * @param settings       rules, Kibana URL, evaluation interval, clock
+     * @param topics         reads {@link ProcessorTopics#rules()}, writes {@link ProcessorTopics#alerts()}
+     * @param metricListener told about events the log metrics could not measure
+     */
+    public RulesTopology(RulesSettings settings, ProcessorTopics topics, LogMetricProcessor.Listener metricListener) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.requestSerde = Objects.requireNonNull(requestSerde, "requestSerde");
-        this.logSerde = Objects.requireNonNull(logSerde, "logSerde");
-        this.alertSerde = Objects.requireNonNull(alertSerde, "alertSerde");
+        this.topics = Objects.requireNonNull(topics, "topics");
         this.metricListener = Objects.requireNonNull(metricListener, "metricListener");
-    }
-
-    /**
-     * @param listener told about events the log metrics could not measure
-     * @return a copy whose log metrics tell {@code listener}
-     */
-    public RulesTopology withMetricListener(LogMetricProcessor.Listener listener) {
-        return new RulesTopology(settings, requestSerde, logSerde, alertSerde, listener);
-    }
-
-    /**
-     * @param settings rules, topics, Kibana URL, evaluation interval, clock
-     * @return a topology with new {@link WeirSerdes} serdes
-     */
-    public static RulesTopology withWeirSerdes(RulesSettings settings) {
-        return new RulesTopology(settings, WeirSerdes.requestEvent(), WeirSerdes.logEvent(), WeirSerdes.alertEvent());
-    }
-
-    /** @return the settings */
-    public RulesSettings settings() {
-        return settings;
-    }
-
-    /**
-     * Adds the rules on their own, reading the requests and logs topics (Kafka Streams merges
-     * sources of one topic across parts, so this coexists with the measures reading them too).
-     */
-    @Override
-    public void addTo(StreamsBuilder builder) {
-        KStream<String, RequestEvent> requests = builder.stream(settings.topics().requests(),
-                Consumed.with(Serdes.String(), requestSerde).withName("rules-requests-source"));
-        KStream<String, LogEvent> logs = builder.stream(settings.topics().logs(),
-                Consumed.with(Serdes.String(), logSerde).withName("rules-logs-source"));
-        addTo(builder, new CleanStreams(requests, logs));
     }
 
     @Override
@@ -143,10 +102,10 @@ public final class RulesTopology implements TopologyPart {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCH_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE),
-                Serdes.String(), alertSerde).withCachingEnabled());
-        builder.globalTable(settings.topics().rules(), Consumed.with(Serdes.String(), Serdes.String()).withName("rules-files-source"),
+                topics.alerts().key(), topics.alerts().value()).withCachingEnabled());
+        builder.globalTable(topics.rules().name(), Consumed.with(topics.rules().key(), topics.rules().value()).withName("rules-files-source"),
                 Materialized.<String, String>as(Stores.inMemoryKeyValueStore(RULES_FILES_STORE))
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+                        .withKeySerde(topics.rules().key()).withValueSerde(topics.rules().value()));
 
         KStream<String, RuleInput> inputs = requests
                 .filter((k, v) -> v != null, Named.as("rules-requests-present"))
@@ -169,9 +128,9 @@ public final class RulesTopology implements TopologyPart {
                 Named.as("log-metrics-measure"), METRICS_STORE, METRICS_COMMIT_HOOK);
 
         inputs.merge(samples, Named.as("rules-inputs-and-samples"))
-                .process(() -> new RulesProcessor(settings), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE,
+                .process(() -> new RulesProcessor(settings, topics.rules().name()), Named.as("rules-evaluate"), STATE_STORE, SKETCH_STORE, ALERTS_STORE,
                         COMMIT_HOOK)
-                .to(settings.topics().alerts(), Produced.with(Serdes.String(), alertSerde).withName("rules-alerts-sink"));
+                .to(topics.alerts().name(), Produced.with(topics.alerts().key(), topics.alerts().value()).withName("rules-alerts-sink"));
     }
 
 }

@@ -1,6 +1,6 @@
 package dev.weir.processor.slo;
 
-import dev.weir.processor.metrics.GaugeRows;
+import dev.weir.processor.measure.metrics.GaugeRows;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.Slo;
 import io.micrometer.core.instrument.MeterRegistry;

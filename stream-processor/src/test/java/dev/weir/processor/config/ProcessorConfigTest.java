@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
 import dev.weir.common.command.Commands;
-import dev.weir.processor.ProcessorApp;
 import dev.weir.processor.ProcessorCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -143,7 +142,7 @@ class ProcessorConfigTest {
     @Test
     void shouldPassKafkaSecurityToStreams() {
         ProcessorConfig c = parse("kafka: {security-protocol: SASL_PLAINTEXT, sasl: {mechanism: SCRAM-SHA-512, username: u, password: p}}");
-        assertThat(ProcessorApp.coreStreamsProperties(c)).containsEntry("security.protocol", "SASL_PLAINTEXT")
+        assertThat(c.streamsProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
     }
 

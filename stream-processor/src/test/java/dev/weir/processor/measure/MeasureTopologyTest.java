@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import dev.weir.common.kafka.Topics;
+import dev.weir.processor.ProcessorDriver;
 import dev.weir.processor.measure.latency.Sketches;
-import dev.weir.processor.query.MeasureQueries;
-import dev.weir.processor.query.MeasureStores;
-import dev.weir.processor.query.WindowStats;
+import dev.weir.processor.measure.query.MeasureQueries;
+import dev.weir.processor.measure.query.MeasureStores;
+import dev.weir.processor.measure.query.WindowStats;
 import dev.weir.schemas.ErrorRateWindow;
 import dev.weir.schemas.LatencyWindow;
 import dev.weir.schemas.LogEvent;
@@ -54,9 +54,8 @@ class MeasureTopologyTest {
     @TempDir
     Path stateDir;
 
+    ProcessorDriver processor;
     TopologyTestDriver driver;
-    TestInputTopic<String, RequestEvent> requests;
-    TestInputTopic<String, LogEvent> logs;
     TestOutputTopic<String, ErrorRateWindow> errors;
     TestOutputTopic<String, LatencyWindow> latency;
     TestOutputTopic<String, LoginBurstWindow> logins;
@@ -64,30 +63,24 @@ class MeasureTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "measure-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        driver = new TopologyTestDriver(MeasureTopology.withWeirSerdes(settings, MeasureListener.NONE).build(), props);
-        requests = driver.createInputTopic(Topics.REQUESTS, new StringSerializer(), WeirSerdes.requestEvent().serializer());
-        logs = driver.createInputTopic(Topics.LOGS, new StringSerializer(), WeirSerdes.logEvent().serializer());
-        errors = driver.createOutputTopic(Topics.STATS_ERRORS, new StringDeserializer(), WeirSerdes.errorRateWindow().deserializer());
-        latency = driver.createOutputTopic(Topics.STATS_LATENCY, new StringDeserializer(), WeirSerdes.latencyWindow().deserializer());
-        logins = driver.createOutputTopic(Topics.STATS_LOGINS, new StringDeserializer(), WeirSerdes.loginBurstWindow().deserializer());
+        processor = ProcessorDriver.start(ProcessorDriver.with(ProcessorDriver.settings(), settings), T0, stateDir);
+        driver = processor.driver;
+        errors = processor.errors;
+        latency = processor.latency;
+        logins = processor.logins;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        processor.close();
     }
 
     void pipe(RequestEvent e) {
-        requests.pipeInput(e.getService(), e, e.getTimestamp());
+        processor.send(e);
     }
 
     void pipe(LogEvent e) {
-        logs.pipeInput(e.getService(), e, e.getTimestamp());
+        processor.send(e);
     }
 
     /** Advances stream time of the request/log task past {@code at} with a request of another service. */
@@ -191,12 +184,12 @@ class MeasureTopologyTest {
 
         @Test
         void shouldSkipCorruptRecordAndCountTheNextEvent() {
-            driver.createInputTopic(Topics.REQUESTS, new StringSerializer(), new ByteArraySerializer())
-                    .pipeInput("shop", "{\"not\":\"avro\"}".getBytes(), T0);
+            processor.request("shop", "{\"not\":\"an event\"");
             pipe(Events.request("shop", "/cart", 200, 5.0, T0.plusSeconds(1)));
             advanceTo(T0.plus(Duration.ofMinutes(1)).plus(GRACE));
 
             assertThat(errorWindows().get("shop@" + T0).getRequests()).isEqualTo(1);
+            assertThat(processor.deadLetters.readRecordsToList()).hasSize(1);
         }
 
         @Test

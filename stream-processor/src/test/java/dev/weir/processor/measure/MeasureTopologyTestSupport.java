@@ -1,6 +1,6 @@
 package dev.weir.processor.measure;
 
-import dev.weir.processor.query.MeasureStores;
+import dev.weir.processor.measure.query.MeasureStores;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** Shared helpers for tests that drive {@link MeasureTopology} with a {@link TopologyTestDriver}. */

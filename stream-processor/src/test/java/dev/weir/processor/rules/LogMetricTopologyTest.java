@@ -4,6 +4,7 @@ import static dev.weir.processor.rules.RulesDriver.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.weir.processor.ProcessorDriver;
 import dev.weir.processor.logmetric.LogMetricQueries;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
@@ -418,13 +419,13 @@ class LogMetricTopologyTest {
     }
 
     @Test
-    void shouldSkipACorruptRecordAndMeasureTheNextEvent() {
+    void shouldDeadLetterACorruptRecordAndMeasureTheNextEvent() {
         start(SIGNUPS);
-        d.driver.createInputTopic(RulesTopics.DEFAULT.logs(), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())
-                .pipeInput("accounts", "not avro".getBytes(StandardCharsets.UTF_8), T0);
+        d.processor.rawLogs.pipeInput(ProcessorDriver.utf8("accounts"), "not json".getBytes(StandardCharsets.UTF_8), T0);
         d.send(signup("pro", T0));
 
         assertThat(series(view("signups", T0), Map.of("service", "accounts", "plan", "pro")).total()).isEqualTo(1);
+        assertThat(d.processor.deadLetters.readRecordsToList()).singleElement()
+                .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("not json"));
     }
 }

@@ -27,6 +27,7 @@ final class RuleEvents {
         RequestEvent e = request(service, status, 12.0, at);
         e.setMethod("POST");
         e.setRoute("/login");
+        e.setPath("/login");
         e.setLoginAttempt(true);
         e.setClientIp(ip);
         e.setUserName("alice");
@@ -39,9 +40,10 @@ final class RuleEvents {
                 .setService(service).setLevel(level).setMessage("m").build();
     }
 
-    static LogEvent error(String service, String fingerprint, Instant at) {
+    /** An error log whose exception type is named after {@code kind}: one kind, one fingerprint. */
+    static LogEvent error(String service, String kind, Instant at) {
         LogEvent e = log(service, LogLevel.ERROR, at);
-        e.setError(ErrorInfo.newBuilder().setType("java.sql.SQLTimeoutException").setFingerprint(fingerprint).build());
+        e.setError(ErrorInfo.newBuilder().setType("example." + kind + ".SQLTimeoutException").build());
         return e;
     }
 

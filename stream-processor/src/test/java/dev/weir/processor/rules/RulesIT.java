@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.common.kafka.KafkaClients;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
-import dev.weir.schemas.RequestEvent;
+import dev.weir.processor.ProcessorTopics;
+import dev.weir.processor.Topic;
 import dev.weir.schemas.serde.WeirSerdes;
 import dev.weir.stack.ChildJvm;
 import dev.weir.stack.KafkaBroker;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The rules on a real broker under exactly_once_v2, with a processor JVM killed (SIGKILL) mid-episode. */
+/**
+ * The rules in the processor's topology on a real broker under exactly_once_v2, fed raw JSON, with a processor JVM
+ * killed (SIGKILL) mid-episode.
+ */
 @ExtendWith(LocalStackExtension.class)
 class RulesIT {
     static final String RULE = """
@@ -48,9 +52,11 @@ class RulesIT {
     @TempDir
     Path dir;
 
-    RulesTopics topics;
+    static final int PARTITIONS = 2;
+
+    ProcessorTopics topics;
     String appId;
-    KafkaProducer<String, RequestEvent> producer;
+    KafkaProducer<String, String> producer;
     KafkaConsumer<String, AlertEvent> consumer;
     final List<AlertEvent> seen = new ArrayList<>();
     final List<Process> processes = new ArrayList<>();
@@ -62,17 +68,18 @@ class RulesIT {
     @BeforeEach
     void setUp() {
         String prefix = "it7-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        topics = RulesTopics.DEFAULT.prefixed(prefix);
+        topics = ProcessorTopics.prefixed(prefix);
         appId = "rules-it-" + UUID.randomUUID();
-        kafka.createTopic(topics.requests(), 2);
-        kafka.createTopic(topics.logs(), 2);
-        kafka.createTopic(topics.rules(), 1);
-        kafka.createTopic(topics.alerts(), 2);
+        for (Topic<?, ?> t : List.of(topics.rawLogs(), topics.rawRequests(), topics.logs(), topics.requests(), topics.deadLetters(),
+                topics.errors(), topics.latency(), topics.logins(), topics.alerts())) {
+            kafka.createTopic(t.name(), PARTITIONS);
+        }
+        kafka.createTopic(topics.rules().name(), 1);
         producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers(), "rules-it"), new StringSerializer(),
-                WeirSerdes.requestEvent().serializer());
+                new StringSerializer());
         consumer = new KafkaConsumer<>(KafkaClients.consumer(kafka.bootstrapServers(), "rules-it-" + UUID.randomUUID()),
                 new StringDeserializer(), WeirSerdes.alertEvent().deserializer());
-        consumer.subscribe(List.of(topics.alerts()));
+        consumer.subscribe(List.of(topics.alerts().name()));
     }
 
     @AfterEach
@@ -87,7 +94,8 @@ class RulesIT {
         Files.writeString(rules, RULE);
         Path log = dir.resolve("processor-" + processes.size() + ".log");
         Process p = ChildJvm.main(RulesRunner.class.getName(), List.of(kafka.bootstrapServers(), appId, stateDir.toString(),
-                        topics.requests().substring(0, topics.requests().length() - "weir.requests".length()), rules.toString()))
+                        topics.requests().name().substring(0, topics.requests().name().length() - "weir.requests".length()),
+                        rules.toString(), String.valueOf(PARTITIONS)))
                 .jvmOptions(List.of("-Xmx256m", TempDirs.childTmpdirOption(dir))).output(log).start();
         processes.add(p);
         Poll.until(Duration.ofSeconds(60), () -> Files.readString(log).contains("STATE RUNNING"),
@@ -106,11 +114,9 @@ class RulesIT {
 
     void send(int status, int count) {
         for (int i = 0; i < count; i++) {
-            Instant now = Instant.now();
-            RequestEvent e = RequestEvent.newBuilder().setId(UUID.randomUUID().toString()).setTimestamp(now).setReceivedAt(now)
-                    .setService("checkout").setMethod("GET").setRoute("/pay").setPath("/pay").setStatus(status)
-                    .setDurationMs(5.0).build();
-            producer.send(new ProducerRecord<>(topics.requests(), "checkout", e));
+            String json = "{\"@timestamp\":\"" + Instant.now() + "\",\"service\":\"checkout\",\"method\":\"GET\","
+                    + "\"path\":\"/pay\",\"status\":" + status + ",\"duration_ms\":5.0}";
+            producer.send(new ProducerRecord<>(topics.rawRequests().name(), "checkout", json));
         }
         producer.flush();
     }
@@ -137,7 +143,7 @@ class RulesIT {
         Poll.until(Duration.ofSeconds(10), () -> {
             statuses();
             return consumer.assignment().stream().allMatch(tp -> consumer.position(tp) >= consumer.endOffsets(List.of(tp)).get(tp));
-        }, () -> "end of " + topics.alerts());
+        }, () -> "end of " + topics.alerts().name());
     }
 
     @Test

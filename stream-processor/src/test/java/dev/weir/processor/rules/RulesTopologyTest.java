@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.weir.processor.ProcessorDriver;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
 import dev.weir.schemas.LogEvent;
@@ -224,8 +225,10 @@ class RulesTopologyTest {
         @Test
         void shouldSkipACorruptRecordAndEvaluateTheNextOne() {
             start(ERROR_RATIO.replace("min_events: 10", "min_events: 1"));
-            d.rawRequests.pipeInput("shop", new byte[] {1, 2, 3}, at(0));
+            d.processor.rawRequests.pipeInput(ProcessorDriver.utf8("shop"), new byte[] {1, 2, 3}, at(0));
             assertThat(send(RuleEvents.request("shop", 500, 5, at(1)))).hasSize(1);
+            assertThat(d.processor.deadLetters.readRecordsToList()).singleElement()
+                    .satisfies(r -> assertThat(r.value()).containsExactly(1, 2, 3));
         }
     }
 
@@ -668,9 +671,10 @@ class RulesTopologyTest {
         void shouldFireOnTheFirstSightingAndResolveAfterTheWindow() {
             start(NEW_FINGERPRINT);
             d.send(RuleEvents.error("shop", "fp1", at(0)));
+            String fingerprint = d.processor.logs.readValue().getError().getFingerprint();
             assertThat(d.drain()).singleElement().satisfies(a -> {
                 assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
-                assertThat(a.getLabels()).containsEntry("fingerprint", "fp1");
+                assertThat(a.getLabels()).containsEntry("fingerprint", fingerprint);
             });
             d.send(RuleEvents.error("shop", "fp1", at(1800)));
             assertThat(d.drain()).isEmpty();

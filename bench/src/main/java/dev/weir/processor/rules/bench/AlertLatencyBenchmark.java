@@ -1,16 +1,21 @@
 package dev.weir.processor.rules.bench;
 
 import dev.weir.common.kafka.KafkaClients;
+import dev.weir.processor.ProcessorTopics;
+import dev.weir.processor.ProcessorTopology;
+import dev.weir.processor.Topic;
+import dev.weir.processor.deadletter.OutputLimits;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.normalize.NormalizeSettings;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.RulesSettings;
-import dev.weir.processor.rules.RulesTopics;
-import dev.weir.processor.rules.RulesTopology;
 import dev.weir.schemas.AlertEvent;
 import dev.weir.schemas.AlertStatus;
-import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +40,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Alert latency: from producing the crossing event (a request to {@code weir.requests}) to the
- * FIRING AlertEvent readable (read_committed) on {@code weir.alerts}, with the rules running in
- * Kafka Streams under exactly_once_v2 with a 100 ms commit interval. One alert at a time, each on
+ * Alert latency: from producing the crossing event (a raw JSON request to {@code weir.raw.requests}) to the
+ * FIRING AlertEvent readable (read_committed) on {@code weir.alerts}, with the processor's topology
+ * ({@link ProcessorTopology}) running in Kafka Streams under exactly_once_v2 with a 100 ms commit interval. One alert at a time, each on
  * a new service, so each measures an idle pipeline's reaction rather than a queue.
  *
  * <pre>java -cp ... dev.weir.processor.rules.bench.AlertLatencyBenchmark HOST:PORT [ALERTS=200]</pre>
@@ -60,6 +65,8 @@ public final class AlertLatencyBenchmark {
         }
     }
 
+    private static final int PARTITIONS = 3;
+
     private AlertLatencyBenchmark() {
     }
 
@@ -80,10 +87,15 @@ public final class AlertLatencyBenchmark {
      * @throws Exception when Kafka fails or an alert does not arrive within 30 s
      */
     public static Result run(String bootstrapServers, int alerts, Path stateDir) throws Exception {
-        RulesTopics topics = RulesTopics.DEFAULT.prefixed("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        ProcessorTopics topics = ProcessorTopics.prefixed("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(topics.requests(), 3, (short) 1), new NewTopic(topics.logs(), 3, (short) 1),
-                    new NewTopic(topics.rules(), 1, (short) 1), new NewTopic(topics.alerts(), 3, (short) 1))).all().get();
+            List<NewTopic> created = new ArrayList<>();
+            for (Topic<?, ?> t : List.of(topics.rawLogs(), topics.rawRequests(), topics.logs(), topics.requests(),
+                    topics.deadLetters(), topics.errors(), topics.latency(), topics.logins(), topics.alerts())) {
+                created.add(new NewTopic(t.name(), PARTITIONS, (short) 1));
+            }
+            created.add(new NewTopic(topics.rules().name(), 1, (short) 1));
+            admin.createTopics(created).all().get();
         }
         RuleSet rules = RuleSet.parse(Map.of("bench.yml", """
                 rules:
@@ -93,7 +105,8 @@ public final class AlertLatencyBenchmark {
                     threshold: 0.5
                     severity: critical
                 """));
-        RulesSettings settings = RulesSettings.of(rules).withTopics(topics);
+        ProcessorTopology.Settings settings = new ProcessorTopology.Settings(NormalizeSettings.DEFAULTS, MeasureSettings.defaults(),
+                RulesSettings.of(rules), PARTITIONS, OutputLimits.defaults());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "weir-alert-bench-" + UUID.randomUUID());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -101,7 +114,8 @@ public final class AlertLatencyBenchmark {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        try (KafkaStreams streams = new KafkaStreams(RulesTopology.withWeirSerdes(settings).build(), p)) {
+        try (KafkaStreams streams = new KafkaStreams(new ProcessorTopology(settings, topics,
+                new SimpleMeterRegistry(), Clock.systemUTC()).build(), p)) {
             CountDownLatch running = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.RUNNING) {
@@ -116,11 +130,10 @@ public final class AlertLatencyBenchmark {
             pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
             Map<String, Object> cp = KafkaClients.consumer(bootstrapServers, "alert-bench-" + UUID.randomUUID());
             cp.put("auto.offset.reset", "latest");
-            try (KafkaProducer<String, RequestEvent> producer = new KafkaProducer<>(pp, new StringSerializer(),
-                    WeirSerdes.requestEvent().serializer());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer());
                  KafkaConsumer<String, AlertEvent> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
                          WeirSerdes.alertEvent().deserializer())) {
-                consumer.subscribe(List.of(topics.alerts()));
+                consumer.subscribe(List.of(topics.alerts().name()));
                 while (consumer.assignment().isEmpty()) {
                     consumer.poll(Duration.ofMillis(100));
                 }
@@ -141,13 +154,12 @@ public final class AlertLatencyBenchmark {
         }
     }
 
-    private static double measure(KafkaProducer<String, RequestEvent> producer, KafkaConsumer<String, AlertEvent> consumer,
-                                  RulesTopics topics, String service) throws Exception {
-        Instant now = Instant.now();
-        RequestEvent e = RequestEvent.newBuilder().setId(service + "-1").setTimestamp(now).setReceivedAt(now)
-                .setService(service).setMethod("GET").setRoute("/").setPath("/").setStatus(500).setDurationMs(5.0).build();
+    private static double measure(KafkaProducer<String, String> producer, KafkaConsumer<String, AlertEvent> consumer,
+                                  ProcessorTopics topics, String service) throws Exception {
+        String json = "{\"@timestamp\":\"" + Instant.now() + "\",\"service\":\"" + service
+                + "\",\"method\":\"GET\",\"path\":\"/\",\"status\":500,\"duration_ms\":5.0}";
         long start = System.nanoTime();
-        producer.send(new ProducerRecord<>(topics.requests(), service, e));
+        producer.send(new ProducerRecord<>(topics.rawRequests().name(), service, json));
         long deadline = start + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, AlertEvent> r : consumer.poll(Duration.ofMillis(5))) {

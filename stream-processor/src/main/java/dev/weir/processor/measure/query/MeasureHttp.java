@@ -1,10 +1,10 @@
-package dev.weir.processor.query;
+package dev.weir.processor.measure.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.MeasureTopology;
-import dev.weir.processor.metrics.MeasureMetrics;
+import dev.weir.processor.measure.metrics.MeasureMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

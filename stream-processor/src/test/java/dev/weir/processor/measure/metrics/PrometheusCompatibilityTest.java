@@ -1,17 +1,18 @@
-package dev.weir.processor.metrics;
+package dev.weir.processor.measure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weir.common.kafka.Topics;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.common.ops.OpsServer;
+import dev.weir.processor.ProcessorDriver;
 import dev.weir.processor.measure.Events;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.MeasureTopology;
 import dev.weir.processor.measure.MeasureTopologyTestSupport;
-import dev.weir.processor.query.MeasureHttp;
-import dev.weir.processor.query.MeasureQueries;
+import dev.weir.processor.measure.query.MeasureHttp;
+import dev.weir.processor.measure.query.MeasureQueries;
 import dev.weir.schemas.LogEvent;
 import dev.weir.schemas.RequestEvent;
 import dev.weir.schemas.serde.WeirSerdes;
@@ -65,9 +66,8 @@ class PrometheusCompatibilityTest {
 
     final Object lock = new Object();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    ProcessorDriver processor;
     TopologyTestDriver driver;
-    TestInputTopic<String, RequestEvent> requests;
-    TestInputTopic<String, LogEvent> logs;
     PrometheusMeterRegistry registry;
     Javalin app;
     PrometheusProcess prometheus;
@@ -76,17 +76,13 @@ class PrometheusCompatibilityTest {
     @Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void start() throws Exception {
         MeasureSettings settings = MeasureSettings.defaults();
-        // Only the measuring stage's meters: the JVM binders of dev.weir.common.ops.Metrics are not this test's subject.
+        // The processor's meters without the JVM binders of dev.weir.common.ops.Metrics, which are not this test's subject.
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("component", "processor");
-        MeasureMetrics metrics = new MeasureMetrics(registry, settings);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "prometheus-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        driver = new TopologyTestDriver(MeasureTopology.withWeirSerdes(settings, metrics).build(), props);
-        requests = driver.createInputTopic(Topics.REQUESTS, new StringSerializer(), WeirSerdes.requestEvent().serializer());
-        logs = driver.createInputTopic(Topics.LOGS, new StringSerializer(), WeirSerdes.logEvent().serializer());
+        processor = new ProcessorDriver(ProcessorDriver.with(ProcessorDriver.settings(), settings), registry, Instant.now(),
+                dir.resolve("state"));
+        driver = processor.driver;
+        MeasureMetrics metrics = processor.measureMetrics();
         MeasureQueries queries = new MeasureQueries(MeasureTopologyTestSupport.storesOf(driver), settings, Clock.systemUTC());
 
         app = Javalin.create();
@@ -119,7 +115,7 @@ class PrometheusCompatibilityTest {
         }
         if (driver != null) {
             synchronized (lock) {
-                driver.close();
+                processor.close();
             }
         }
         if (registry != null) {
@@ -132,15 +128,14 @@ class PrometheusCompatibilityTest {
         Instant now = Instant.now();
         synchronized (lock) {
             for (int i = 0; i < OK_PER_BATCH + ERRORS_PER_BATCH; i++) {
-                RequestEvent e = Events.request("shop", "/cart/{id}", i < ERRORS_PER_BATCH ? 503 : 200, 300.0, now);
-                requests.pipeInput("shop", e, now);
+                processor.send(Events.request("shop", "/cart/42", i < ERRORS_PER_BATCH ? 503 : 200, 300.0, now));
             }
             for (int i = 0; i < 12; i++) {
-                logs.pipeInput("auth", Events.authLog("auth", "203.0.113.7", "root", false, now), now);
+                processor.send(Events.authLog("auth", "203.0.113.7", "root", false, now));
             }
             // a late event of another service: stream time is per task, and this one is far behind it
             Instant old = now.minus(Duration.ofMinutes(10));
-            requests.pipeInput("batch", Events.request("batch", "/jobs", 200, 300.0, old), old);
+            processor.send(Events.request("batch", "/jobs", 200, 300.0, old));
         }
     }
 

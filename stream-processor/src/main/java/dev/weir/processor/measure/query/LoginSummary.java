@@ -1,4 +1,4 @@
-package dev.weir.processor.query;
+package dev.weir.processor.measure.query;
 
 import java.util.List;
 

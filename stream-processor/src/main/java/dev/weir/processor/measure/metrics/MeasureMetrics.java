@@ -1,11 +1,11 @@
-package dev.weir.processor.metrics;
+package dev.weir.processor.measure.metrics;
 
 import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.latency.LatencyAggregate;
-import dev.weir.processor.query.LoginSummary;
-import dev.weir.processor.query.MeasureQueries;
-import dev.weir.processor.query.WindowStats;
+import dev.weir.processor.measure.query.LoginSummary;
+import dev.weir.processor.measure.query.MeasureQueries;
+import dev.weir.processor.measure.query.WindowStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,21 +1,24 @@
-package dev.weir.processor.measure;
+package dev.weir.processor.bench;
 
 import dev.weir.processor.ProcessorExtension;
 import dev.weir.processor.ProcessorServices;
+import dev.weir.processor.ProcessorTopics;
 import dev.weir.processor.TopologyPart;
-import dev.weir.processor.metrics.MeasureMetrics;
-import dev.weir.processor.query.MeasureHttp;
+import dev.weir.processor.measure.MeasureSettings;
+import dev.weir.processor.measure.MeasureTopology;
+import dev.weir.processor.measure.metrics.MeasureMetrics;
+import dev.weir.processor.measure.query.MeasureHttp;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Plugs the measuring stage into {@code ProcessorApp}: {@link MeasureTopology} fed into
+ * The measures alone after the normaliser, for the stage costs: {@link MeasureTopology} fed into
  * {@link MeasureMetrics} on the App's registry, and the query routes of {@link MeasureHttp}.
  * Create one per App run (it holds that run's meters).
  */
-public final class MeasureExtension implements ProcessorExtension {
+final class MeasureExtension implements ProcessorExtension {
     private final MeasureSettings settings;
     private final HostInfo self;
     private MeasureMetrics metrics; // set by topologyParts, read by addRoutes (same thread, App start)
@@ -25,7 +28,7 @@ public final class MeasureExtension implements ProcessorExtension {
      * @param self     this instance's HTTP host:port, equal to the Streams {@code application.server}
      *                 setting; {@code null} for a single instance (no forwarding)
      */
-    public MeasureExtension(MeasureSettings settings, HostInfo self) {
+    MeasureExtension(MeasureSettings settings, HostInfo self) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.self = self;
     }
@@ -33,7 +36,7 @@ public final class MeasureExtension implements ProcessorExtension {
     @Override
     public List<TopologyPart> topologyParts(ProcessorServices services) {
         metrics = new MeasureMetrics(services.meters(), settings);
-        return List.of(MeasureTopology.withWeirSerdes(settings, metrics));
+        return List.of(new MeasureTopology(settings, ProcessorTopics.weir(), metrics));
     }
 
     @Override

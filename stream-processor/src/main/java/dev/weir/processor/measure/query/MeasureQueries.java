@@ -1,4 +1,4 @@
-package dev.weir.processor.query;
+package dev.weir.processor.measure.query;
 
 import dev.weir.processor.measure.MeasureSettings;
 import dev.weir.processor.measure.errors.ErrorRateProcessor;

@@ -1,4 +1,4 @@
-package dev.weir.processor.metrics;
+package dev.weir.processor.measure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

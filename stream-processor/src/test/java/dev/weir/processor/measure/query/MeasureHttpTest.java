@@ -1,10 +1,10 @@
-package dev.weir.processor.query;
+package dev.weir.processor.measure.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weir.common.kafka.Topics;
+import dev.weir.processor.ProcessorDriver;
 import dev.weir.processor.measure.Events;
 import dev.weir.processor.measure.MeasureListener;
 import dev.weir.processor.measure.MeasureSettings;
@@ -37,26 +37,19 @@ class MeasureHttpTest {
     @TempDir
     Path stateDir;
 
+    ProcessorDriver processor;
     TopologyTestDriver driver;
     Javalin app;
 
     @BeforeEach
     void start() {
-        MeasureSettings settings = MeasureSettings.defaults();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(MeasureTopology.withWeirSerdes(settings, MeasureListener.NONE).build(), props);
-        TestInputTopic<String, RequestEvent> requests = driver.createInputTopic(Topics.REQUESTS, new StringSerializer(),
-                WeirSerdes.requestEvent().serializer());
-        TestInputTopic<String, LogEvent> logs = driver.createInputTopic(Topics.LOGS, new StringSerializer(),
-                WeirSerdes.logEvent().serializer());
+        processor = ProcessorDriver.start(ProcessorDriver.settings(), NOW, stateDir);
+        driver = processor.driver;
         for (int i = 0; i < 4; i++) {
-            requests.pipeInput("shop", Events.request("shop", "/cart", i == 0 ? 500 : 200, 100.0, NOW.minusSeconds(120)));
+            processor.send(Events.request("shop", "/cart", i == 0 ? 500 : 200, 100.0, NOW.minusSeconds(120)));
         }
         for (int i = 0; i < 7; i++) {
-            logs.pipeInput("sshd", Events.authLog("sshd", "203.0.113.7", "root" + (i % 2), false, NOW.minusSeconds(60)));
+            processor.send(Events.authLog("sshd", "203.0.113.7", "root" + (i % 2), false, NOW.minusSeconds(60)));
         }
         app = appAt(NOW);
     }
@@ -71,7 +64,7 @@ class MeasureHttpTest {
 
     @AfterEach
     void stop() {
-        driver.close();
+        processor.close();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.weir.processor.query;
+package dev.weir.processor.measure.query;
 
 /**
  * One window of a service (or route) in a per-window time series.

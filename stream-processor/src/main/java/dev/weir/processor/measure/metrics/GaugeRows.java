@@ -1,4 +1,4 @@
-package dev.weir.processor.metrics;
+package dev.weir.processor.measure.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
