@@ -143,6 +143,30 @@ final class PrometheusProcess implements AutoCloseable {
         return empty;
     }
 
+    /**
+     * The panels of the named dashboards, queried against this Prometheus.
+     *
+     * @param queries how many panel queries were run
+     * @param empty   those that returned no series, each as {@code file / title: expr}
+     */
+    record PanelCheck(int queries, List<String> empty) {
+    }
+
+    /**
+     * @param names dashboard files in {@link #dashboards()}
+     * @return how many of their panel queries ran, and which returned nothing (with {@code $service} as {@code .*})
+     */
+    PanelCheck checkDashboards(Iterable<String> names) throws IOException, InterruptedException {
+        List<String> empty = new ArrayList<>();
+        int checked = 0;
+        for (String name : names) {
+            Path file = dashboards().resolve(name);
+            checked += queries(file);
+            empty.addAll(emptyPanels(file, ".*"));
+        }
+        return new PanelCheck(checked, empty);
+    }
+
     /** @return the number of queries in a dashboard */
     static int queries(Path dashboard) throws IOException {
         int n = 0;
