@@ -111,13 +111,14 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     /**
-     * The normaliser followed by other stages than the product's measures and rules (none with an empty list).
+     * The normaliser followed by other stages than the product's measures and rules (none with an empty list): for
+     * tests, and for the stage-cost benchmark through {@code StagedProcessors} in the bench module.
      *
      * @param config     configuration
      * @param clock      clock for every part
      * @param extensions features added after the normalise stage, in order; each used for one run only
      */
-    public ProcessorApp(ProcessorConfig config, Clock clock, List<ProcessorExtension> extensions) {
+    ProcessorApp(ProcessorConfig config, Clock clock, List<ProcessorExtension> extensions) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.givenExtensions = List.copyOf(extensions);

@@ -7,8 +7,8 @@ import java.util.List;
  * A feature of the processor beyond normalisation (measures, rules, the query API): its
  * topology parts, added after the normalise stage to the same Streams application, and its HTTP
  * routes, added to the processor's Javalin server next to health and metrics. The
- * product's are built by {@link ProcessorTopology}; others are passed to
- * {@link ProcessorApp#ProcessorApp(dev.weir.processor.config.ProcessorConfig, java.time.Clock, List)}.
+ * product's are built by {@link ProcessorTopology}; others (tests, the stage-cost benchmark) are passed to
+ * ProcessorApp's package-private constructor.
  */
 public interface ProcessorExtension {
     /**

@@ -80,6 +80,8 @@ class FusedTopologyTest {
             expected.put(service, new Counts(count, fives, 1));
         }
         assertThat(owners).as("services owned by the driver's task 0 and by others").contains(0).hasSizeGreaterThan(1);
+        // the raw logs and the repartitioned events, quiet from now on, hold the window open only for the source wait
+        processor.advanceWallClock(MeasureSettings.defaults().sourceWait().plusMillis(1));
         rawRequests.pipeInput(utf8("clock"), utf8(request("clock", 200, WINDOW.plus(Duration.ofMinutes(1)))), NOW);
 
         Map<String, Counts> actual = new TreeMap<>();

@@ -96,7 +96,7 @@ public final class LoginStateSizeBenchmark {
             case "default" -> d;
             case "raised" -> new MeasureSettings(d.window(), d.grace(), d.retention(), d.relativeAccuracy(), 1_000_000, 1_000_000,
                     d.cardinalityIdle(), d.loginWindow(), d.sourceMinFailures(), d.sprayingMinUsers(), d.userMinDistinctIps(),
-                    d.successAfterFailuresMin(), Integer.MAX_VALUE, d.sampleSize());
+                    d.successAfterFailuresMin(), Integer.MAX_VALUE, d.sampleSize(), d.sourceWait());
             default -> throw new IllegalArgumentException("caps must be default or raised: " + caps);
         };
         PrintStream out = System.out;

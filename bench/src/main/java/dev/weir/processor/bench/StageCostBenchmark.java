@@ -2,6 +2,7 @@ package dev.weir.processor.bench;
 
 import dev.weir.processor.ProcessorApp;
 import dev.weir.processor.ProcessorExtension;
+import dev.weir.processor.StagedProcessors;
 import dev.weir.processor.config.ProcessorConfig;
 import dev.weir.processor.rules.RuleSet;
 import dev.weir.processor.rules.RulesSettings;
@@ -113,7 +114,7 @@ public final class StageCostBenchmark {
             case "normalise+rules" -> List.of(new RulesExtension(rules));
             default -> List.of(new MeasureExtension(config.measure(), null), new RulesExtension(rules));
         };
-        try (ProcessorApp app = new ProcessorApp(config, clock, extensions)) {
+        try (ProcessorApp app = StagedProcessors.of(config, clock, extensions)) {
             return ProcessorThroughputBenchmark.eventsPerSecond(app, StageCostBenchmark::normalised, total, "(" + part + ") normalised");
         }
     }

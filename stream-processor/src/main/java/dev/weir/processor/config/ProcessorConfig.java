@@ -354,6 +354,7 @@ public record ProcessorConfig(KafkaSettings kafka, String applicationId, Path st
         int maxServices = node.intInRange("max-services", d.maxServices(), 1, 100_000);
         int maxRoutes = node.intInRange("max-routes-per-service", d.maxRoutesPerService(), 1, 100_000);
         Duration idle = node.duration("cardinality-idle", d.cardinalityIdle(), Duration.ofSeconds(1), Duration.ofDays(30));
+        Duration sourceWait = node.duration("source-wait", d.sourceWait(), Duration.ZERO, Duration.ofMinutes(10));
         ConfigNode logins = node.child("logins");
         Duration loginWindow = logins.duration("window", d.loginWindow(), Duration.ofSeconds(1), day);
         int sourceMin = logins.intInRange("source-min-failures", d.sourceMinFailures(), 1, 1_000_000);
@@ -366,7 +367,7 @@ public record ProcessorConfig(KafkaSettings kafka, String applicationId, Path st
             // MeasureSettings checks the cross-field rules (window divides an hour, retention covers the views) and
             // words its messages with these keys
             return new MeasureSettings(window, grace, retention, accuracy, maxServices, maxRoutes, idle, loginWindow,
-                    sourceMin, sprayingMin, userMinIps, successMin, distinctCap, sampleSize);
+                    sourceMin, sprayingMin, userMinIps, successMin, distinctCap, sampleSize, sourceWait);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param distinctCap         distinct users / IPs remembered per login window and key (default 100); counts above
  *                            it are lower bounds
  * @param sampleSize          user names and event ids kept per login window as samples and exemplars (default 5)
+ * @param sourceWait          how long (wall time) one of a task's inputs that has gone quiet still holds back the
+ *                            clock that closes error and latency windows (default 5 s; 0 closes on the highest event
+ *                            time seen, whichever input it came from; see {@link WindowCloser})
  */
 public record MeasureSettings(
         Duration window,
@@ -39,7 +42,8 @@ public record MeasureSettings(
         int userMinDistinctIps,
         int successAfterFailuresMin,
         int distinctCap,
-        int sampleSize) {
+        int sampleSize,
+        Duration sourceWait) {
 
     /** The longest rolling view served from merged windows. */
     public static final Duration LONGEST_VIEW = Duration.ofHours(1);
@@ -50,6 +54,7 @@ public record MeasureSettings(
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(cardinalityIdle, "cardinalityIdle");
         Objects.requireNonNull(loginWindow, "loginWindow");
+        Objects.requireNonNull(sourceWait, "sourceWait");
         positive(window, "processor.measure.window");
         if (grace.isNegative()) {
             throw new IllegalArgumentException("Invalid value " + grace + " for processor.measure.grace: must not be negative");
@@ -79,6 +84,9 @@ public record MeasureSettings(
         if (sampleSize < 0) {
             throw new IllegalArgumentException("Invalid value " + sampleSize + " for processor.measure.logins.sample-size: must not be negative");
         }
+        if (sourceWait.isNegative()) {
+            throw new IllegalArgumentException("Invalid value " + sourceWait + " for processor.measure.source-wait: must not be negative");
+        }
         if (distinctCap < sprayingMinUsers || distinctCap < userMinDistinctIps) {
             throw new IllegalArgumentException("Invalid value " + distinctCap + " for processor.measure.logins.distinct-cap: "
                     + "must be at least spraying-min-users (" + sprayingMinUsers + ") and user-min-distinct-ips ("
@@ -89,21 +97,28 @@ public record MeasureSettings(
     /** @return the defaults documented on each component */
     public static MeasureSettings defaults() {
         return new MeasureSettings(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(2), 0.01,
-                500, 200, Duration.ofHours(1), Duration.ofMinutes(5), 5, 10, 3, 5, 100, 5);
+                500, 200, Duration.ofHours(1), Duration.ofMinutes(5), 5, 10, 3, 5, 100, 5, Duration.ofSeconds(5));
     }
 
     /** @return a copy with another grace period */
     public MeasureSettings withGrace(Duration newGrace) {
         return new MeasureSettings(window, newGrace, retention, relativeAccuracy, maxServices, maxRoutesPerService,
                 cardinalityIdle, loginWindow, sourceMinFailures, sprayingMinUsers, userMinDistinctIps,
-                successAfterFailuresMin, distinctCap, sampleSize);
+                successAfterFailuresMin, distinctCap, sampleSize, sourceWait);
     }
 
     /** @return a copy with other cardinality caps */
     public MeasureSettings withCaps(int newMaxServices, int newMaxRoutesPerService) {
         return new MeasureSettings(window, grace, retention, relativeAccuracy, newMaxServices, newMaxRoutesPerService,
                 cardinalityIdle, loginWindow, sourceMinFailures, sprayingMinUsers, userMinDistinctIps,
-                successAfterFailuresMin, distinctCap, sampleSize);
+                successAfterFailuresMin, distinctCap, sampleSize, sourceWait);
+    }
+
+    /** @return a copy with another source wait */
+    public MeasureSettings withSourceWait(Duration newSourceWait) {
+        return new MeasureSettings(window, grace, retention, relativeAccuracy, maxServices, maxRoutesPerService,
+                cardinalityIdle, loginWindow, sourceMinFailures, sprayingMinUsers, userMinDistinctIps,
+                successAfterFailuresMin, distinctCap, sampleSize, newSourceWait);
     }
 
     private static void positive(Duration d, String key) {

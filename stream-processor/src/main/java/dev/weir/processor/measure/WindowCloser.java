@@ -1,7 +1,10 @@
 package dev.weir.processor.measure;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -9,9 +12,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * timestamp belongs to, whether a window is closed (the clock has passed its end plus grace), and
  * which windows closed since the last call, so that each window's final result is emitted exactly once.
  *
- * <p>The clock is the highest event time this processor has seen ({@link #advance}), not the task's
- * stream time: the measures run in the raw topics' tasks, whose records carry the producer's time,
- * not the events' (see {@code NormalizeTopology#addTo(StreamsBuilder, int)}).
+ * <p>The clock is event time, not the task's stream time: the measures run in the raw topics' tasks,
+ * whose records carry the producer's time, not the events'. A task reads several inputs (the two raw
+ * topics, and the repartition topics of events read outside their service's task), and Kafka Streams
+ * does not always wait for an input whose last fetch found nothing new: while it works through a
+ * backlog it can read one raw topic well ahead of the other. So the closer keeps a clock per input
+ * (the highest event time read from it) and the clock that closes windows is the lowest of them,
+ * among the inputs heard from within {@code sourceWait} of wall time; an input that has gone quiet
+ * for longer holds nothing back. With one input, or a {@code sourceWait} of zero, the clock is simply
+ * the highest event time seen. The clock never moves back.
  *
  * <p>The "emitted up to" mark lives in a key-value store (changelogged), so under exactly-once a
  * restarted or migrated task neither repeats nor skips an emission. The clock restarts from that
@@ -23,18 +32,25 @@ public final class WindowCloser {
 
     private final long size;
     private final long grace;
+    private final long sourceWait;
     private final KeyValueStore<String, Long> marks;
     private long emittedUpTo; // window starts below this have been emitted
-    private long clock; // the highest event time seen, or where the mark puts it after a restart
+    private long clock; // the closing clock (see the class comment), or where the mark puts it after a restart
+    // per input, in the order first read (a task has at most four): name, highest event time, wall time last read
+    private String[] sources = new String[0];
+    private long[] sourceClocks = new long[0];
+    private long[] sourceSeen = new long[0];
 
     /**
-     * @param size  window size
-     * @param grace grace period
-     * @param marks the processor's own store for its emission mark
+     * @param size       window size
+     * @param grace      grace period
+     * @param sourceWait how long (wall time) an input that has gone quiet still holds the clock back; zero for none
+     * @param marks      the processor's own store for its emission mark
      */
-    public WindowCloser(Duration size, Duration grace, KeyValueStore<String, Long> marks) {
+    public WindowCloser(Duration size, Duration grace, Duration sourceWait, KeyValueStore<String, Long> marks) {
         this.size = size.toMillis();
         this.grace = grace.toMillis();
+        this.sourceWait = sourceWait.toMillis();
         this.marks = Objects.requireNonNull(marks, "marks");
         Long stored = marks.get(MARK_KEY);
         this.emittedUpTo = stored == null ? Long.MIN_VALUE : stored;
@@ -42,16 +58,56 @@ public final class WindowCloser {
     }
 
     /**
-     * Moves the clock to {@code eventTimeMs} if that is later.
+     * Records an event read from one input and moves the clock forward as far as every input heard from within
+     * {@code sourceWait} has come.
      *
      * @param eventTimeMs the time of an event this processor sees
-     * @return the clock after the move: the highest event time seen
+     * @param source      the input it was read from (its topic)
+     * @param wallMs      the wall-clock time now
+     * @return the clock after the move
      */
-    public long advance(long eventTimeMs) {
-        if (eventTimeMs > clock) {
-            clock = eventTimeMs;
+    public long advance(long eventTimeMs, String source, long wallMs) {
+        if (sourceWait == 0) {
+            return clock = Math.max(clock, eventTimeMs);
         }
-        return clock;
+        int i = indexOf(source);
+        sourceClocks[i] = Math.max(sourceClocks[i], eventTimeMs);
+        sourceSeen[i] = wallMs;
+        long lowest = sourceClocks[i];
+        for (int j = 0; j < sources.length; j++) {
+            if (wallMs - sourceSeen[j] <= sourceWait) {
+                lowest = Math.min(lowest, sourceClocks[j]);
+            }
+        }
+        return clock = Math.max(clock, lowest);
+    }
+
+    /**
+     * {@link #advance(long, String, long)} for the record a processor is handling: its input is the record's topic,
+     * the wall clock Kafka Streams' (which tests drive).
+     *
+     * @param eventTimeMs the time of the event
+     * @param context     the processor's context, while it processes the event's record
+     * @return the clock after the move
+     */
+    public long advance(long eventTimeMs, ProcessorContext<?, ?> context) {
+        String source = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        return advance(eventTimeMs, source, context.currentSystemTimeMs());
+    }
+
+    private int indexOf(String source) {
+        for (int i = 0; i < sources.length; i++) {
+            if (sources[i].equals(source)) {
+                return i;
+            }
+        }
+        int n = sources.length;
+        sources = Arrays.copyOf(sources, n + 1);
+        sourceClocks = Arrays.copyOf(sourceClocks, n + 1);
+        sourceSeen = Arrays.copyOf(sourceSeen, n + 1);
+        sources[n] = source;
+        sourceClocks[n] = Long.MIN_VALUE;
+        return n;
     }
 
     /** @return start of the window holding {@code timestampMs} */

@@ -83,9 +83,13 @@ class MeasureTopologyTest {
         processor.send(e);
     }
 
-    /** Advances stream time of the request/log task past {@code at} with a request of another service. */
+    /**
+     * Advances the task's event-time clock to {@code at} with a request and a log of another service: the clock
+     * that closes windows is the lowest among the raw topics the task has read from (WindowCloser).
+     */
     void advanceTo(Instant at) {
         pipe(Events.request("clock", "/tick", 200, 1.0, at));
+        pipe(Events.log("clock", LogLevel.INFO, at));
     }
 
     Map<String, ErrorRateWindow> errorWindows() {
@@ -180,6 +184,42 @@ class MeasureTopologyTest {
             ErrorRateWindow current = windows.get("shop@" + T0.plus(Duration.ofMinutes(1)));
             assertThat(current.getRequests()).isEqualTo(1);
             assertThat(current.getLateEvents()).isEqualTo(1);
+        }
+
+        /**
+         * While a task works through a backlog, Kafka Streams can read one raw topic well ahead of the other (it does
+         * not wait for a partition whose last fetch found nothing new). The logs read behind still count into their
+         * windows, and the windows close once the logs have caught up.
+         */
+        @Test
+        void shouldCountTheEventsOfARawTopicReadBehindTheOtherIntoTheirWindows() {
+            pipe(Events.log("shop", LogLevel.ERROR, T0.plusSeconds(1)));
+            pipe(Events.request("shop", "/cart", 500, 5.0, T0.plus(Duration.ofMinutes(1)).plus(GRACE).plusSeconds(25)));
+            for (int i = 10; i < 60; i += 5) {
+                pipe(Events.log("shop", LogLevel.INFO, T0.plusSeconds(i)));
+            }
+            assertThat(errorWindows()).as("nothing closes while the logs are behind").isEmpty();
+            advanceTo(T0.plus(Duration.ofMinutes(2)).plus(GRACE));
+
+            Map<String, ErrorRateWindow> windows = errorWindows();
+            ErrorRateWindow first = windows.get("shop@" + T0);
+            assertThat(List.of(first.getLogs(), first.getErrorLogs(), first.getLateEvents())).containsExactly(11L, 1L, 0L);
+            ErrorRateWindow second = windows.get("shop@" + T0.plus(Duration.ofMinutes(1)));
+            assertThat(List.of(second.getRequests(), second.getErrors5xx(), second.getLateEvents())).containsExactly(1L, 1L, 0L);
+        }
+
+        /** A raw topic that has gone quiet holds the windows back for the source wait (wall time) only. */
+        @Test
+        void shouldCloseWindowsWithoutARawTopicThatHasGoneQuiet() {
+            pipe(Events.log("shop", LogLevel.INFO, T0.plusSeconds(1)));
+            pipe(Events.request("shop", "/cart", 200, 5.0, T0.plus(Duration.ofMinutes(1)).plus(GRACE)));
+            assertThat(errorWindows()).as("the logs were heard from just now").isEmpty();
+
+            processor.advanceWallClock(settings.sourceWait().plusMillis(1));
+            pipe(Events.request("shop", "/cart", 200, 5.0, T0.plus(Duration.ofMinutes(1)).plus(GRACE).plusSeconds(1)));
+
+            ErrorRateWindow first = errorWindows().get("shop@" + T0);
+            assertThat(List.of(first.getLogs(), first.getRequests())).containsExactly(1L, 0L);
         }
 
         @Test

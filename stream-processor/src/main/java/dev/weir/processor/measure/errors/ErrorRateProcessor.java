@@ -66,7 +66,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
         this.context = context;
         this.store = context.getStateStore(storeName);
         KeyValueStore<String, Long> marks = context.getStateStore(marksStoreName);
-        this.closer = new WindowCloser(settings.window(), settings.grace(), marks);
+        this.closer = new WindowCloser(settings.window(), settings.grace(), settings.sourceWait(), marks);
         open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
         CommitHook.register(context, hookName, open);
     }
@@ -74,7 +74,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
     @Override
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
-        long clock = closer.advance(o.timestampMs());
+        long clock = closer.advance(o.timestampMs(), context);
         long start = closer.windowStart(o.timestampMs());
         if (closer.isClosed(start, clock)) {
             listener.lateEvent("errors");

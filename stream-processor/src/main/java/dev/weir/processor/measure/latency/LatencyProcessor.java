@@ -64,7 +64,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     public void init(ProcessorContext<String, LatencyWindow> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        this.closer = new WindowCloser(settings.window(), settings.grace(), context.getStateStore(marksStoreName));
+        this.closer = new WindowCloser(settings.window(), settings.grace(), settings.sourceWait(), context.getStateStore(marksStoreName));
         open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
         CommitHook.register(context, hookName, open);
     }
@@ -72,7 +72,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
     @Override
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
-        long clock = closer.advance(o.timestampMs());
+        long clock = closer.advance(o.timestampMs(), context);
         if (o.request() && o.durationMs() != null) {
             long start = closer.windowStart(o.timestampMs());
             if (closer.isClosed(start, clock)) {

@@ -7,6 +7,7 @@ import dev.weir.processor.measure.WindowCloser;
 import dev.weir.processor.state.CommitHook;
 import dev.weir.schemas.LoginBurstKind;
 import dev.weir.schemas.LoginBurstWindow;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class LoginBurstProcessor implements Processor<String, LoginAttempt
     public void init(ProcessorContext<String, LoginBurstWindow> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        this.closer = new WindowCloser(settings.loginWindow(), settings.grace(), context.getStateStore(marksStoreName));
+        this.closer = new WindowCloser(settings.loginWindow(), settings.grace(), Duration.ZERO, context.getStateStore(marksStoreName));
         open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
         CommitHook.register(context, hookName, open);
     }
