@@ -67,7 +67,7 @@ class VerdictParityIT {
     void start(KafkaBroker kafka, @TempDir Path dir) throws Exception {
         this.kafka = kafka;
         processor = new ProcessorApp(ProcessorConfig.defaults(kafka.bootstrapServers()).withHttpPort(0)
-                .withStateDir(dir.resolve("processor")).withApplicationId("weir-parity-it"), Clock.systemUTC(), List.of());
+                .withStateDir(dir.resolve("processor")).withApplicationId("weir-parity-it"), Clock.systemUTC());
         processor.start();
         agent = new AgentApp(AgentSettings.of("parity", kafka.bootstrapServers(), dir.resolve("agent"), List.of())
                 .withHttp(HttpSettings.defaults().at("127.0.0.1", 0)), Clock.systemUTC());

@@ -213,7 +213,7 @@ class EcsPlacementIT {
         Instant t = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
         List<Shape> shapes = shapes(t);
         ProcessorApp processor = new ProcessorApp(ProcessorConfig.defaults(kafka.bootstrapServers()).withHttpPort(0)
-                .withStateDir(dir.resolve("processor")).withApplicationId("weir-ecs-placement-it"), Clock.systemUTC(), List.of());
+                .withStateDir(dir.resolve("processor")).withApplicationId("weir-ecs-placement-it"), Clock.systemUTC());
         SinkApp sink = new SinkApp(SinkConfig.defaults(kafka.bootstrapServers(), es.httpUrl()).withHttpPort(0), Clock.systemUTC());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers(), "ecs-shapes"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
