@@ -25,13 +25,13 @@ public final class RuleException extends IllegalArgumentException {
 
     /**
      * Runs {@code read}, turning a problem that {@link dev.weir.common.config.ConfigNode} finds into one that names the
-     * file, the rule and the field, e.g. {@code Invalid rule Slow in l.yml, field window: must be a duration such as 500ms, 30s, 5m, 1h or 7d
-     * (got "5 minutes")}.
+     * file, the rule and the field, e.g. {@code Invalid rule Slow in l.yml, field window: must be a duration such as
+     * 500ms, 30s, 5m, 1h or 7d (got "5 minutes")}.
      *
      * @param file the file, for messages
      * @param rule the rule (or SLO, metric) being read, or {@code null} when the problem is not in one
-     * @param path the {@link dev.weir.common.config.ConfigNode#path()} of that rule's node, so that fields are named relative to it
-     *             ({@code labels.team}); empty for the file's top level
+     * @param path the {@link dev.weir.common.config.ConfigNode#path()} of that rule's node, so that fields are named
+     *             relative to it ({@code labels.team}); empty for the file's top level
      * @param read what to read
      * @return what {@code read} returned
      * @throws RuleException for the problem {@code read} met
