@@ -2,6 +2,7 @@ package dev.weir.common.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code procesor.http.port} stops the process with a message naming it instead of being
  * ignored. Values of the form {@code ${NAME}} or {@code ${NAME:-default}} are expanded from
  * the environment, {@code ${file:/path}} from a file (Docker and Kubernetes secrets), without
- * its trailing line break. A key that an earlier version spelled with underscores
+ * its trailing line break, unless the node was read with {@link #parseVerbatim}. A key that an earlier version spelled with underscores
  * ({@code data_dir}) is reported with its kebab-case spelling.
  *
  * <p>Written here rather than taken from a library: the config libraries of this field
@@ -46,6 +47,7 @@ public final class ConfigNode {
 
     private final String path;
     private final Map<String, Object> values;
+    /** Where {@code ${NAME}} is looked up; {@code null} when values are taken verbatim. */
     private final Map<String, String> env;
     private final Set<String> read = new LinkedHashSet<>();
     private final List<ConfigNode> children = new ArrayList<>();
@@ -76,18 +78,38 @@ public final class ConfigNode {
 
     /** Parses YAML text; {@code origin} names it in messages. Visible for tests. */
     public static ConfigNode parse(Reader reader, String rootPath, Map<String, String> env, String origin) {
+        return read(reader, rootPath, Objects.requireNonNull(env, "env"), origin);
+    }
+
+    /**
+     * Parses YAML text taking every value as written: {@code ${…}} is not expanded. For definition files that reach a
+     * running service from outside (rule files published to a topic), where expanding would let their author read the
+     * service's environment and files.
+     *
+     * @param yaml the text
+     * @param rootPath the prefix used in messages; empty for none
+     * @param origin names the text in messages, e.g. its file name
+     * @return the root node
+     * @throws ConfigException when the text is not YAML or not a mapping; its {@link ConfigException#key()} is null
+     */
+    public static ConfigNode parseVerbatim(String yaml, String rootPath, String origin) {
+        return read(new StringReader(yaml), rootPath, null, origin);
+    }
+
+    private static ConfigNode read(Reader reader, String rootPath, Map<String, String> env, String origin) {
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
         } catch (YAMLException e) {
-            throw new ConfigException("Configuration " + origin + " is not valid YAML: "
-                    + e.getMessage().replace('\n', ' '));
+            String reason = "not valid YAML: " + e.getMessage().replace('\n', ' ');
+            throw ConfigException.ofFile("Configuration " + origin + " is " + reason, reason);
         }
         if (doc == null) {
             return empty(rootPath, env);
         }
         if (!(doc instanceof Map<?, ?> map)) {
-            throw new ConfigException("Configuration " + origin + " must be a YAML mapping at the top level");
+            String reason = "must be a YAML mapping at the top level";
+            throw ConfigException.ofFile("Configuration " + origin + " " + reason, reason);
         }
         return new ConfigNode(rootPath, asStringMap(rootPath, map), env);
     }
@@ -110,6 +132,11 @@ public final class ConfigNode {
         return values.containsKey(key);
     }
 
+    /** @return whether {@code key} holds a mapping, for keys that take either a list or a mapping */
+    public boolean isMapping(String key) {
+        return values.get(key) instanceof Map;
+    }
+
     /** The keys present in this mapping, in file order (e.g. for maps of named entries). */
     public Set<String> keys() {
         return values.keySet();
@@ -126,6 +153,9 @@ public final class ConfigNode {
     }
 
     private String expand(String key, String s) {
+        if (env == null) {
+            return s;
+        }
         Matcher m = ENV.matcher(s);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -289,6 +319,16 @@ public final class ConfigNode {
             throw invalidValue(key, value, "must be between " + min + " and " + max);
         }
         return value;
+    }
+
+    /**
+     * A duration of any length, in the form of {@link #durationOrNull}.
+     *
+     * @param defaultValue returned when the key is absent; may be {@code null}
+     */
+    public Duration duration(String key, Duration defaultValue) {
+        Object v = raw(key);
+        return v == null ? defaultValue : parseDuration(key(key), v.toString());
     }
 
     /** Durations in Prometheus' form ({@link #durationOrNull}): {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 7d}. */

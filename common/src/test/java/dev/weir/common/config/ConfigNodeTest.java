@@ -2,11 +2,13 @@ package dev.weir.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class ConfigNodeTest {
@@ -93,5 +95,66 @@ class ConfigNodeTest {
                 """);
         root.children("inputs").forEach(i -> i.string("path", null));
         assertThatThrownBy(root::finish).hasMessageStartingWith("Unknown configuration key processor.inputs[0].fromat");
+    }
+
+    @Test
+    void shouldTakeValuesVerbatimWithoutExpandingEnvironmentOrFiles() {
+        ConfigNode root = ConfigNode.parseVerbatim("""
+                summary: "cost ${AMOUNT} of ${file:/etc/hostname}"
+                tags: ["${HOME}"]
+                labels: {owner: "${USER}"}
+                """, "", "rules.yml");
+        assertThat(root.string("summary", null)).isEqualTo("cost ${AMOUNT} of ${file:/etc/hostname}");
+        assertThat(root.stringList("tags", List.of())).containsExactly("${HOME}");
+        assertThat(root.child("labels").string("owner", null)).isEqualTo("${USER}");
+    }
+
+    @Test
+    void shouldGiveTheKeyValueAndReasonOfAnInvalidValueApart() {
+        ConfigNode rule = ConfigNode.parseVerbatim("rules: [{for: 5 minutes, labels: {team: [a]}}]", "", "rules.yml")
+                .children("rules").get(0);
+        ConfigException e = catchConfigException(() -> rule.duration("for", Duration.ZERO));
+        assertThat(e.key()).isEqualTo("rules[0].for");
+        assertThat(e.value()).isEqualTo("5 minutes");
+        assertThat(e.reason()).isEqualTo("must be a duration such as 500ms, 30s, 5m, 1h or 7d");
+        assertThat(e).hasMessage("Invalid value 5 minutes for rules[0].for: " + e.reason());
+
+        ConfigException nested = catchConfigException(() -> rule.child("labels").string("team", null));
+        assertThat(nested.key()).isEqualTo("rules[0].labels.team");
+        assertThat(nested.value()).as("a list is not shown as a value").isNull();
+    }
+
+    @Test
+    void shouldGiveTheReasonOfAFileThatIsNotYamlWithoutAKey() {
+        ConfigException e = catchConfigException(() -> ConfigNode.parseVerbatim("rules: [", "", "rules.yml"));
+        assertThat(e.key()).isNull();
+        assertThat(e.reason()).startsWith("not valid YAML:");
+        assertThat(e).hasMessage("Configuration rules.yml is " + e.reason());
+        assertThat(catchConfigException(() -> ConfigNode.parseVerbatim("- a", "", "rules.yml")).reason())
+                .isEqualTo("must be a YAML mapping at the top level");
+    }
+
+    @Test
+    void shouldReadAnUnboundedDurationOrItsDefault() {
+        ConfigNode root = parse("lookback: 30d");
+        assertThat(root.duration("lookback", null)).isEqualTo(Duration.ofDays(30));
+        assertThat(root.duration("baseline", null)).isNull();
+    }
+
+    @Test
+    void shouldTellAMappingFromAList() {
+        ConfigNode root = parse("""
+                by-name: {plan: labels.plan}
+                by-list: [labels.plan]
+                """);
+        assertThat(root.isMapping("by-name")).isTrue();
+        assertThat(root.isMapping("by-list")).isFalse();
+        assertThat(root.isMapping("absent")).isFalse();
+    }
+
+    private static ConfigException catchConfigException(ThrowingCallable call) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, call);
+        assertThat(e).as("a ConfigException").isNotNull();
+        return e;
     }
 }

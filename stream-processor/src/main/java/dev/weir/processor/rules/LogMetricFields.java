@@ -1,5 +1,6 @@
 package dev.weir.processor.rules;
 
+import dev.weir.common.config.ConfigNode;
 import dev.weir.schemas.LogLevel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,18 +63,18 @@ public final class LogMetricFields {
     }
 
     /**
-     * @param file the file's name, for messages
-     * @param list the value of its {@code metrics:} key, or null
+     * @param file  the file's name, for messages
+     * @param items the items of its {@code metrics:} list
      * @return the metrics, in file order
      * @throws RuleException at the first problem
      */
-    static List<LogMetric> parseAll(String file, Object list) {
-        return SloFields.parseList(file, list, "metrics", "metric", LogMetricFields::parse, LogMetric::name);
+    static List<LogMetric> parseAll(String file, List<ConfigNode> items) {
+        return SloFields.parseList(file, items, "metric", LogMetricFields::parse, LogMetric::name);
     }
 
-    private static LogMetric parse(String file, int index, Map<String, Object> map) {
-        Object n = map.get("name");
-        String label = n == null ? "metric #" + index : n.toString();
+    private static LogMetric parse(String file, int index, ConfigNode node) {
+        String n = RuleException.reading(file, "metric #" + index, node.path(), () -> SloFields.text(node, "name", null));
+        String label = n == null ? "metric #" + index : n;
         if (n == null || !NAME.matcher(label).matches()) {
             throw new RuleException(file, label, "name", "is required: a Prometheus metric name (letters, digits and _, not starting"
                     + " with a digit), e.g. name: signups");
@@ -92,12 +93,16 @@ public final class LogMetricFields {
         if (BUILT_IN.stream().anyMatch(b -> b.name().equals(label))) {
             throw new RuleException(file, label, "name", "is a built-in metric's name; choose another");
         }
-        for (String k : map.keySet()) {
+        for (String k : node.keys()) {
             if (!FIELDS.contains(k)) {
                 throw new RuleException(file, label, k, "unknown field; known fields: " + String.join(", ", FIELDS));
             }
         }
-        String kindText = SloFields.text(file, label, map, "kind", "count").toLowerCase(Locale.ROOT);
+        return RuleException.reading(file, label, node.path(), () -> parse(file, label, node));
+    }
+
+    private static LogMetric parse(String file, String label, ConfigNode node) {
+        String kindText = SloFields.text(node, "kind", "count").toLowerCase(Locale.ROOT);
         LogMetric.Kind kind = null;
         for (LogMetric.Kind k : LogMetric.Kind.values()) {
             if (k.yamlName().equals(kindText)) {
@@ -107,7 +112,7 @@ public final class LogMetricFields {
         if (kind == null) {
             throw new RuleException(file, label, "kind", "must be count, sum, distribution or distinct (got \"" + kindText + "\")");
         }
-        String fieldText = SloFields.text(file, label, map, "field", null);
+        String fieldText = SloFields.text(node, "field", null);
         EventField field = null;
         if (kind == LogMetric.Kind.COUNT) {
             if (fieldText != null) {
@@ -120,15 +125,15 @@ public final class LogMetricFields {
             }
             field = field(file, label, "field", fieldText);
         }
-        LogMetric.Selector select = selector(file, label, map.get("select"));
+        LogMetric.Selector select = node.has("select") ? selector(file, label, node.child("select")) : LogMetric.Selector.ANY;
         List<String> names = new ArrayList<>(List.of("service"));
         List<EventField> fields = new ArrayList<>(List.of(EventField.of("service")));
-        labels(file, label, map.get("labels"), names, fields);
+        labels(file, label, node, names, fields);
         int maxSeries = DEFAULT_MAX_SERIES;
-        Object ms = map.get("max_series");
+        String ms = SloFields.text(node, "max_series", null);
         if (ms != null) {
             try {
-                maxSeries = Integer.parseInt(ms.toString().trim());
+                maxSeries = Integer.parseInt(ms);
             } catch (NumberFormatException e) {
                 maxSeries = -1;
             }
@@ -136,7 +141,7 @@ public final class LogMetricFields {
                 throw new RuleException(file, label, "max_series", "must be a whole number from 1 to 100000 (got \"" + ms + "\")");
             }
         }
-        String help = SloFields.text(file, label, map, "help", "Log metric " + label + " (" + kindText + (field == null ? "" : " of " + field) + ")");
+        String help = SloFields.text(node, "help", "Log metric " + label + " (" + kindText + (field == null ? "" : " of " + field) + ")");
         long version = SloFields.version(List.of(kind, String.valueOf(field), select, names, fields));
         return new LogMetric(label, file, kind, field, select, names, fields, maxSeries, help, false, version);
     }
@@ -150,13 +155,7 @@ public final class LogMetricFields {
         return f;
     }
 
-    private static LogMetric.Selector selector(String file, String metric, Object raw) {
-        if (raw == null) {
-            return LogMetric.Selector.ANY;
-        }
-        if (!(raw instanceof Map<?, ?> map)) {
-            throw new RuleException(file, metric, "select", "must be a mapping such as {event.action: user-signup}");
-        }
+    private static LogMetric.Selector selector(String file, String metric, ConfigNode select) {
         Set<String> services = Set.of();
         Set<String> actions = Set.of();
         Set<String> categories = Set.of();
@@ -164,17 +163,16 @@ public final class LogMetricFields {
         Set<LogLevel> levels = Set.of();
         Map<String, String> labels = Map.of();
         Pattern message = null;
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String k = String.valueOf(e.getKey());
+        for (String k : select.keys()) {
             String key = "select." + k;
             switch (k) {
-                case "service" -> services = values(file, metric, key, e.getValue());
-                case "event.action" -> actions = values(file, metric, key, e.getValue());
-                case "event.category" -> categories = lower(values(file, metric, key, e.getValue()));
-                case "event.outcome" -> outcomes = lower(values(file, metric, key, e.getValue()));
+                case "service" -> services = values(file, metric, key, select.stringList(k, null));
+                case "event.action" -> actions = values(file, metric, key, select.stringList(k, null));
+                case "event.category" -> categories = lower(values(file, metric, key, select.stringList(k, null)));
+                case "event.outcome" -> outcomes = lower(values(file, metric, key, select.stringList(k, null)));
                 case "level", "log.level" -> {
                     Set<LogLevel> l = new LinkedHashSet<>();
-                    for (String v : values(file, metric, key, e.getValue())) {
+                    for (String v : values(file, metric, key, select.stringList(k, null))) {
                         String u = v.toUpperCase(Locale.ROOT);
                         try {
                             l.add(LogLevel.valueOf(u.equals("WARNING") ? "WARN" : u));
@@ -185,15 +183,13 @@ public final class LogMetricFields {
                     levels = l;
                 }
                 case "labels" -> {
-                    if (!(e.getValue() instanceof Map<?, ?> lm) || lm.isEmpty()) {
+                    labels = SloFields.textMap(file, metric, select, k);
+                    if (labels.isEmpty()) {
                         throw new RuleException(file, metric, key, "must be a mapping of label names to values, e.g. {plan: pro}");
                     }
-                    Map<String, String> m = new LinkedHashMap<>();
-                    lm.forEach((a, b) -> m.put(String.valueOf(a), String.valueOf(b)));
-                    labels = m;
                 }
                 case "message" -> {
-                    String p = String.valueOf(e.getValue());
+                    String p = select.string(k, "");
                     try {
                         message = Pattern.compile(p);
                     } catch (PatternSyntaxException x) {
@@ -213,14 +209,13 @@ public final class LogMetricFields {
         return out;
     }
 
-    private static Set<String> values(String file, String metric, String key, Object v) {
-        List<?> list = v instanceof List<?> l ? l : java.util.Collections.singletonList(v);
+    private static Set<String> values(String file, String metric, String key, List<String> list) {
         Set<String> out = new LinkedHashSet<>();
-        for (Object o : list) {
-            if (o == null || o instanceof Map || o instanceof List || o.toString().isBlank()) {
+        for (String v : list == null ? List.of("") : list) {
+            if (v.isBlank()) {
                 throw new RuleException(file, metric, key, "must be a value or a list of values");
             }
-            out.add(o.toString().trim());
+            out.add(v.trim());
         }
         if (out.isEmpty()) {
             throw new RuleException(file, metric, key, "must hold at least one value");
@@ -229,21 +224,16 @@ public final class LogMetricFields {
     }
 
     /** Reads {@code labels:}: a list of fields ({@code [labels.plan]}) or a mapping of names to fields ({@code {plan: labels.plan}}). */
-    private static void labels(String file, String metric, Object raw, List<String> names, List<EventField> fields) {
-        if (raw == null) {
-            return;
-        }
+    private static void labels(String file, String metric, ConfigNode node, List<String> names, List<EventField> fields) {
         Map<String, String> byName = new LinkedHashMap<>();
-        if (raw instanceof List<?> list) {
-            for (Object o : list) {
-                String path = String.valueOf(o).trim();
+        if (node.isMapping("labels")) {
+            SloFields.textMap(file, metric, node, "labels").forEach((k, v) -> byName.put(k, v.trim()));
+        } else {
+            for (String o : node.stringList("labels", List.of())) {
+                String path = o.trim();
                 EventField f = field(file, metric, "labels", path);
                 byName.put(f.defaultLabelName(), path);
             }
-        } else if (raw instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> byName.put(String.valueOf(k), String.valueOf(v).trim()));
-        } else {
-            throw new RuleException(file, metric, "labels", "must be a list of fields such as [labels.plan] or a mapping such as {plan: labels.plan}");
         }
         for (Map.Entry<String, String> e : byName.entrySet()) {
             EventField f = field(file, metric, "labels." + e.getKey(), e.getValue());

@@ -21,12 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * A validated set of rules read from rule files (YAML, a top-level {@code rules:} list; the
@@ -326,42 +323,21 @@ public final class RuleSet {
      * @throws RuleException when it is invalid
      */
     static Parsed parseFile(String file, String yaml) {
-        Object doc;
-        try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-        } catch (YAMLException e) {
-            throw new RuleException(file, null, null, "not valid YAML: " + e.getMessage().replace('\n', ' '));
-        }
-        if (doc == null) {
-            return new Parsed(List.of(), List.of(), List.of());
-        }
-        if (!(doc instanceof Map<?, ?> top)) {
-            throw new RuleException(file, null, null, "the top level must be a mapping with a rules: list");
-        }
-        for (Object k : top.keySet()) {
-            if (!TOP_LEVEL.contains(String.valueOf(k))) {
-                throw new RuleException(file, null, String.valueOf(k), "unknown key; a rule file holds a rules: list, a slos: list"
+        ConfigNode top = RuleException.reading(file, null, "", () -> ConfigNode.parseVerbatim(yaml, "", file));
+        for (String k : top.keys()) {
+            if (!TOP_LEVEL.contains(k)) {
+                throw new RuleException(file, null, k, "unknown key; a rule file holds a rules: list, a slos: list"
                         + " and a metrics: list");
             }
         }
-        List<Slo> slos = SloFields.parseAll(file, top.get("slos"));
-        List<LogMetric> metrics = LogMetricFields.parseAll(file, top.get("metrics"));
-        Object list = top.get("rules");
-        if (list == null) {
-            list = List.of();
-        }
-        if (!(list instanceof List<?> items)) {
-            throw new RuleException(file, null, "rules", "must be a list of rules");
-        }
+        List<Slo> slos = SloFields.parseAll(file, RuleException.reading(file, null, top.path(), () -> top.children("slos")));
+        List<LogMetric> metrics = LogMetricFields.parseAll(file, RuleException.reading(file, null, top.path(), () -> top.children("metrics")));
         List<Rule> result = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         int index = 0;
-        for (Object item : items) {
+        for (ConfigNode item : RuleException.reading(file, null, top.path(), () -> top.children("rules"))) {
             index++;
-            if (!(item instanceof Map<?, ?> map)) {
-                throw new RuleException(file, "#" + index, null, "each rule must be a mapping");
-            }
-            Rule r = new Fields(file, index, map).rule();
+            Rule r = new Fields(file, index, item).rule();
             if (!seen.add(r.name())) {
                 throw new RuleException(file, r.name(), "alert", "the name is used twice in this file");
             }
@@ -382,13 +358,13 @@ public final class RuleSet {
     /** Reads one rule mapping, naming the rule and field in every problem. */
     private static final class Fields {
         private final String file;
-        private final Map<String, Object> map = new LinkedHashMap<>();
+        private final ConfigNode node;
         private String rule;
 
-        Fields(String file, int index, Map<?, ?> raw) {
+        Fields(String file, int index, ConfigNode node) {
             this.file = file;
             this.rule = "#" + index;
-            raw.forEach((k, v) -> map.put(String.valueOf(k), v));
+            this.node = node;
         }
 
         RuleException bad(String field, String reason) {
@@ -396,20 +372,23 @@ public final class RuleSet {
         }
 
         Rule rule() {
-            Object name = map.get("alert");
-            if (name == null || name.toString().isBlank()) {
+            String name = RuleException.reading(file, rule, node.path(), () -> node.string("alert", null));
+            if (name == null || name.isBlank()) {
                 throw bad("alert", "is required: the rule's name, e.g. alert: HighErrorRate");
             }
-            if (!NAME.matcher(name.toString()).matches()) {
+            if (!NAME.matcher(name).matches()) {
                 throw bad("alert", "must start with a letter or _ and hold only letters, digits, _ : . - (got \"" + name + "\")");
             }
-            rule = name.toString();
-            for (String k : map.keySet()) {
+            rule = name;
+            for (String k : node.keys()) {
                 if (!FIELDS.contains(k)) {
-                    throw bad(k, "unknown field; known fields: " + String.join(", ", new TreeMap<>(
-                            Map.copyOf(toMap(FIELDS))).keySet()));
+                    throw bad(k, "unknown field; known fields: " + String.join(", ", new TreeSet<>(FIELDS)));
                 }
             }
+            return RuleException.reading(file, rule, node.path(), this::fields);
+        }
+
+        private Rule fields() {
             String signalText = string("signal", null);
             if (signalText == null) {
                 throw bad("signal", "is required; one of " + Signal.choices());
@@ -492,7 +471,7 @@ public final class RuleSet {
                 if (metric == null || metric.isEmpty()) {
                     throw bad("metric", "is required for signal metric: the name of a metric declared under metrics: or built in");
                 }
-            } else if (map.containsKey("metric")) {
+            } else if (node.has("metric")) {
                 throw bad("metric", "is only for signal metric");
             }
             double threshold;
@@ -521,7 +500,7 @@ public final class RuleSet {
                         }
                     } else if (sli.equals("latency")) {
                         latencySli = true;
-                        if (!map.containsKey("sli_latency")) {
+                        if (!node.has("sli_latency")) {
                             throw bad("sli_latency", "is required with sli: latency, e.g. sli_latency: 500ms");
                         }
                         sliLatencyMs = duration("sli_latency", Duration.ZERO).toNanos() / 1e6;
@@ -530,18 +509,18 @@ public final class RuleSet {
                     }
                     burnWindows = burnWindows();
                     threshold = burnWindows.stream().mapToDouble(BurnWindow::factor).min().orElse(0);
-                    if (map.containsKey("threshold")) {
+                    if (node.has("threshold")) {
                         throw bad("threshold", "is set by burn_windows (the factors) for signal burn_rate; remove it");
                     }
                 }
-                case PROBE_DOWN -> threshold = map.containsKey("threshold") ? threshold(false) : 1;
+                case PROBE_DOWN -> threshold = node.has("threshold") ? threshold(false) : 1;
                 case METRIC -> {
-                    quantile = map.containsKey("quantile") ? quantile() : 0; // checked against the metric's kind once all files are read
+                    quantile = node.has("quantile") ? quantile() : 0; // checked against the metric's kind once all files are read
                     threshold = threshold(false);
                 }
                 case NEW_FINGERPRINT -> {
                     threshold = 0;
-                    if (map.containsKey("threshold")) {
+                    if (node.has("threshold")) {
                         throw bad("threshold", "is not used by signal new_fingerprint (it fires on a fingerprint unseen for lookback); remove it");
                     }
                 }
@@ -556,72 +535,27 @@ public final class RuleSet {
             return r.withVersion(versionOf(r));
         }
 
-        private static Map<String, Object> toMap(Set<String> keys) {
-            Map<String, Object> m = new TreeMap<>();
-            keys.forEach(k -> m.put(k, ""));
-            return m;
-        }
-
         boolean bool(String field, boolean defaultValue) {
-            Object v = map.get(field);
-            if (v == null) {
-                return defaultValue;
-            }
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw bad(field, "must be true or false (got \"" + v + "\")");
+            return node.bool(field, defaultValue);
         }
 
         String string(String field, String defaultValue) {
-            Object v = map.get(field);
-            if (v == null) {
-                return defaultValue;
-            }
-            if (v instanceof Map || v instanceof List) {
-                throw bad(field, "must be a single value, not a list or mapping");
-            }
-            return v.toString().trim();
+            return SloFields.text(node, field, defaultValue);
         }
 
         long longValue(String field, long defaultValue, long min, long max) {
-            Object v = map.get(field);
-            if (v == null) {
-                return defaultValue;
-            }
-            long value;
-            try {
-                value = v instanceof Number n && !(v instanceof Double) ? n.longValue() : Long.parseLong(v.toString().trim());
-            } catch (NumberFormatException e) {
-                throw bad(field, "must be a whole number (got \"" + v + "\")");
-            }
-            if (value < min || value > max) {
-                throw bad(field, "must be between " + min + " and " + max + " (got " + value + ")");
-            }
-            return value;
+            return node.longInRange(field, defaultValue, min, max);
         }
 
         Duration duration(String field, Duration defaultValue) {
-            Object v = map.get(field);
-            if (v == null) {
-                return defaultValue;
-            }
-            Duration d = parseDuration(v.toString().trim());
-            if (d == null) {
-                throw bad(field, "must be a duration such as 30s, 5m, 1h30m or 7d (got \"" + v + "\")");
-            }
-            return d;
+            return node.duration(field, defaultValue);
         }
 
         double threshold(boolean durationAllowed) {
-            Object v = map.get("threshold");
-            if (v == null) {
+            String s = string("threshold", null);
+            if (s == null) {
                 throw bad("threshold", "is required");
             }
-            if (v instanceof Number n) {
-                return n.doubleValue();
-            }
-            String s = v.toString().trim();
             try {
                 if (s.endsWith("%")) {
                     return Double.parseDouble(s.substring(0, s.length() - 1).trim()) / 100;
@@ -638,11 +572,10 @@ public final class RuleSet {
         }
 
         double quantile() {
-            Object v = map.get("quantile");
-            if (v == null) {
+            String s = string("quantile", null);
+            if (s == null) {
                 throw bad("quantile", "is required for signal latency_quantile, e.g. quantile: 0.95");
             }
-            String s = v.toString().trim();
             double q;
             try {
                 q = s.startsWith("p") ? Double.parseDouble("0." + s.substring(1).replace(".", "")) : s.endsWith("%")
@@ -657,11 +590,10 @@ public final class RuleSet {
         }
 
         double fraction(String field) {
-            Object v = map.get(field);
-            if (v == null) {
+            String s = string(field, null);
+            if (s == null) {
                 throw bad(field, "is required, e.g. " + field + ": 99.9%");
             }
-            String s = v.toString().trim();
             double f;
             try {
                 f = s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100 : Double.parseDouble(s);
@@ -675,36 +607,31 @@ public final class RuleSet {
         }
 
         List<BurnWindow> burnWindows() {
-            Object v = map.get("burn_windows");
-            if (!(v instanceof List<?> list) || list.isEmpty()) {
+            List<ConfigNode> windows = node.children("burn_windows");
+            if (windows.isEmpty()) {
                 throw bad("burn_windows", "is required for signal burn_rate: a list of {long: 1h, short: 5m, factor: 14.4}");
             }
             List<BurnWindow> result = new ArrayList<>();
             int i = 0;
-            for (Object o : list) {
+            for (ConfigNode w : windows) {
                 String f = "burn_windows[" + i++ + "]";
-                if (!(o instanceof Map<?, ?> m)) {
-                    throw bad(f, "must be a mapping {long: 1h, short: 5m, factor: 14.4}");
-                }
-                for (Object k : m.keySet()) {
-                    if (!Set.of("long", "short", "factor").contains(String.valueOf(k))) {
+                for (String k : w.keys()) {
+                    if (!Set.of("long", "short", "factor").contains(k)) {
                         throw bad(f + "." + k, "unknown field; use long, short and factor");
                     }
                 }
-                Duration lw = m.get("long") == null ? null : parseDuration(m.get("long").toString());
-                Duration sw = m.get("short") == null ? null : parseDuration(m.get("short").toString());
+                Duration lw = w.duration("long", null);
+                Duration sw = w.duration("short", null);
                 if (lw == null || lw.isZero()) {
-                    throw bad(f + ".long", "must be a duration such as 1h (got \"" + m.get("long") + "\")");
+                    throw bad(f + ".long", "must be a duration such as 1h (got \"" + w.string("long", null) + "\")");
                 }
                 if (sw == null || sw.isZero() || sw.compareTo(lw) >= 0) {
-                    throw bad(f + ".short", "must be a duration shorter than long, such as 5m (got \"" + m.get("short") + "\")");
+                    throw bad(f + ".short", "must be a duration shorter than long, such as 5m (got \"" + w.string("short", null) + "\")");
                 }
-                double factor;
-                try {
-                    factor = Double.parseDouble(String.valueOf(m.get("factor")));
-                } catch (NumberFormatException e) {
-                    throw bad(f + ".factor", "must be a number such as 14.4 (got \"" + m.get("factor") + "\")");
+                if (!w.has("factor")) {
+                    throw bad(f + ".factor", "is required: a number such as 14.4");
                 }
+                double factor = w.doubleInRange("factor", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
                 if (!(factor > 0)) {
                     throw bad(f + ".factor", "must be positive");
                 }
@@ -714,18 +641,14 @@ public final class RuleSet {
         }
 
         List<String> labelList(String field, List<String> defaultValue, boolean metricLabels) {
-            Object v = map.get(field);
-            if (v == null) {
+            List<String> list = node.stringList(field, null);
+            if (list == null) {
                 return defaultValue;
             }
-            if (!(v instanceof List<?> list)) {
-                throw bad(field, "must be a list such as [service, route]");
-            }
             List<String> result = new ArrayList<>();
-            for (Object o : list) {
-                String l = String.valueOf(o);
+            for (String l : list) {
                 if (metricLabels ? !LABEL.matcher(l).matches() : !LABELS.contains(l)) {
-                    throw bad(field, "unknown label " + l + "; one of " + new TreeMap<>(toMap(LABELS)).keySet());
+                    throw bad(field, "unknown label " + l + "; one of " + new TreeSet<>(LABELS));
                 }
                 if (!result.contains(l)) {
                     result.add(l);
@@ -735,26 +658,14 @@ public final class RuleSet {
         }
 
         Map<String, String> stringMap(String field, boolean labelKeys, boolean metricLabels) {
-            Object v = map.get(field);
-            if (v == null) {
-                return Map.of();
-            }
-            if (!(v instanceof Map<?, ?> m)) {
-                throw bad(field, "must be a mapping of names to text");
-            }
-            Map<String, String> result = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                String k = String.valueOf(e.getKey());
+            Map<String, String> result = SloFields.textMap(file, rule, node, field);
+            for (String k : result.keySet()) {
                 if (labelKeys && !LABEL.matcher(k).matches()) {
                     throw bad(field + "." + k, "is not a valid label name (letters, digits and _)");
                 }
                 if (field.equals("match") && !metricLabels && !LABELS.contains(k)) {
-                    throw bad(field + "." + k, "unknown label; one of " + new TreeMap<>(toMap(LABELS)).keySet());
+                    throw bad(field + "." + k, "unknown label; one of " + new TreeSet<>(LABELS));
                 }
-                if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
-                    throw bad(field + "." + k, "must be text");
-                }
-                result.put(k, String.valueOf(e.getValue()));
             }
             return result;
         }

@@ -1,5 +1,6 @@
 package dev.weir.processor.rules;
 
+import dev.weir.common.config.ConfigNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,8 +30,8 @@ final class SloFields {
     private SloFields() {
     }
 
-    static List<Slo> parseAll(String file, Object list) {
-        return parseList(file, list, "slos", "SLO", SloFields::parse, Slo::name);
+    static List<Slo> parseAll(String file, List<ConfigNode> items) {
+        return parseList(file, items, "SLO", SloFields::parse, Slo::name);
     }
 
     /** Reads one item of a list in a rule file. */
@@ -38,37 +39,25 @@ final class SloFields {
         /**
          * @param file  the file, for messages
          * @param index the item's 1-based position
-         * @param map   its fields
+         * @param node  its fields
          * @return the item
          */
-        T parse(String file, int index, Map<String, Object> map);
+        T parse(String file, int index, ConfigNode node);
     }
 
     /**
      * Reads a top-level list of a rule file whose items are mappings with unique names.
      *
-     * @param key  the list's key, e.g. {@code slos}
      * @param what what an item is, e.g. {@code SLO}, for messages
      */
-    static <T> List<T> parseList(String file, Object list, String key, String what, ItemParser<T> parser,
+    static <T> List<T> parseList(String file, List<ConfigNode> items, String what, ItemParser<T> parser,
                                  java.util.function.Function<T, String> name) {
-        if (list == null) {
-            return List.of();
-        }
-        if (!(list instanceof List<?> items)) {
-            throw new RuleException(file, null, key, "must be a list of " + what + "s");
-        }
         List<T> result = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         int index = 0;
-        for (Object item : items) {
+        for (ConfigNode item : items) {
             index++;
-            if (!(item instanceof Map<?, ?> raw)) {
-                throw new RuleException(file, what + " #" + index, null, "each " + what + " must be a mapping");
-            }
-            Map<String, Object> map = new LinkedHashMap<>();
-            raw.forEach((k, v) -> map.put(String.valueOf(k), v));
-            T parsed = parser.parse(file, index, map);
+            T parsed = parser.parse(file, index, item);
             if (!seen.add(name.apply(parsed))) {
                 throw new RuleException(file, name.apply(parsed), "name", "the " + what + " name is used twice in this file");
             }
@@ -77,18 +66,22 @@ final class SloFields {
         return result;
     }
 
-    private static Slo parse(String file, int index, Map<String, Object> map) {
-        Object n = map.get("name");
-        String label = n == null ? "SLO #" + index : n.toString();
+    private static Slo parse(String file, int index, ConfigNode node) {
+        String n = RuleException.reading(file, "SLO #" + index, node.path(), () -> text(node, "name", null));
+        String label = n == null ? "SLO #" + index : n;
         if (n == null || !NAME.matcher(label).matches()) {
             throw new RuleException(file, label, "name", "is required: letters, digits, _ . - starting with a letter, e.g. name: checkout-availability");
         }
-        for (String k : map.keySet()) {
+        for (String k : node.keys()) {
             if (!FIELDS.contains(k)) {
                 throw new RuleException(file, label, k, "unknown field; known fields: " + String.join(", ", FIELDS));
             }
         }
-        String sliText = text(file, label, map, "sli", "availability").toLowerCase(Locale.ROOT);
+        return RuleException.reading(file, label, node.path(), () -> parse(file, label, node));
+    }
+
+    private static Slo parse(String file, String label, ConfigNode node) {
+        String sliText = text(node, "sli", "availability").toLowerCase(Locale.ROOT);
         Slo.Sli sli = switch (sliText) {
             case "availability" -> Slo.Sli.AVAILABILITY;
             case "latency" -> Slo.Sli.LATENCY;
@@ -96,8 +89,8 @@ final class SloFields {
             default -> throw new RuleException(file, label, "sli", "must be availability (requests not answered 5xx), latency"
                     + " (requests within threshold) or probe (probe runs that found the target up); got \"" + sliText + "\"");
         };
-        String service = text(file, label, map, "service", null);
-        String probe = text(file, label, map, "probe", null);
+        String service = text(node, "service", null);
+        String probe = text(node, "probe", null);
         if (sli == Slo.Sli.PROBE && probe == null) {
             throw new RuleException(file, label, "probe", "is required with sli: probe: the probe's name");
         }
@@ -109,30 +102,30 @@ final class SloFields {
         }
         double thresholdMs = 0;
         if (sli == Slo.Sli.LATENCY) {
-            Object t = map.get("threshold");
-            Duration d = t == null ? null : RuleSet.parseDuration(t.toString().trim());
+            String t = text(node, "threshold", null);
+            Duration d = t == null ? null : RuleSet.parseDuration(t);
             if (d == null || d.isZero()) {
                 throw new RuleException(file, label, "threshold", "is required with sli: latency: a duration such as 500ms");
             }
             thresholdMs = d.toNanos() / 1e6;
-        } else if (map.containsKey("threshold")) {
+        } else if (node.has("threshold")) {
             throw new RuleException(file, label, "threshold", "is only for sli: latency");
         }
-        double objective = objective(file, label, map.get("objective"));
-        String windowText = text(file, label, map, "window", "30d");
+        double objective = objective(file, label, text(node, "objective", null));
+        String windowText = text(node, "window", "30d");
         boolean calendar = windowText.equals("calendar_month");
         Duration window = calendar ? Duration.ofDays(31) : RuleSet.parseDuration(windowText);
         if (window == null || window.compareTo(Duration.ofHours(1)) < 0 || window.compareTo(MAX_WINDOW) > 0 || window.toMillis() % 3_600_000 != 0) {
             throw new RuleException(file, label, "window", "must be calendar_month or whole hours between 1h and 31d, e.g. 30d (got \""
                     + windowText + "\")");
         }
-        boolean isPublic = bool(file, label, map, "public", false);
-        boolean alerts = bool(file, label, map, "alerts", true);
+        boolean isPublic = node.bool("public", false);
+        boolean alerts = node.bool("alerts", true);
         long minEvents = 1;
-        Object m = map.get("min_events");
+        String m = text(node, "min_events", null);
         if (m != null) {
             try {
-                minEvents = Long.parseLong(m.toString().trim());
+                minEvents = Long.parseLong(m);
             } catch (NumberFormatException e) {
                 minEvents = -1;
             }
@@ -144,11 +137,10 @@ final class SloFields {
         return new Slo(label, file, service, probe, sli, thresholdMs, objective, window, calendar, isPublic, minEvents, alerts, version);
     }
 
-    private static double objective(String file, String label, Object v) {
-        if (v == null) {
+    private static double objective(String file, String label, String s) {
+        if (s == null) {
             throw new RuleException(file, label, "objective", "is required, e.g. objective: 99.9%");
         }
-        String s = v.toString().trim();
         double f;
         try {
             f = s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100 : Double.parseDouble(s);
@@ -162,27 +154,32 @@ final class SloFields {
         return java.math.BigDecimal.valueOf(f).round(new java.math.MathContext(12)).doubleValue();
     }
 
-    /** @return the single value of {@code field}, or {@code defaultValue} when absent */
-    static String text(String file, String label, Map<String, Object> map, String field, String defaultValue) {
-        Object v = map.get(field);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v instanceof Map || v instanceof List) {
-            throw new RuleException(file, label, field, "must be a single value, not a list or mapping");
-        }
-        return v.toString().trim();
+    /**
+     * @return the single value of {@code field} without surrounding blanks, or {@code defaultValue} when absent
+     * @throws dev.weir.common.config.ConfigException when it is a list or a mapping
+     */
+    static String text(ConfigNode node, String field, String defaultValue) {
+        String v = node.string(field, null);
+        return v == null ? defaultValue : v.trim();
     }
 
-    private static boolean bool(String file, String label, Map<String, Object> map, String field, boolean defaultValue) {
-        Object v = map.get(field);
-        if (v == null) {
-            return defaultValue;
+    /**
+     * @param label the rule, SLO or metric, for messages
+     * @return the mapping under {@code field}, names to single values in file order; empty when absent
+     * @throws RuleException when a value is empty
+     * @throws dev.weir.common.config.ConfigException when it is not a mapping or a value is a list or mapping
+     */
+    static Map<String, String> textMap(String file, String label, ConfigNode node, String field) {
+        ConfigNode m = node.child(field);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : m.keys()) {
+            String v = m.string(k, null);
+            if (v == null) {
+                throw new RuleException(file, label, field + "." + k, "must be text");
+            }
+            out.put(k, v);
         }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw new RuleException(file, label, field, "must be true or false (got \"" + v + "\")");
+        return out;
     }
 
     /**

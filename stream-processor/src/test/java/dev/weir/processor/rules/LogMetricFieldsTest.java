@@ -126,6 +126,9 @@ class LogMetricFieldsTest {
         assertThat(invalid("metrics: [{name: x, select: {level: LOUD}}]").field()).isEqualTo("select.level");
         assertThat(invalid("metrics: [{name: x, select: {message: \"(unclosed\"}}]").getMessage())
                 .contains("select.message: is not a valid regular expression");
+        assertThat(invalid("metrics: [{name: x, select: {service: [{name: shop}]}}]"))
+                .hasMessage("Invalid rule x in business.yml, field select.service: must be a list of plain values");
+        assertThat(invalid("metrics: [{name: x, select: {labels: {plan: [pro]}}}]").field()).isEqualTo("select.labels.plan");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,56 @@ class RuleSetTest {
     @Test
     void shouldRejectYamlThatDoesNotParse() {
         assertThat(invalid("rules: [").getMessage()).startsWith("Invalid rule file errors.yml: not valid YAML");
+    }
+
+    @Test
+    void shouldNameTheRuleAndFieldOfABadDurationInTheOneDurationGrammar() {
+        assertThat(invalid(VALID.replace("for: 5m", "for: 5 minutes"))).hasMessage("Invalid rule HighErrorRate in errors.yml,"
+                + " field for: must be a duration such as 500ms, 30s, 5m, 1h or 7d (got \"5 minutes\")");
+    }
+
+    @Test
+    void shouldNameTheNestedFieldOfALabelThatIsNotText() {
+        assertThat(invalid(VALID + "    labels: {team: [core, web]}\n")).hasMessage("Invalid rule HighErrorRate in errors.yml,"
+                + " field labels.team: must be a single value, not a list or mapping");
+    }
+
+    @Test
+    void shouldNameTheBurnWindowThatIsNotADuration() {
+        RuleException e = invalid("""
+                rules:
+                  - alert: Burn
+                    signal: burn_rate
+                    objective: 99.9%
+                    severity: page
+                    burn_windows: [{long: 1h, short: 5m, factor: 14.4}, {long: 6 hours, short: 30m, factor: 6}]
+                """);
+        assertThat(e.rule()).isEqualTo("Burn");
+        assertThat(e.field()).isEqualTo("burn_windows[1].long");
+    }
+
+    @Test
+    void shouldRefuseARulesKeyThatIsNotAListAsARuleProblem() {
+        RuleException e = invalid("rules: {alert: HighErrorRate}");
+        assertThat(e.rule()).isNull();
+        assertThat(e.field()).isEqualTo("rules");
+        assertThat(e.getMessage()).startsWith("Invalid rule file errors.yml, field rules: must be a list of mappings");
+    }
+
+    @Test
+    void shouldSkipAFileWhoseRulesAreNotAListWhenLenient() {
+        List<RuleException> problems = new ArrayList<>();
+        RuleSet set = RuleSet.lenient(Map.of("bad.yml", "rules: 5", "good.yml", VALID), problems::add);
+        assertThat(set.rules()).extracting(Rule::name).containsExactly("HighErrorRate");
+        assertThat(problems).extracting(RuleException::file).containsExactly("bad.yml");
+    }
+
+    @Test
+    void shouldKeepDollarBracesInAnnotationsAsWrittenWithoutReadingTheEnvironmentOrFiles(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret"), "s3cr3t");
+        Rule r = RuleSet.parse(Map.of("errors.yml", VALID + "    annotations:\n      summary: \"${HOME} ${file:" + secret + "}\"\n"))
+                .rule("HighErrorRate");
+        assertThat(r.annotations()).containsEntry("summary", "${HOME} ${file:" + secret + "}");
     }
 
     @Test

@@ -47,4 +47,11 @@ class SloFieldsTest {
         assertThatThrownBy(() -> parse("slos:\n  - {name: a, service: s, objective: 99%, target: 1}\n"))
                 .hasMessageStartingWith("Invalid rule a in slos.yml, field target: unknown field");
     }
+
+    @Test
+    void shouldNameTheSloOfAValueThatIsNotTrueOrFalse() {
+        assertThatThrownBy(() -> parse("slos:\n  - {name: a, service: s, objective: 99%, public: maybe}\n"))
+                .isInstanceOf(RuleException.class)
+                .hasMessage("Invalid rule a in slos.yml, field public: must be true or false (got \"maybe\")");
+    }
 }
