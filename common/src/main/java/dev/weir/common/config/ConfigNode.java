@@ -460,6 +460,9 @@ public final class ConfigNode {
                 if (item instanceof Map || item instanceof List) {
                     throw invalidValue(key, item, "must be a list of plain values");
                 }
+                if (item == null) {
+                    throw invalidValue(key, "~", "must not have an empty item (item " + (out.size() + 1) + ")");
+                }
                 out.add(item instanceof String s ? expand(key, s) : String.valueOf(item));
             }
             return List.copyOf(out);

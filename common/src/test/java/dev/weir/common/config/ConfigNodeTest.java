@@ -36,6 +36,14 @@ class ConfigNodeTest {
     }
 
     @Test
+    void shouldRefuseAnEmptyItemInAList() {
+        ConfigNode root = parse("services: [a, ~]");
+        assertThatThrownBy(() -> root.stringList("services", List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value ~ for processor.services: must not have an empty item (item 2)");
+    }
+
+    @Test
     void shouldNameTheFullPathOfAnUnknownKey() {
         ConfigNode root = parse("""
                 http:

@@ -1,5 +1,6 @@
 package dev.weir.processor.rules;
 
+import dev.weir.common.config.ConfigException;
 import dev.weir.common.config.ConfigNode;
 import dev.weir.common.config.YamlFiles;
 import dev.weir.schemas.LogLevel;
@@ -323,7 +324,13 @@ public final class RuleSet {
      * @throws RuleException when it is invalid
      */
     static Parsed parseFile(String file, String yaml) {
-        ConfigNode top = RuleException.reading(file, null, "", () -> ConfigNode.parseVerbatim(yaml, "", file));
+        ConfigNode top;
+        try {
+            top = ConfigNode.parseVerbatim(yaml, "", file);
+        } catch (ConfigException e) {
+            boolean notYaml = e.reason().startsWith("not valid YAML");
+            throw new RuleException(file, null, null, e.reason() + (notYaml ? "" : " holding a rules: list, a slos: list and a metrics: list"));
+        }
         for (String k : top.keys()) {
             if (!TOP_LEVEL.contains(k)) {
                 throw new RuleException(file, null, k, "unknown key; a rule file holds a rules: list, a slos: list"

@@ -85,6 +85,12 @@ class RuleSetTest {
     }
 
     @Test
+    void shouldSayWhatARuleFileHoldsWhenItIsNotAMapping() {
+        assertThat(invalid("- alert: A\n  expr: x\n")).hasMessage("Invalid rule file errors.yml: must be a YAML mapping at the top level"
+                + " holding a rules: list, a slos: list and a metrics: list");
+    }
+
+    @Test
     void shouldNameTheRuleAndFieldOfABadDurationInTheOneDurationGrammar() {
         assertThat(invalid(VALID.replace("for: 5m", "for: 5 minutes"))).hasMessage("Invalid rule HighErrorRate in errors.yml,"
                 + " field for: must be a duration such as 500ms, 30s, 5m, 1h or 7d (got \"5 minutes\")");
