@@ -3,6 +3,8 @@ package dev.weir.processor.measure;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongConsumer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -29,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class WindowCloser {
     private static final String MARK_KEY = "emitted-up-to";
+    private static final Duration RECHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final long size;
     private final long grace;
@@ -73,13 +76,40 @@ public final class WindowCloser {
         int i = indexOf(source);
         sourceClocks[i] = Math.max(sourceClocks[i], eventTimeMs);
         sourceSeen[i] = wallMs;
-        long lowest = sourceClocks[i];
+        return recheck(wallMs);
+    }
+
+    /**
+     * Moves the clock forward once the inputs that held it back have gone quiet, without a new event: for a wall-clock
+     * punctuation, so that windows close {@code sourceWait} after the last event of a quiet input even when nothing
+     * follows. When every input has gone quiet, the clock is the highest event time read.
+     *
+     * @param wallMs the wall-clock time now
+     * @return the clock after the move
+     */
+    public long recheck(long wallMs) {
+        long lowest = Long.MAX_VALUE;
+        long highest = Long.MIN_VALUE;
         for (int j = 0; j < sources.length; j++) {
+            highest = Math.max(highest, sourceClocks[j]);
             if (wallMs - sourceSeen[j] <= sourceWait) {
                 lowest = Math.min(lowest, sourceClocks[j]);
             }
         }
-        return clock = Math.max(clock, lowest);
+        return clock = Math.max(clock, lowest == Long.MAX_VALUE ? highest : lowest);
+    }
+
+    /**
+     * When the clock waits for inputs that are behind, has the processor's task {@link #recheck} it every second of
+     * wall time and hand the clock on.
+     *
+     * @param context    the processor's context, in {@code init}
+     * @param emitClosed emits the windows closed at the clock it is given
+     */
+    public void scheduleRechecks(ProcessorContext<?, ?> context, LongConsumer emitClosed) {
+        if (sourceWait > 0) {
+            context.schedule(RECHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> emitClosed.accept(recheck(now)));
+        }
     }
 
     /**

@@ -103,6 +103,18 @@ class WindowCloserTest {
         assertThat(closer.isClosed(closer.windowStart(T0 + 10_000), clock)).as("its old event is late").isTrue();
     }
 
+    /** With no new event, a recheck lets go of the inputs that have gone quiet; when all have, the clock is the highest. */
+    @Test
+    void shouldLetGoOfQuietInputsOnARecheck() {
+        WindowCloser closer = new WindowCloser(Duration.ofMinutes(1), GRACE, WAIT, marks);
+        closer.advance(T0 + 5_000, "logs", 1_000);
+        closer.advance(T0 + 40_000, "repartition", 2_000);
+        closer.advance(T0 + MINUTE + 40_000, "requests", 3_000);
+        assertThat(closer.recheck(6_000)).isEqualTo(T0 + 5_000);
+        assertThat(closer.recheck(6_001)).as("logs quiet").isEqualTo(T0 + 40_000);
+        assertThat(closer.recheck(8_001)).as("all quiet").isEqualTo(T0 + MINUTE + 40_000);
+    }
+
     @Test
     void shouldFollowTheHighestEventTimeOfAnyInputWithoutAWait() {
         WindowCloser closer = new WindowCloser(Duration.ofMinutes(1), GRACE, Duration.ZERO, marks);

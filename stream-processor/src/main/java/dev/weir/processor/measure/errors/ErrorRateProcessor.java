@@ -69,6 +69,7 @@ public final class ErrorRateProcessor implements Processor<String, Observation, 
         this.closer = new WindowCloser(settings.window(), settings.grace(), settings.sourceWait(), marks);
         open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
         CommitHook.register(context, hookName, open);
+        closer.scheduleRechecks(context, this::emitClosed);
     }
 
     @Override

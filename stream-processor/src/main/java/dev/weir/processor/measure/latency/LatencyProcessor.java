@@ -67,6 +67,7 @@ public final class LatencyProcessor implements Processor<String, Observation, St
         this.closer = new WindowCloser(settings.window(), settings.grace(), settings.sourceWait(), context.getStateStore(marksStoreName));
         open.attach(store); // also after a dirty close: the store was restored, what was cached is stale
         CommitHook.register(context, hookName, open);
+        closer.scheduleRechecks(context, this::emitClosed);
     }
 
     @Override
