@@ -155,6 +155,7 @@ class ProcessorConfigTest {
                 measure:
                   window: 30s
                   grace: 5s
+                  source-wait: 2s
                   max-services: 50
                   max-routes-per-service: 20
                   logins: {window: 10m, source-min-failures: 3}
@@ -165,6 +166,7 @@ class ProcessorConfigTest {
         assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.measure().window()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.measure().grace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.measure().sourceWait()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.measure().maxServices()).isEqualTo(50);
         assertThat(c.measure().maxRoutesPerService()).isEqualTo(20);
         assertThat(c.measure().loginWindow()).isEqualTo(Duration.ofMinutes(10));
@@ -184,6 +186,13 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> parse("measure: {window: 7m}"))
                 .isInstanceOf(ConfigException.class).hasMessage("Invalid value PT7M for processor.measure.window: "
                         + "must divide one hour evenly (e.g. 1m, 30s), so that the 5m/15m/1h views are whole windows");
+    }
+
+    @Test
+    void shouldRejectASourceWaitOutOfRange() {
+        assertThat(parse("measure: {source-wait: 0s}").measure().sourceWait()).isZero();
+        assertThatThrownBy(() -> parse("measure: {source-wait: 11m}"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("Invalid value 11m for processor.measure.source-wait");
     }
 
     @Test
