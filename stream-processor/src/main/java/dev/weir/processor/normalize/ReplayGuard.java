@@ -24,20 +24,31 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * not seen for {@link #HORIZON} is forgotten (an agent down for longer than that sends its lines again
  * as new).
  *
- * <p>Events with any other id (HTTP intake, stdin, an id the application set) are never taken for copies.
+ * <p>A body the agent's HTTP intake took is the same: a client that got no answer (the agent was killed after Kafka had
+ * the body's events, before it answered 202) sends the body again, and the agent gives the same bytes the same ids,
+ * {@code h-<16 hex digits of the body's SHA-256>-<line>}. The agent sends a body's lines in order, so per raw topic and
+ * body the highest line seen is enough. Bodies are many more than files, and a client sends again within its retry
+ * time, so a body is forgotten {@link #HTTP_HORIZON} after its last line. Two bodies of the same bytes have the same
+ * ids, and Elasticsearch keeps one document for both; the measures count them once too.
  *
- * <p>Store: {@value #STORE}, key {@code <raw topic>|<host>|<identity>}, value the highest offset and
- * the wall-clock millis it was last seen at (16 bytes). Not thread-safe: one per stream task, like its store.
+ * <p>Events with any other id (stdin, the browser beacon, OTLP, an id the application set) are never taken for copies.
+ *
+ * <p>Store: {@value #STORE}, key {@code <raw topic>|<host>|<identity>} for a file and {@code <raw topic>||h-<hex>} for
+ * an HTTP body, value the highest offset or line and the wall-clock millis it was last seen at (16 bytes). Not
+ * thread-safe: one per stream task, like its store.
  */
 public final class ReplayGuard {
     /** The store name; renaming it forgets every file's position. */
     public static final String STORE = "replay-guard-store";
     /** How long a file's highest offset is kept after its last line. */
     public static final Duration HORIZON = Duration.ofHours(24);
-    /** How often entries older than {@link #HORIZON} are removed. */
+    /** How long an HTTP body's highest line is kept after its last line. */
+    public static final Duration HTTP_HORIZON = Duration.ofHours(1);
+    /** How often entries older than their horizon are removed. */
     public static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     private static final int IDENTITY_CHARS = 16;
+    private static final String HTTP_PREFIX = "h-";
 
     private final KeyValueStore<String, byte[]> store;
 
@@ -54,14 +65,25 @@ public final class ReplayGuard {
      * @param id         the event's id
      * @param fileOffset the event's {@code log.offset}, or null when it has none
      * @param nowMillis  wall-clock time, for the horizon
-     * @return whether the event is a file line at or below the highest offset seen of its file
+     * @return whether the event is a file line at or below the highest offset seen of its file, or a line of an HTTP
+     *         body at or below the highest line seen of that body
      */
     public boolean seenBefore(String rawTopic, String host, String id, Long fileOffset, long nowMillis) {
-        long offset = fileLineOffset(id);
-        if (offset < 0 || (fileOffset != null && fileOffset != offset)) {
-            return false;
+        String key;
+        long offset;
+        if (id.startsWith(HTTP_PREFIX)) {
+            offset = fileLineOffset(id.substring(HTTP_PREFIX.length()));
+            if (offset < 0) {
+                return false;
+            }
+            key = rawTopic + "||" + id.substring(0, HTTP_PREFIX.length() + IDENTITY_CHARS);
+        } else {
+            offset = fileLineOffset(id);
+            if (offset < 0 || (fileOffset != null && fileOffset != offset)) {
+                return false;
+            }
+            key = rawTopic + "|" + (host == null ? "" : host) + "|" + id.substring(0, IDENTITY_CHARS);
         }
-        String key = rawTopic + "|" + (host == null ? "" : host) + "|" + id.substring(0, IDENTITY_CHARS);
         byte[] known = store.get(key);
         if (known != null && ByteBuffer.wrap(known).getLong(0) >= offset) {
             return true;
@@ -71,18 +93,20 @@ public final class ReplayGuard {
     }
 
     /**
-     * Removes the files not seen for {@link #HORIZON}.
+     * Removes the files not seen for {@link #HORIZON} and the HTTP bodies not seen for {@link #HTTP_HORIZON}.
      *
      * @param nowMillis wall-clock time
      * @return how many were removed
      */
     public int purge(long nowMillis) {
-        long oldest = nowMillis - HORIZON.toMillis();
+        long oldestFile = nowMillis - HORIZON.toMillis();
+        long oldestBody = nowMillis - HTTP_HORIZON.toMillis();
         List<String> stale = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> e = all.next();
-                if (ByteBuffer.wrap(e.value).getLong(8) < oldest) {
+                boolean body = e.key.startsWith(HTTP_PREFIX, e.key.lastIndexOf('|') + 1);
+                if (ByteBuffer.wrap(e.value).getLong(8) < (body ? oldestBody : oldestFile)) {
                     stale.add(e.key);
                 }
             }

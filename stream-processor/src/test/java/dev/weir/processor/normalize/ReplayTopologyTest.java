@@ -93,13 +93,45 @@ class ReplayTopologyTest {
     @Test
     void idsThatAreNotAnAgentsFileLinesAreNeverTakenForCopies() {
         for (int i = 0; i < 2; i++) {
-            d.log(line("web-1", "h-3f2a9c0d1e2b4a5c-1", 7, "from the HTTP intake"));
+            d.log(line("web-1", "b-3f2a9c0d1e2b4a5c-1", 7, "from the browser beacon"));
+            d.log(line("web-1", "h-3f2a9c0d1e2b4a5-1", 7, "an HTTP body id one hex digit short"));
             d.log(line("web-1", "order-4711", 7, "an id the application set"));
             d.log(line("web-1", FILE + "-7", 8, "an id whose offset is not the line's"));
             d.log(line("web-1", "0123456789ABCDEF-7", 7, "upper-case hex is not the agent's"));
         }
-        assertThat(d.logs.readValuesToList()).hasSize(8);
+        assertThat(d.logs.readValuesToList()).hasSize(10);
         assertThat(duplicates(Topics.RAW_LOGS)).isZero();
+    }
+
+    private void bodyLine(String body, int line) {
+        d.log("{\"@timestamp\":\"2025-03-14T09:59:00Z\",\"service.name\":\"checkout\",\"message\":\"line " + line
+                + "\",\"event.id\":\"h-" + body + "-" + line + "\"}");
+    }
+
+    /**
+     * The agent was killed after Kafka had the first two lines of a body, before it answered; the client sends the body
+     * again to the restarted agent, which gives its lines the same ids. Another body is not a copy, and a body is
+     * forgotten after the HTTP horizon.
+     */
+    @Test
+    void aBodySentAgainToTheHttpIntakeIsKnownAsACopy() {
+        String body = "3f2a9c0d1e2b4a5c";
+        bodyLine(body, 1);
+        bodyLine(body, 2);
+        for (int line = 1; line <= 3; line++) {
+            bodyLine(body, line);
+        }
+        bodyLine("00000000000000ff", 1);
+        assertThat(d.logs.readValuesToList()).hasSize(6);
+        assertThat(duplicates(Topics.RAW_LOGS)).isEqualTo(2);
+
+        d.driver.advanceWallClockTime(ReplayGuard.HTTP_HORIZON.plus(ReplayGuard.PURGE_INTERVAL).plus(Duration.ofMinutes(1)));
+        fileLine("web-1", 0); // a file line, kept for a day
+        bodyLine(body, 1);
+        assertThat(duplicates(Topics.RAW_LOGS)).as("the body was forgotten").isEqualTo(2);
+        d.driver.advanceWallClockTime(ReplayGuard.HTTP_HORIZON.plus(ReplayGuard.PURGE_INTERVAL));
+        fileLine("web-1", 0);
+        assertThat(duplicates(Topics.RAW_LOGS)).as("the file was not").isEqualTo(3);
     }
 
     @Test
